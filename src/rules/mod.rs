@@ -1,0 +1,416 @@
+//! Loading and validating rule files: `[[category]]` tables that map a site's
+//! columns to categories, `[[rule]]` tables that configure a rule kind, and the
+//! `[extract]` vocabulary. Every problem names its file, line and key.
+
+pub mod template;
+pub mod toml_reader;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::GlobMatcher;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::checks::{self, Params};
+use crate::extract::config::ExtractConfig;
+pub use template::Template;
+use toml_reader::{RuleError, Source, TableReader};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A URL glob such as `**/gzdt/**`, matched against the URL's path.
+#[derive(Debug, Clone)]
+pub struct UrlGlob {
+    pub pattern: String,
+    matcher: GlobMatcher,
+}
+
+impl UrlGlob {
+    pub fn new(pattern: &str) -> Result<UrlGlob, String> {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("invalid URL glob `{pattern}`: {}", e.kind()))?;
+        Ok(UrlGlob {
+            pattern: pattern.to_string(),
+            matcher: glob.compile_matcher(),
+        })
+    }
+
+    /// Matches the whole URL when the pattern names a scheme, else the path.
+    pub fn matches(&self, url: &str) -> bool {
+        if self.pattern.contains("://") {
+            return self.matcher.is_match(url);
+        }
+        let path = match url::Url::parse(url) {
+            Ok(u) => u.path().to_string(),
+            Err(_) => url.to_string(),
+        };
+        self.matcher.is_match(&path) || self.matcher.is_match(path.trim_start_matches('/'))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub columns: Vec<String>,
+    pub urls: Vec<UrlGlob>,
+    pub titles: Vec<Regex>,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Category {
+    pub fn matches_column(&self, name: Option<&str>, url: Option<&str>) -> bool {
+        name.is_some_and(|n| self.columns.iter().any(|c| c == n.trim()))
+            || url.is_some_and(|u| self.urls.iter().any(|g| g.matches(u)))
+    }
+
+    pub fn matches_title(&self, title: &str) -> bool {
+        self.titles.iter().any(|r| r.is_match(title))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub kind: &'static str,
+    pub severity: Severity,
+    pub categories: Vec<String>,
+    pub message: Template,
+    pub message_en: Option<Template>,
+    pub fix: Option<Template>,
+    pub fix_en: Option<Template>,
+    pub doc: Option<String>,
+    /// Days from the audit date by which the finding should be fixed.
+    pub due_days: Option<u32>,
+    pub params: Params,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub categories: Vec<Category>,
+    pub rules: Vec<Rule>,
+    pub extract: ExtractConfig,
+    /// The files that were read, in order.
+    pub files: Vec<PathBuf>,
+}
+
+impl RuleSet {
+    /// Loads every `*.toml` file of each directory in turn (files in name order).
+    /// A later directory's rule or category with the same id replaces the earlier one.
+    pub fn load(dirs: &[PathBuf]) -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for dir in dirs {
+            let files = toml_files(dir)?;
+            for file in files {
+                set.load_file(&file)?;
+            }
+        }
+        set.validate()?;
+        Ok(set)
+    }
+
+    /// Reads one file into the set (replacing same-id entries). Call `validate` after the last file.
+    pub fn load_file(&mut self, file: &Path) -> Result<(), RuleError> {
+        let bytes = std::fs::read(file).map_err(|e| RuleError {
+            file: file.to_path_buf(),
+            line: 0,
+            message: format!("cannot read the rule file: {e}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            RuleError {
+                file: file.to_path_buf(),
+                line: upto.iter().filter(|&&b| b == b'\n').count() + 1,
+                message: "the rule file is not UTF-8; save it as UTF-8".to_string(),
+            }
+        })?;
+        self.load_str(file, &text)
+    }
+
+    pub fn load_str(&mut self, file: &Path, text: &str) -> Result<(), RuleError> {
+        let src = Source { file, text };
+        let doc = src.parse()?;
+        let mut top = TableReader::new(&src, doc.get_ref(), doc.span(), "the file's top level");
+        for mut t in top.tables("category")? {
+            let cat = read_category(&mut t)?;
+            t.finish()?;
+            self.categories.retain(|c| c.id != cat.id);
+            self.categories.push(cat);
+        }
+        let mut seen_here: Vec<String> = Vec::new();
+        for mut t in top.tables("rule")? {
+            let rule = read_rule(&mut t)?;
+            t.finish()?;
+            if seen_here.contains(&rule.id) {
+                return Err(src.error(
+                    &(0..0),
+                    format!(
+                        "rule id `{}` is defined twice in this file; rename one",
+                        rule.id
+                    ),
+                ))
+                .map_err(|mut e| {
+                    e.line = rule.line;
+                    e
+                });
+            }
+            seen_here.push(rule.id.clone());
+            self.rules.retain(|r| r.id != rule.id);
+            self.rules.push(rule);
+        }
+        if let Some(mut t) = top.table("extract")? {
+            t.set_context("[extract]");
+            self.extract.merge_from(&mut t)?;
+            t.finish()?;
+        }
+        top.finish()?;
+        self.files.push(file.to_path_buf());
+        Ok(())
+    }
+
+    /// Checks what only the whole set can tell: that every category a rule names exists.
+    pub fn validate(&self) -> Result<(), RuleError> {
+        for r in &self.rules {
+            for c in &r.categories {
+                if !self.categories.iter().any(|k| &k.id == c) {
+                    let known: Vec<_> = self.categories.iter().map(|k| k.id.as_str()).collect();
+                    return Err(RuleError {
+                        file: r.file.clone(),
+                        line: r.line,
+                        message: format!(
+                            "rule `{}` names category `{c}`, which no [[category]] defines (known: {})",
+                            r.id,
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The categories a column belongs to.
+    pub fn column_categories(&self, name: Option<&str>, url: Option<&str>) -> Vec<&str> {
+        self.categories
+            .iter()
+            .filter(|c| c.matches_column(name, url))
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+}
+
+/// The `*.toml` files of a directory in name order (or the file itself).
+pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, RuleError> {
+    let err = |e: std::io::Error| RuleError {
+        file: dir.to_path_buf(),
+        line: 0,
+        message: format!("cannot read the rules directory: {e}"),
+    };
+    if dir.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(err)? {
+        let path = entry.map_err(err)?.path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn check_id(
+    t: &TableReader<'_, '_>,
+    id: &toml::Spanned<String>,
+    what: &str,
+) -> Result<(), RuleError> {
+    let ok = !id.get_ref().is_empty()
+        && id
+            .get_ref()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(t.error_at(
+            &id.span(),
+            format!(
+                "{what} id `{}` may only use ASCII letters, digits, `-` and `_`",
+                id.get_ref()
+            ),
+        ))
+    }
+}
+
+fn read_category(t: &mut TableReader<'_, '_>) -> Result<Category, RuleError> {
+    let id = t.req_string("id")?;
+    check_id(t, &id, "category")?;
+    t.set_context(format!("category `{}`", id.get_ref()));
+    let columns = t
+        .strings("columns")?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.into_inner().trim().to_string())
+        .collect();
+    let mut urls = Vec::new();
+    for g in t.strings("urls")?.unwrap_or_default() {
+        urls.push(UrlGlob::new(g.get_ref()).map_err(|e| t.error_at(&g.span(), e))?);
+    }
+    let mut titles = Vec::new();
+    for p in t.strings("titles")?.unwrap_or_default() {
+        titles.push(Regex::new(p.get_ref()).map_err(|e| {
+            let last = e.to_string().lines().last().unwrap_or_default().to_string();
+            t.error_at(
+                &p.span(),
+                format!("invalid regex `{}` in `titles`: {last}", p.get_ref()),
+            )
+        })?);
+    }
+    Ok(Category {
+        id: id.into_inner(),
+        columns,
+        urls,
+        titles,
+        file: t.source().file.to_path_buf(),
+        line: t.source().line_of(t.span.start),
+    })
+}
+
+fn template(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+    allowed: &[&str],
+) -> Result<Option<Template>, RuleError> {
+    match t.string(key)? {
+        None => Ok(None),
+        Some(s) => Template::parse(s.get_ref(), allowed)
+            .map(Some)
+            .map_err(|e| t.error_at(&s.span(), format!("`{key}` of {}: {e}", t.context))),
+    }
+}
+
+/// Reads a required message template with the placeholders of its kind.
+pub fn req_template(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+    allowed: &[&str],
+) -> Result<Template, RuleError> {
+    template(t, key, allowed)?.ok_or_else(|| t.missing(key))
+}
+
+/// Reads an optional message template with the placeholders of its kind.
+pub fn opt_template(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+    allowed: &[&str],
+) -> Result<Option<Template>, RuleError> {
+    template(t, key, allowed)
+}
+
+fn read_rule(t: &mut TableReader<'_, '_>) -> Result<Rule, RuleError> {
+    let id = t.req_string("id")?;
+    check_id(t, &id, "rule")?;
+    t.set_context(format!("rule `{}`", id.get_ref()));
+    let kind_s = t.req_string("kind")?;
+    let spec = checks::kind_spec(kind_s.get_ref()).ok_or_else(|| {
+        t.error_at(
+            &kind_s.span(),
+            format!(
+                "unknown rule kind `{}` in {} (known kinds: {})",
+                kind_s.get_ref(),
+                t.context,
+                checks::KINDS
+                    .iter()
+                    .map(|k| k.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })?;
+    let sev = t.req_string("severity")?;
+    let severity = Severity::parse(sev.get_ref()).ok_or_else(|| {
+        t.error_at(
+            &sev.span(),
+            format!(
+                "`severity` of {} must be \"error\", \"warning\" or \"info\", not \"{}\"",
+                t.context,
+                sev.get_ref()
+            ),
+        )
+    })?;
+    let categories: Vec<String> = t
+        .strings("category")?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.into_inner())
+        .collect();
+    if spec.needs_category && categories.is_empty() {
+        return Err(t.missing("category"));
+    }
+    let allowed = spec.placeholders;
+    let message = req_template(t, "message", allowed)?;
+    let message_en = opt_template(t, "message_en", allowed)?;
+    let fix = opt_template(t, "fix", allowed)?;
+    let fix_en = opt_template(t, "fix_en", allowed)?;
+    let doc = t.string("doc")?.map(|s| s.into_inner());
+    let due_days = t.count("due_days")?.map(|s| s.into_inner());
+    let params = checks::parse_params(spec.name, t)?;
+    Ok(Rule {
+        id: id.into_inner(),
+        kind: spec.name,
+        severity,
+        categories,
+        message,
+        message_en,
+        fix,
+        fix_en,
+        doc,
+        due_days,
+        params,
+        file: t.source().file.to_path_buf(),
+        line: t.source().line_of(t.span.start),
+    })
+}
+
+/// Placeholder values shared by all kinds; a check adds its own.
+pub type Values<'a> = BTreeMap<&'a str, String>;

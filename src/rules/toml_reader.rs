@@ -1,0 +1,368 @@
+//! A thin reader over `toml`'s spanned document tree, so that every problem in a
+//! rule file can be reported with its file, line and key. Serde's
+//! `deny_unknown_fields` cannot do this for kind-specific parameters, and editors
+//! need to be told exactly which line to change.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// A problem in a rule or configuration file, located to a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// The text of one file and its name, used to turn byte offsets into lines.
+pub struct Source<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+}
+
+impl Source<'_> {
+    pub fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    pub fn error(&self, span: &Range<usize>, message: impl Into<String>) -> RuleError {
+        RuleError {
+            file: self.file.to_path_buf(),
+            line: self.line_of(span.start),
+            message: message.into(),
+        }
+    }
+
+    /// Parses the whole document; a syntax error is reported at its line.
+    pub fn parse(&self) -> Result<Spanned<DeTable<'_>>, RuleError> {
+        DeTable::parse(self.text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().replace('\n', " ");
+            self.error(&span, format!("invalid TOML: {msg}"))
+        })
+    }
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Reads the keys of one TOML table, remembering which were consumed so that
+/// anything left over can be reported as an unknown key.
+pub struct TableReader<'s, 'i> {
+    src: &'s Source<'s>,
+    /// Where the table starts, for errors about missing keys.
+    pub span: Range<usize>,
+    /// How the table is named in messages, e.g. "rule `news-weekly`".
+    pub context: String,
+    entries: Vec<(String, Range<usize>, &'s Spanned<DeValue<'i>>)>,
+    used: Vec<bool>,
+    asked: Vec<&'static str>,
+}
+
+impl<'s, 'i> TableReader<'s, 'i> {
+    pub fn new(
+        src: &'s Source<'s>,
+        table: &'s DeTable<'i>,
+        span: Range<usize>,
+        context: impl Into<String>,
+    ) -> Self {
+        let entries: Vec<_> = table
+            .iter()
+            .map(|(k, v)| (k.get_ref().to_string(), k.span(), v))
+            .collect();
+        let used = vec![false; entries.len()];
+        TableReader {
+            src,
+            span,
+            context: context.into(),
+            entries,
+            used,
+            asked: Vec::new(),
+        }
+    }
+
+    pub fn source(&self) -> &'s Source<'s> {
+        self.src
+    }
+
+    pub fn set_context(&mut self, context: impl Into<String>) {
+        self.context = context.into();
+    }
+
+    fn take(&mut self, key: &'static str) -> Option<(Range<usize>, &'s Spanned<DeValue<'i>>)> {
+        if !self.asked.contains(&key) {
+            self.asked.push(key);
+        }
+        let i = self.entries.iter().position(|(k, _, _)| k == key)?;
+        self.used[i] = true;
+        Some((self.entries[i].1.clone(), self.entries[i].2))
+    }
+
+    /// Whether the table has this key, without consuming it.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _, _)| k == key)
+    }
+
+    pub fn error_at(&self, span: &Range<usize>, message: impl Into<String>) -> RuleError {
+        self.src.error(span, message)
+    }
+
+    fn wrong_type(&self, key: &str, want: &str, v: &Spanned<DeValue<'_>>) -> RuleError {
+        self.src.error(
+            &v.span(),
+            format!(
+                "`{key}` in {} must be {want}, not {}",
+                self.context,
+                type_name(v.get_ref())
+            ),
+        )
+    }
+
+    pub fn missing(&self, key: &str) -> RuleError {
+        self.src.error(
+            &self.span,
+            format!("{} is missing the required key `{key}`", self.context),
+        )
+    }
+
+    pub fn string(&mut self, key: &'static str) -> Result<Option<Spanned<String>>, RuleError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some((_, v)) => match v.get_ref() {
+                DeValue::String(s) => Ok(Some(Spanned::new(v.span(), s.to_string()))),
+                _ => Err(self.wrong_type(key, "a string", v)),
+            },
+        }
+    }
+
+    pub fn req_string(&mut self, key: &'static str) -> Result<Spanned<String>, RuleError> {
+        self.string(key)?.ok_or_else(|| self.missing(key))
+    }
+
+    pub fn boolean(&mut self, key: &'static str) -> Result<Option<bool>, RuleError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some((_, v)) => match v.get_ref() {
+                DeValue::Boolean(b) => Ok(Some(*b)),
+                _ => Err(self.wrong_type(key, "true or false", v)),
+            },
+        }
+    }
+
+    /// A non-negative whole number, such as a number of days.
+    pub fn count(&mut self, key: &'static str) -> Result<Option<Spanned<u32>>, RuleError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some((_, v)) => match v.get_ref() {
+                DeValue::Integer(i) => {
+                    let text = i.as_str().replace('_', "");
+                    let parsed = i64::from_str_radix(
+                        text.trim_start_matches(['+'])
+                            .trim_start_matches("0x")
+                            .trim_start_matches("0o")
+                            .trim_start_matches("0b"),
+                        i.radix(),
+                    );
+                    match parsed {
+                        Ok(n) if (0..=i64::from(u32::MAX)).contains(&n) => {
+                            Ok(Some(Spanned::new(v.span(), n as u32)))
+                        }
+                        _ => Err(self.src.error(
+                            &v.span(),
+                            format!(
+                                "`{key}` in {} must be a whole number of 0 or more, not {}",
+                                self.context,
+                                i.as_str()
+                            ),
+                        )),
+                    }
+                }
+                _ => Err(self.wrong_type(key, "a whole number", v)),
+            },
+        }
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    pub fn strings(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<Vec<Spanned<String>>>, RuleError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some((_, v)) => match v.get_ref() {
+                DeValue::String(s) => Ok(Some(vec![Spanned::new(v.span(), s.to_string())])),
+                DeValue::Array(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items.iter() {
+                        match item.get_ref() {
+                            DeValue::String(s) => {
+                                out.push(Spanned::new(item.span(), s.to_string()))
+                            }
+                            _ => return Err(self.wrong_type(key, "a list of strings", item)),
+                        }
+                    }
+                    Ok(Some(out))
+                }
+                _ => Err(self.wrong_type(key, "a string or a list of strings", v)),
+            },
+        }
+    }
+
+    /// A sub-table, read with its own reader.
+    pub fn table(&mut self, key: &'static str) -> Result<Option<TableReader<'s, 'i>>, RuleError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some((_, v)) => match v.get_ref() {
+                DeValue::Table(t) => {
+                    let ctx = format!("`{key}` of {}", self.context);
+                    Ok(Some(TableReader::new(self.src, t, v.span(), ctx)))
+                }
+                _ => Err(self.wrong_type(key, "a table", v)),
+            },
+        }
+    }
+
+    /// An array of tables (`[[name]]`), each with its own reader.
+    pub fn tables(&mut self, key: &'static str) -> Result<Vec<TableReader<'s, 'i>>, RuleError> {
+        match self.take(key) {
+            None => Ok(Vec::new()),
+            Some((_, v)) => match v.get_ref() {
+                DeValue::Array(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items.iter() {
+                        match item.get_ref() {
+                            DeValue::Table(t) => out.push(TableReader::new(
+                                self.src,
+                                t,
+                                item.span(),
+                                format!("a [[{key}]] entry"),
+                            )),
+                            _ => return Err(self.wrong_type(key, "an array of tables", item)),
+                        }
+                    }
+                    Ok(out)
+                }
+                DeValue::Table(_) => Err(self.src.error(
+                    &v.span(),
+                    format!("`{key}` must be written as [[{key}]] (an array of tables)"),
+                )),
+                _ => Err(self.wrong_type(key, "an array of tables", v)),
+            },
+        }
+    }
+
+    /// All remaining keys with string values, for free-form maps such as `pairs`.
+    pub fn remaining_strings(&mut self) -> Result<Vec<Spanned<(String, String)>>, RuleError> {
+        let mut out = Vec::new();
+        for i in 0..self.entries.len() {
+            if self.used[i] {
+                continue;
+            }
+            self.used[i] = true;
+            let (k, span, v) = (&self.entries[i].0, &self.entries[i].1, self.entries[i].2);
+            match v.get_ref() {
+                DeValue::String(s) => {
+                    out.push(Spanned::new(span.clone(), (k.clone(), s.to_string())))
+                }
+                _ => return Err(self.wrong_type(k, "a string", v)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Fails on the first key that nothing asked for, naming the keys that are allowed.
+    pub fn finish(self) -> Result<(), RuleError> {
+        for (i, (k, span, _)) in self.entries.iter().enumerate() {
+            if !self.used[i] {
+                let mut allowed = self.asked.clone();
+                allowed.sort_unstable();
+                return Err(self.src.error(
+                    span,
+                    format!(
+                        "unknown key `{k}` in {} (allowed keys: {})",
+                        self.context,
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_reported_with_line() {
+        let text = "[[rule]]\nid = \"a\"\nmax_dayz = 7\n";
+        let src = Source {
+            file: Path::new("r.toml"),
+            text,
+        };
+        let doc = src.parse().unwrap();
+        let mut top = TableReader::new(&src, doc.get_ref(), doc.span(), "file");
+        let mut rules = top.tables("rule").unwrap();
+        let mut r = rules.remove(0);
+        assert_eq!(r.req_string("id").unwrap().into_inner(), "a");
+        let _ = r.count("max_days").unwrap();
+        let err = r.finish().unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(
+            err.to_string()
+                .starts_with("r.toml:3: unknown key `max_dayz`"),
+            "{err}"
+        );
+        assert!(err.message.contains("max_days"));
+    }
+
+    #[test]
+    fn negative_count_is_rejected() {
+        let text = "a = -3\n";
+        let src = Source {
+            file: Path::new("r.toml"),
+            text,
+        };
+        let doc = src.parse().unwrap();
+        let mut top = TableReader::new(&src, doc.get_ref(), doc.span(), "file");
+        let err = top.count("a").unwrap_err();
+        assert!(err.message.contains("0 or more"), "{err}");
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let text = "a = 1\nb = \n";
+        let src = Source {
+            file: Path::new("r.toml"),
+            text,
+        };
+        let err = src.parse().unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+    }
+}

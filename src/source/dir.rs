@@ -1,0 +1,177 @@
+//! A static site in a local directory (a site repo's `public/`), mapped to URLs
+//! under a base URL: `gzdt/index.html` is `BASE/gzdt/`. Attachments and images
+//! are listed without being read, so link checks know they exist.
+
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use super::{CrawlStats, Document, Source, Visit};
+use crate::error::AuditError;
+use crate::progress::Progress;
+
+pub struct DirSource {
+    pub root: PathBuf,
+    pub base: Url,
+    pub max_pages: usize,
+    pub html_extensions: Vec<String>,
+    pub progress: Progress,
+}
+
+impl DirSource {
+    fn files(&self, stats: &mut CrawlStats) -> Result<Vec<PathBuf>, AuditError> {
+        let root = self.root.canonicalize().map_err(|e| {
+            AuditError::Site(format!(
+                "cannot read the site directory {}: {e}",
+                self.root.display()
+            ))
+        })?;
+        let mut out = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(e) => e,
+                Err(e) => {
+                    stats
+                        .notes
+                        .push(format!("skipped folder {}: {e}", dir.display()));
+                    continue;
+                }
+            };
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths.into_iter().rev() {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.starts_with('.') {
+                    continue;
+                }
+                let Ok(meta) = std::fs::symlink_metadata(&p) else {
+                    continue;
+                };
+                let real = if meta.file_type().is_symlink() {
+                    match p.canonicalize() {
+                        // A link out of the site could expose the rest of the disk.
+                        Ok(real) if real.starts_with(&root) => real,
+                        _ => {
+                            stats.notes.push(format!(
+                                "skipped {}: a symbolic link that leaves the site directory",
+                                p.display()
+                            ));
+                            continue;
+                        }
+                    }
+                } else {
+                    p.clone()
+                };
+                if real.is_dir() {
+                    if !meta.file_type().is_symlink() {
+                        stack.push(p);
+                    }
+                } else if real.is_file() {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn url_of(&self, root: &Path, file: &Path) -> Option<Url> {
+        let rel = file.strip_prefix(root).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let mut url = self.base.clone();
+        {
+            let mut segs = url.path_segments_mut().ok()?;
+            segs.pop_if_empty();
+            for p in &parts {
+                segs.push(p);
+            }
+        }
+        Some(url)
+    }
+}
+
+fn content_type(path: &Path, html_exts: &[String]) -> String {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if html_exts.iter().any(|h| *h == ext) {
+        return "text/html".into();
+    }
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "css" => "text/css",
+        "js" => "application/javascript",
+        "xml" => "application/xml",
+        "txt" => "text/plain",
+        _ => "application/octet-stream",
+    }
+    .into()
+}
+
+impl Source for DirSource {
+    fn run(&mut self, visit: &mut Visit<'_>) -> Result<CrawlStats, AuditError> {
+        let mut stats = CrawlStats::default();
+        let root = self.root.canonicalize().map_err(|e| {
+            AuditError::Site(format!(
+                "cannot read the site directory {}: {e}",
+                self.root.display()
+            ))
+        })?;
+        let files = self.files(&mut stats)?;
+        let total = files.len();
+        for (i, file) in files.into_iter().enumerate() {
+            if stats.fetched >= self.max_pages {
+                stats.notes.push(format!(
+                    "stopped after {} files (--max-pages); {} more were not read",
+                    self.max_pages,
+                    total - i
+                ));
+                stats.incomplete = true;
+                break;
+            }
+            let Some(url) = self.url_of(&root, &file) else {
+                continue;
+            };
+            let ct = content_type(&file, &self.html_extensions);
+            let is_html = ct == "text/html";
+            let (body, error) = if is_html {
+                match std::fs::read(&file) {
+                    Ok(b) => (b, None),
+                    Err(e) => (
+                        Vec::new(),
+                        Some(format!("cannot read {}: {e}", file.display())),
+                    ),
+                }
+            } else {
+                (Vec::new(), None)
+            };
+            if error.is_some() {
+                stats.errors += 1;
+            }
+            stats.fetched += 1;
+            let rel = file.strip_prefix(&root).unwrap_or(&file).to_path_buf();
+            visit(Document {
+                url,
+                status: if error.is_some() { 0 } else { 200 },
+                content_type: Some(ct),
+                body,
+                file: Some(rel),
+                error,
+                depth: 0,
+            });
+            self.progress.page(total - i - 1, stats.errors);
+        }
+        self.progress.finish();
+        Ok(stats)
+    }
+}
