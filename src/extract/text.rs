@@ -52,13 +52,34 @@ pub const MAX_DEPTH: usize = 512;
 
 /// Lines of text under `root`, trimmed, empty lines dropped.
 pub fn lines(root: ElementRef<'_>) -> Vec<String> {
+    lines_in(root, None)
+}
+
+/// Lines of text between a comment holding one of `start` and the next
+/// comment holding one of `end` (Hanweb's `<!--ContentStart-->`), or `None`
+/// when there is no start comment.
+pub fn lines_between_comments(
+    root: ElementRef<'_>,
+    start: &[String],
+    end: &[String],
+) -> Option<Vec<String>> {
+    if start.is_empty() {
+        return None;
+    }
+    let lines = lines_in(root, Some((start, end)));
+    (!lines.is_empty()).then_some(lines)
+}
+
+fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut skip_depth: Option<usize> = None;
     let mut depth = 0usize;
-    let flush = |cur: &mut String, out: &mut Vec<String>| {
+    // Without comment markers everything is read; with them, nothing until the start marker.
+    let mut active = comments.is_none();
+    let flush = |cur: &mut String, out: &mut Vec<String>, active: bool| {
         let t = cur.trim();
-        if !t.is_empty() {
+        if active && !t.is_empty() {
             out.push(t.to_string());
         }
         cur.clear();
@@ -76,12 +97,23 @@ pub fn lines(root: ElementRef<'_>) -> Vec<String> {
                         if SKIP.contains(&name) {
                             skip_depth = Some(depth);
                         } else if BLOCKS.contains(&name) {
-                            flush(&mut cur, &mut out);
+                            flush(&mut cur, &mut out, active);
                         } else if CELLS.contains(&name) && !cur.trim().is_empty() {
                             cur.push('\t');
                         }
                     }
-                    Node::Text(t) => push_text(&mut cur, t),
+                    Node::Text(t) if active => push_text(&mut cur, t),
+                    Node::Comment(c) => {
+                        if let Some((start, end)) = comments {
+                            if !active && start.iter().any(|m| c.contains(m.as_str())) {
+                                cur.clear();
+                                active = true;
+                            } else if active && end.iter().any(|m| c.contains(m.as_str())) {
+                                flush(&mut cur, &mut out, active);
+                                active = false;
+                            }
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -93,7 +125,7 @@ pub fn lines(root: ElementRef<'_>) -> Vec<String> {
                     && let Node::Element(el) = node.value()
                 {
                     if BLOCKS.contains(&el.name()) {
-                        flush(&mut cur, &mut out);
+                        flush(&mut cur, &mut out, active);
                     } else if CELLS.contains(&el.name()) {
                         cur.push('\t');
                     }
@@ -102,8 +134,22 @@ pub fn lines(root: ElementRef<'_>) -> Vec<String> {
             }
         }
     }
-    flush(&mut cur, &mut out);
+    flush(&mut cur, &mut out, active);
     out.into_iter().map(|l| tidy_tabs(&l)).collect()
+}
+
+/// The first comment holding one of `markers`: its parent element.
+pub fn comment_parent<'a>(root: ElementRef<'a>, markers: &[String]) -> Option<ElementRef<'a>> {
+    if markers.is_empty() {
+        return None;
+    }
+    root.descendants()
+        .find(|n| match n.value() {
+            Node::Comment(c) => markers.iter().any(|m| c.contains(m.as_str())),
+            _ => false,
+        })
+        .and_then(|n| n.parent())
+        .and_then(ElementRef::wrap)
 }
 
 /// Appends text, turning NBSP and ideographic spaces into spaces and collapsing
@@ -147,6 +193,21 @@ fn tidy_tabs(line: &str) -> String {
     out
 }
 
+/// Like [`inline`], but `None` as soon as the text grows past `max_bytes`
+/// bytes of raw text, so that probing large elements stays cheap.
+pub fn inline_max(el: ElementRef<'_>, max_bytes: usize) -> Option<String> {
+    let mut cur = String::new();
+    let mut raw = 0usize;
+    for t in el.text() {
+        raw += t.trim().len();
+        if raw > max_bytes {
+            return None;
+        }
+        push_text(&mut cur, t);
+    }
+    Some(cur.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// The text of an element on one line, whitespace collapsed.
 pub fn inline(el: ElementRef<'_>) -> String {
     let mut cur = String::new();
@@ -160,6 +221,22 @@ pub fn inline(el: ElementRef<'_>) -> String {
 mod tests {
     use super::*;
     use scraper::Html;
+
+    #[test]
+    fn comment_range() {
+        let h = Html::parse_document(
+            "<body><div>菜单</div><div id=zoom><!--ContentStart--><p>正文一</p><p>正文二</p><!--ContentEnd--><p>相关链接</p></div></body>",
+        );
+        let l = lines_between_comments(
+            h.root_element(),
+            &["ContentStart".to_string()],
+            &["ContentEnd".to_string()],
+        );
+        assert_eq!(l, Some(vec!["正文一".to_string(), "正文二".to_string()]));
+        let p = comment_parent(h.root_element(), &["ContentStart".to_string()]).unwrap();
+        assert_eq!(p.value().attr("id"), Some("zoom"));
+        assert!(lines_between_comments(h.root_element(), &["Nope".to_string()], &[]).is_none());
+    }
 
     #[test]
     fn blocks_cells_and_spaces() {

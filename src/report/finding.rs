@@ -62,11 +62,6 @@ mod tests {
         );
         assert_eq!(a.len(), 16);
         // Pinned so that a change of the hash, which would orphan every baseline, is noticed.
-        assert_eq!(
-            finding_id("r", "u", None, ""),
-            "8e8b5c64e1d8e95b"
-                .to_string()
-                .replace("8e8b5c64e1d8e95b", &finding_id("r", "u", None, ""))
-        );
+        assert_eq!(finding_id("r", "u", None, ""), "cb9f7c931110632f");
     }
 }

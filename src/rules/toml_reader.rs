@@ -144,6 +144,15 @@ impl<'s, 'i> TableReader<'s, 'i> {
     }
 
     pub fn missing(&self, key: &str) -> RuleError {
+        // A misspelt key is the likelier mistake: point at it rather than at the table.
+        for (i, (k, span, _)) in self.entries.iter().enumerate() {
+            if !self.used[i] && edit_distance(k, key) <= 2 {
+                return self.src.error(
+                    span,
+                    format!("unknown key `{k}` in {} (did you mean `{key}`?)", self.context),
+                );
+            }
+        }
         self.src.error(
             &self.span,
             format!("{} is missing the required key `{key}`", self.context),
@@ -299,6 +308,12 @@ impl<'s, 'i> TableReader<'s, 'i> {
     pub fn finish(self) -> Result<(), RuleError> {
         for (i, (k, span, _)) in self.entries.iter().enumerate() {
             if !self.used[i] {
+                if let Some(near) = self.asked.iter().find(|a| edit_distance(k, a) <= 2) {
+                    return Err(self.src.error(
+                        span,
+                        format!("unknown key `{k}` in {} (did you mean `{near}`?)", self.context),
+                    ));
+                }
                 let mut allowed = self.asked.clone();
                 allowed.sort_unstable();
                 return Err(self.src.error(
@@ -313,6 +328,21 @@ impl<'s, 'i> TableReader<'s, 'i> {
         }
         Ok(())
     }
+}
+
+/// Levenshtein distance over characters, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]
