@@ -6,7 +6,9 @@
 //! rule kinds configured by `rules`, and `report` orders and renders findings.
 
 pub mod checks;
+pub mod config_file;
 pub mod error;
+pub mod explain;
 pub mod extract;
 pub mod output;
 pub mod progress;
@@ -14,8 +16,10 @@ pub mod report;
 pub mod rules;
 pub mod site;
 pub mod source;
+pub mod suppress;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::civil::Date;
@@ -28,10 +32,12 @@ pub use rules::RuleSet;
 
 use extract::Extractor;
 use extract::record::PageKind;
-use progress::Progress;
+use progress::ProgressGroup;
 use source::Source;
 use source::dir::DirSource;
+use source::fetch::FetchOptions;
 use source::http::{HttpOptions, HttpSource};
+use source::politeness::{Gates, Limits};
 
 /// The rule files shipped with the tool, built into the binary so that it
 /// works from any directory. `--rules DIR` adds to or replaces them by id.
@@ -48,6 +54,22 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
     (
         "rules/metadata.toml",
         include_str!("../rules/metadata.toml"),
+    ),
+    ("rules/privacy.toml", include_str!("../rules/privacy.toml")),
+    (
+        "rules/annual_report.toml",
+        include_str!("../rules/annual_report.toml"),
+    ),
+    (
+        "rules/structure.toml",
+        include_str!("../rules/structure.toml"),
+    ),
+    ("rules/notices.toml", include_str!("../rules/notices.toml")),
+    ("rules/links.toml", include_str!("../rules/links.toml")),
+    ("rules/typos.toml", include_str!("../rules/typos.toml")),
+    (
+        "rules/punctuation.toml",
+        include_str!("../rules/punctuation.toml"),
     ),
 ];
 
@@ -77,12 +99,37 @@ pub struct AuditConfig {
     pub as_of: Date,
     pub lang: Lang,
     pub max_pages: usize,
+    /// Requests in flight at once, all hosts together.
     pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Minimum time between the starts of two requests to one host.
     pub delay: Duration,
+    /// Total time one request may take, body included.
     pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Extra attempts for connection errors, 5xx and 429.
+    pub retries: u32,
+    /// First retry backoff; doubled for each further retry, with jitter.
+    pub backoff: Duration,
+    pub max_redirects: usize,
     pub max_body_bytes: usize,
+    pub max_depth: Option<u32>,
+    /// URL globs a page must match / must not match to be crawled.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub obey_robots: bool,
+    /// Also check that links to other hosts answer (one request each, not crawled).
+    pub check_external: bool,
+    /// Seed the crawl from the site's sitemaps.
+    pub sitemaps: bool,
+    pub max_sitemap_urls: usize,
+    /// Where validators and records of the last crawl are kept (`--cache`).
+    pub cache_dir: Option<PathBuf>,
     pub user_agent: String,
     pub progress: bool,
+    /// `[[ignore]]` entries of `audit.toml`: findings to suppress (and count).
+    pub ignore: Vec<suppress::Ignore>,
 }
 
 impl AuditConfig {
@@ -93,14 +140,125 @@ impl AuditConfig {
             as_of,
             lang: Lang::Zh,
             max_pages: 10_000,
-            concurrency: 4,
-            delay: Duration::ZERO,
+            concurrency: 8,
+            per_host: 2,
+            delay: Duration::from_millis(500),
             timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retries: 2,
+            backoff: Duration::from_secs(1),
+            max_redirects: 10,
             max_body_bytes: 10 * 1024 * 1024,
+            max_depth: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            obey_robots: true,
+            check_external: false,
+            sitemaps: true,
+            max_sitemap_urls: 50_000,
+            cache_dir: None,
             user_agent: default_user_agent(),
             progress: false,
+            ignore: Vec::new(),
         }
     }
+
+    /// The per-host and global limits of this configuration.
+    pub fn gates(&self) -> Gates {
+        Gates::new(Limits {
+            per_host: self.per_host,
+            interval: self.delay,
+            global: self.concurrency,
+        })
+    }
+
+    /// The crawler's options for this configuration.
+    pub fn http_options(&self, rules: &RuleSet) -> HttpOptions {
+        HttpOptions {
+            fetch: FetchOptions {
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout.min(self.timeout),
+                retries: self.retries,
+                backoff: self.backoff,
+                max_retry_after: Duration::from_secs(120),
+                max_body_bytes: self.max_body_bytes,
+                user_agent: self.user_agent.clone(),
+            },
+            max_pages: self.max_pages,
+            max_depth: self.max_depth,
+            max_redirects: self.max_redirects,
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            attachment_extensions: rules.extract.attachment_extensions.clone(),
+            obey_robots: self.obey_robots,
+            check_external: self.check_external,
+            sitemaps: self.sitemaps,
+            max_sitemap_urls: self.max_sitemap_urls,
+            cache_dir: self.cache_dir.clone(),
+            cache_fingerprint: source::cache::digest(&format!(
+                "{} {:?}",
+                env!("CARGO_PKG_VERSION"),
+                rules.extract
+            )),
+            in_flight: (self.concurrency * 4).max(16),
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
+/// What the audits of one run share: the per-host limits (two sites on one
+/// host share its limits) and the progress display.
+#[derive(Clone)]
+pub struct RunShared {
+    pub gates: Arc<Gates>,
+    pub progress: ProgressGroup,
+}
+
+impl RunShared {
+    pub fn new(cfg: &AuditConfig) -> RunShared {
+        RunShared {
+            gates: Arc::new(cfg.gates()),
+            progress: ProgressGroup::new(cfg.progress),
+        }
+    }
+}
+
+/// Audits several sites, `parallel` at a time, each with its own report, in
+/// the order given. The limits of the first configuration apply to all.
+pub fn audit_sites(
+    cfgs: &[AuditConfig],
+    rules: &RuleSet,
+    parallel: usize,
+) -> Vec<Result<Report, AuditError>> {
+    let Some(first) = cfgs.first() else {
+        return Vec::new();
+    };
+    let shared = RunShared::new(first);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<Report, AuditError>>>> =
+        cfgs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..parallel.clamp(1, cfgs.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(cfg) = cfgs.get(i) else { break };
+                    let r = audit_shared(cfg, rules, &shared);
+                    if let Some(slot) = results.get(i) {
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(|| Err(AuditError::Site("the audit did not run".into())))
+        })
+        .collect()
 }
 
 pub fn default_user_agent() -> String {
@@ -128,22 +286,27 @@ fn is_url(site: &str) -> bool {
 
 /// Runs the whole pipeline and returns the correction list.
 pub fn audit(cfg: &AuditConfig, rules: &RuleSet) -> Result<Report, AuditError> {
-    let progress = Progress::new(cfg.progress);
+    audit_shared(cfg, rules, &RunShared::new(cfg))
+}
+
+/// `audit`, with limits and progress display shared with other sites of the run.
+pub fn audit_shared(
+    cfg: &AuditConfig,
+    rules: &RuleSet,
+    shared: &RunShared,
+) -> Result<Report, AuditError> {
+    let progress = shared.progress.site(&cfg.site);
     let extractor = Extractor::new(&rules.extract);
+    // The URL that decides which links are internal, for the link checks.
+    let root_url: Url;
     let mut source: Box<dyn Source> = if is_url(&cfg.site) {
         let start = Url::parse(&cfg.site)
             .map_err(|e| AuditError::Usage(format!("`{}` is not a valid URL: {e}", cfg.site)))?;
+        root_url = start.clone();
         Box::new(HttpSource {
             start,
-            opts: HttpOptions {
-                concurrency: cfg.concurrency,
-                timeout: cfg.timeout,
-                delay: cfg.delay,
-                max_pages: cfg.max_pages,
-                max_body_bytes: cfg.max_body_bytes,
-                user_agent: cfg.user_agent.clone(),
-                attachment_extensions: rules.extract.attachment_extensions.clone(),
-            },
+            opts: cfg.http_options(rules),
+            gates: shared.gates.clone(),
             progress,
         })
     } else {
@@ -161,6 +324,7 @@ pub fn audit(cfg: &AuditConfig, rules: &RuleSet) -> Result<Report, AuditError> {
             let p = format!("{}/", base.path());
             base.set_path(&p);
         }
+        root_url = base.clone();
         Box::new(DirSource {
             root,
             base,
@@ -171,36 +335,55 @@ pub fn audit(cfg: &AuditConfig, rules: &RuleSet) -> Result<Report, AuditError> {
     };
 
     let mut records = Vec::new();
-    let stats = source.run(&mut |doc| {
-        let record = extractor.extract(&doc);
-        let links = record
-            .links
-            .iter()
-            .filter_map(|l| Url::parse(l).ok())
-            .collect();
-        records.push(record);
-        links
+    let stats = source.run(&|doc| extractor.extract(doc), &mut |record| {
+        records.push(record)
     })?;
 
     let pages = records
         .iter()
         .filter(|r| r.kind != PageKind::Attachment)
         .count();
-    let site_model = site::Site::build(records, rules);
+    let mut site_model = site::Site::build(records, rules);
+    site_model.complete_listing = !is_url(&cfg.site) && !stats.incomplete;
+    site_model.root_url = Some(root_url);
     let ctx = checks::Ctx {
         site: &site_model,
         rules,
         as_of: cfg.as_of,
         lang: cfg.lang,
     };
-    let findings = checks::run(&ctx);
+    let mut findings = checks::run(&ctx);
+    if !is_url(&cfg.site) {
+        report::locate::annotate(&mut findings, &site_model, Path::new(&cfg.site));
+    }
     let site_name = if is_url(&cfg.site) {
         cfg.site.clone()
     } else {
         cfg.base_url.clone().unwrap_or_else(|| cfg.site.clone())
     };
+    let (findings, suppressed) = suppress::apply(findings, &site_model, &cfg.ignore);
     let mut report = Report::new(site_name, cfg.as_of, pages, findings);
+    report.summary.suppressed = suppressed.total;
+    report.summary.suppressed_by_rule = suppressed.by_rule;
     report.incomplete = stats.incomplete;
-    report.notes = stats.notes;
+    // Notes quote URLs, which can carry a personal number (an attachment's name).
+    let masker = checks::privacy::Masker::from_rules(rules, cfg.as_of);
+    report.notes = stats.notes.iter().map(|n| masker.redact(n)).collect();
+    if report.summary.suppressed > 0 {
+        // Accepted findings stay visible as a count, never silently dropped.
+        let per_rule: Vec<String> = report
+            .summary
+            .suppressed_by_rule
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
+        report.notes.push(format!(
+            "{} findings suppressed by audit.toml [[ignore]] or <!-- audit:ignore --> ({})",
+            report.summary.suppressed,
+            per_rule.join(", ")
+        ));
+    }
+    report.columns = report::timeline::columns(&site_model, rules, cfg.as_of);
+    report.dir = (!is_url(&cfg.site)).then(|| cfg.site.clone());
     Ok(report)
 }

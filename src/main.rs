@@ -5,12 +5,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use disclosure_audit::checks::{KINDS, Lang, kind_spec};
-use disclosure_audit::output::write_atomic;
-use disclosure_audit::report::{json, text};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use disclosure_audit::checks::Lang;
+use disclosure_audit::config_file::{self, ConfigFile};
+use disclosure_audit::explain;
+use disclosure_audit::output::{write_atomic, write_atomic_bytes};
+use disclosure_audit::report::baseline::Baseline;
+use disclosure_audit::report::{self, history, json, text};
 use disclosure_audit::rules::Severity;
-use disclosure_audit::{AuditConfig, AuditError, RuleSet, audit, load_rules, today_in};
+use disclosure_audit::{
+    AuditConfig, AuditError, RuleSet, audit, audit_sites, load_rules, today_in,
+};
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +42,17 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Show the trend of one site's audits kept with --history.
+    History {
+        /// The site as it was audited (URL, or directory / --base-url).
+        #[arg(long, value_name = "URL|DIR")]
+        site: String,
+        /// The history database that audits wrote with --history.
+        #[arg(long, value_name = "FILE")]
+        history: PathBuf,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -59,13 +76,21 @@ struct RuleArgs {
     /// Do not load the built-in rules.
     #[arg(long, global = true)]
     no_default_rules: bool,
+    /// The audit.toml to use (default: ./audit.toml or the nearest parent's).
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args)]
 struct RunArgs {
     /// The site: a start URL (http/https) or a local directory of static HTML.
-    #[arg(long, value_name = "URL|DIR", required = true)]
-    site: Option<String>,
+    /// Repeat it to audit several sites, each with its own report.
+    /// (Or `site` in audit.toml.)
+    #[arg(long, value_name = "URL|DIR")]
+    site: Vec<String>,
+    /// A file with one site per line (blank lines and `#` comments are skipped).
+    #[arg(long, value_name = "FILE")]
+    sites: Option<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
     /// The URL the directory's root stands for, in directory mode.
@@ -77,8 +102,11 @@ struct RunArgs {
     /// The site's time zone, for "today".
     #[arg(long, default_value = "Asia/Shanghai")]
     timezone: String,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format; several (comma-separated or repeated) need --output-dir.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
+    format: Vec<Format>,
+    #[command(flatten)]
+    outputs: OutputArgs,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -88,27 +116,218 @@ struct RunArgs {
     /// Language of the report.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
-    /// Stop after this many pages.
-    #[arg(long, default_value_t = 10_000)]
-    max_pages: usize,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 4)]
-    concurrency: usize,
-    /// Pause before each request, in milliseconds.
-    #[arg(long, default_value_t = 0)]
-    delay_ms: u64,
-    /// Give up on a request after this many seconds.
-    #[arg(long, default_value_t = 30)]
-    timeout_s: u64,
+    #[command(flatten)]
+    crawl: CrawlArgs,
     /// Print nothing but the report.
     #[arg(long, short)]
     quiet: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+/// How the crawler treats the sites it reads.
+#[derive(Args)]
+struct CrawlArgs {
+    /// Stop after this many pages.
+    #[arg(long, default_value_t = 10_000)]
+    max_pages: usize,
+    /// Follow links at most this many steps from the start page.
+    #[arg(long, value_name = "N")]
+    max_depth: Option<u32>,
+    /// Requests in flight at once, all hosts together.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Requests in flight at once to one host.
+    #[arg(long, default_value_t = 2)]
+    per_host: usize,
+    /// Minimum time between two requests to one host, in milliseconds
+    /// (robots.txt `Crawl-delay` can raise it).
+    #[arg(long, default_value_t = 500)]
+    delay_ms: u64,
+    /// Give up on a request after this many seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout_s: u64,
+    /// `--timeout-s` in milliseconds, for tests.
+    #[arg(long, hide = true)]
+    timeout_ms: Option<u64>,
+    /// Retries for connection errors, 5xx and 429 (with backoff and jitter).
+    #[arg(long, default_value_t = 2)]
+    retries: u32,
+    /// The first retry's backoff, in milliseconds; doubled for each retry.
+    #[arg(long, default_value_t = 1000, hide = true)]
+    retry_base_ms: u64,
+    /// Bodies larger than this are cut (and noted in the report).
+    #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
+    max_body_bytes: usize,
+    /// Only crawl pages whose URL (or path) matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+    /// Do not crawl pages whose URL (or path) matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Crawl what robots.txt disallows (say so only for your own site).
+    #[arg(long)]
+    ignore_robots: bool,
+    /// Also check that links to other hosts answer (one HEAD each; not crawled).
+    #[arg(long)]
+    check_external: bool,
+    /// Do not seed the crawl from robots.txt sitemaps and /sitemap.xml.
+    #[arg(long)]
+    no_sitemaps: bool,
+    /// Keep validators and records here; the next run only re-reads changed pages.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// The User-Agent header (default: disclosure-audit/VERSION with a contact note).
+    #[arg(long, value_name = "UA")]
+    user_agent: Option<String>,
+    /// Sites audited at once with --site repeated or --sites.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    parallel_sites: usize,
+}
+
+impl CrawlArgs {
+    fn apply(&self, cfg: &mut AuditConfig) {
+        cfg.max_pages = self.max_pages;
+        cfg.max_depth = self.max_depth;
+        cfg.concurrency = self.concurrency.max(1);
+        cfg.per_host = self.per_host.max(1);
+        cfg.delay = Duration::from_millis(self.delay_ms);
+        cfg.timeout = match self.timeout_ms {
+            Some(ms) => Duration::from_millis(ms.max(1)),
+            None => Duration::from_secs(self.timeout_s.max(1)),
+        };
+        cfg.retries = self.retries;
+        cfg.backoff = Duration::from_millis(self.retry_base_ms);
+        cfg.max_body_bytes = self.max_body_bytes.max(1);
+        cfg.include = self.include.clone();
+        cfg.exclude = self.exclude.clone();
+        cfg.obey_robots = !self.ignore_robots;
+        cfg.check_external = self.check_external;
+        cfg.sitemaps = !self.no_sitemaps;
+        cfg.cache_dir = self.cache.clone();
+        if let Some(ua) = &self.user_agent {
+            cfg.user_agent = ua.clone();
+        }
+    }
+}
+
+/// The sites of `--site` (repeatable) and `--sites FILE`, in order, without repeats.
+fn site_list(a: &RunArgs) -> Result<Vec<String>, AuditError> {
+    let mut sites = a.site.clone();
+    if let Some(file) = &a.sites {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            AuditError::Usage(format!("cannot read --sites {}: {e}", file.display()))
+        })?;
+        sites.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    sites.retain(|s| seen.insert(s.clone()));
+    if sites.is_empty() {
+        return Err(AuditError::Usage(
+            "no site to audit: give --site or --sites".into(),
+        ));
+    }
+    Ok(sites)
+}
+
+/// Where reports go and what they are compared with.
+#[derive(Args)]
+struct OutputArgs {
+    /// Write one file per --format into DIR (report.txt, report.json, report.csv…).
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// A previous JSON report: mark findings new or persisting and list the fixed ones.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Keep every run in this SQLite database (created if missing); see `audit history`.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
+    Csv,
+    Xlsx,
+    Md,
+    Html,
+    Sarif,
+}
+
+impl Format {
+    fn lib(self) -> report::Format {
+        match self {
+            Format::Text => report::Format::Text,
+            Format::Json => report::Format::Json,
+            Format::Csv => report::Format::Csv,
+            Format::Xlsx => report::Format::Xlsx,
+            Format::Md => report::Format::Md,
+            Format::Html => report::Format::Html,
+            Format::Sarif => report::Format::Sarif,
+        }
+    }
+}
+
+/// A file-system-safe name for a site, for one file per site in --output-dir.
+fn site_slug(site: &str) -> String {
+    let s: String = site
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    s.trim_matches('_').to_string()
+}
+
+impl OutputArgs {
+    /// Compares with the baseline and records the run in the history.
+    fn enrich(
+        &self,
+        report: &mut disclosure_audit::Report,
+        baseline: Option<&Baseline>,
+        history_from_file: Option<&std::path::Path>,
+    ) -> Result<(), AuditError> {
+        if let Some(b) = baseline {
+            b.apply(report);
+        }
+        if let Some(path) = self.history.as_deref().or(history_from_file) {
+            history::record(path, report, jiff::Timestamp::now())?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file per format into --output-dir; `site` names the files when
+    /// several sites share the directory.
+    fn write_dir(
+        &self,
+        dir: &std::path::Path,
+        formats: &[Format],
+        report: &disclosure_audit::Report,
+        lang: Lang,
+        site: Option<&str>,
+    ) -> Result<(), AuditError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| AuditError::Output(format!("cannot create {}: {e}", dir.display())))?;
+        let stem = site.map_or_else(|| "report".to_string(), site_slug);
+        for f in formats {
+            let bytes = f
+                .lib()
+                .render(report, lang, false)
+                .map_err(AuditError::Output)?;
+            write_atomic_bytes(&dir.join(format!("{stem}.{}", f.lib().extension())), &bytes)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,6 +336,8 @@ enum FailOn {
     Warning,
     Info,
     Never,
+    /// Only findings that are not in --baseline.
+    New,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,11 +346,58 @@ enum LangArg {
     En,
 }
 
+/// A command-line error as one line on stderr (exit 2), like every other
+/// error; help and version print as clap writes them.
+fn arg_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    // The usage block after the message is what --help shows in full.
+    let parts: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let line = parts.join("; ");
+    eprintln!(
+        "audit: error: {}; `audit --help` lists the options",
+        line.trim_start_matches("error: ")
+    );
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return arg_error(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return arg_error(e),
+    };
     let result = match cli.command {
         Some(Command::Rules { action, rules }) => run_rules(action, &rules),
-        None => run_audit(&cli.run),
+        Some(Command::History {
+            site,
+            history,
+            lang,
+        }) => history::runs(&history, &site).map(|runs| {
+            let lang = match lang {
+                LangArg::Zh => Lang::Zh,
+                LangArg::En => Lang::En,
+            };
+            print!("{}", history::trend(&runs, lang));
+            ExitCode::SUCCESS
+        }),
+        None => run_audit(&cli.run, &matches),
     };
     match result {
         Ok(code) => code,
@@ -140,12 +408,80 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(r: &RuleArgs) -> Result<RuleSet, AuditError> {
-    load_rules(!r.no_default_rules, &r.rules)
+/// The rules: built in, then audit.toml's directories, then `--rules`; then audit.toml's categories.
+fn load(r: &RuleArgs) -> Result<(RuleSet, Option<ConfigFile>), AuditError> {
+    let config = config_file::locate(r.config.as_deref())?;
+    let mut dirs: Vec<PathBuf> = config.iter().flat_map(|c| c.rules.clone()).collect();
+    dirs.extend(r.rules.iter().cloned());
+    let no_default =
+        r.no_default_rules || config.as_ref().and_then(|c| c.no_default_rules) == Some(true);
+    let mut rules = load_rules(!no_default, &dirs)?;
+    if let Some(c) = &config {
+        c.merge_into(&mut rules)?;
+    }
+    Ok((rules, config))
 }
 
-fn run_audit(a: &RunArgs) -> Result<ExitCode, AuditError> {
-    let rules = load(&a.rules)?;
+/// An audit.toml setting that is a flag's value, unless the flag was given.
+fn from_file<T: ValueEnum>(
+    matches: &ArgMatches,
+    id: &str,
+    flag: T,
+    file: Option<&config_file::AtLine<String>>,
+    path: &std::path::Path,
+) -> Result<T, AuditError> {
+    match file {
+        Some(v) if !given(matches, id) => T::from_str(&v.value, true).map_err(|_| {
+            AuditError::Usage(format!(
+                "{}:{}: `{id}` = \"{}\" is not a value --{} accepts",
+                path.display(),
+                v.line,
+                v.value,
+                id.replace('_', "-")
+            ))
+        }),
+        _ => Ok(flag),
+    }
+}
+
+/// Whether the user gave this flag on the command line (not its default).
+fn given(matches: &ArgMatches, id: &str) -> bool {
+    matches.ids().any(|i| i.as_str() == id)
+        && matches.value_source(id) == Some(ValueSource::CommandLine)
+}
+
+fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> {
+    let (rules, config) = load(&a.rules)?;
+    let cpath = config.as_ref().map(|c| c.path.clone()).unwrap_or_default();
+    let fail_on = from_file(
+        matches,
+        "fail_on",
+        a.fail_on,
+        config.as_ref().and_then(|c| c.fail_on.as_ref()),
+        &cpath,
+    )?;
+    let lang_arg = from_file(
+        matches,
+        "lang",
+        a.lang,
+        config.as_ref().and_then(|c| c.lang.as_ref()),
+        &cpath,
+    )?;
+    let format_list: Vec<Format> = match config.as_ref().and_then(|c| c.format.as_ref()) {
+        // `format = "html,json"` names several, like the flag.
+        Some(f) if !given(matches, "format") => f
+            .value
+            .split(',')
+            .map(|one| {
+                let one = config_file::AtLine {
+                    value: one.trim().to_string(),
+                    line: f.line,
+                };
+                from_file(matches, "format", Format::Text, Some(&one), &cpath)
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => a.format.clone(),
+    };
     let as_of = match &a.as_of {
         Some(s) => s.parse::<jiff::civil::Date>().map_err(|_| {
             AuditError::Usage(format!(
@@ -154,82 +490,204 @@ fn run_audit(a: &RunArgs) -> Result<ExitCode, AuditError> {
         })?,
         None => today_in(&a.timezone)?,
     };
-    let site = a.site.clone().unwrap_or_default();
-    let mut cfg = AuditConfig::new(site, as_of);
-    cfg.base_url = a.base_url.clone();
-    cfg.lang = match a.lang {
-        LangArg::Zh => Lang::Zh,
-        LangArg::En => Lang::En,
+    let file_site = config.as_ref().and_then(|c| {
+        let s = c.site.as_ref()?;
+        let lower = s.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return Some(s.clone());
+        }
+        // A directory is relative to the file, like its rule directories.
+        let dir = c.path.parent().unwrap_or(std::path::Path::new("."));
+        Some(dir.join(s).display().to_string())
+    });
+    let sites = match file_site {
+        Some(s) if a.site.is_empty() && a.sites.is_none() => vec![s],
+        _ => site_list(a)?,
     };
-    cfg.max_pages = a.max_pages;
-    cfg.concurrency = a.concurrency.max(1);
-    cfg.delay = Duration::from_millis(a.delay_ms);
-    cfg.timeout = Duration::from_secs(a.timeout_s.max(1));
-    cfg.progress = !a.quiet;
-    let report = audit(&cfg, &rules)?;
-    let rendered = match a.format {
-        Format::Text => text::render(&report, cfg.lang),
-        Format::Json => json::render(&report),
+    let cfgs: Vec<AuditConfig> = sites
+        .iter()
+        .map(|site| {
+            let mut cfg = AuditConfig::new(site.clone(), as_of);
+            cfg.base_url = a.base_url.clone();
+            cfg.lang = match lang_arg {
+                LangArg::Zh => Lang::Zh,
+                LangArg::En => Lang::En,
+            };
+            a.crawl.apply(&mut cfg);
+            if let Some(c) = &config {
+                c.apply_crawl(&mut cfg, &|id| given(matches, id));
+                cfg.ignore = c.ignore.clone();
+            }
+            cfg.progress = !a.quiet;
+            cfg
+        })
+        .collect();
+    let lang = cfgs.first().map_or(Lang::Zh, |c| c.lang);
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never | FailOn::New => None,
     };
+    let formats: Vec<Format> = {
+        let mut seen = Vec::new();
+        for f in &format_list {
+            if !seen.contains(f) {
+                seen.push(*f);
+            }
+        }
+        seen
+    };
+    let primary = formats.first().copied().unwrap_or(Format::Text);
+    let out_dir = a.outputs.output_dir.as_deref();
+    if out_dir.is_none() && formats.len() > 1 {
+        return Err(AuditError::Usage(
+            "several --format values need --output-dir DIR (one file per format)".into(),
+        ));
+    }
+    if out_dir.is_none() && sites.len() > 1 && !matches!(primary, Format::Text | Format::Json) {
+        return Err(AuditError::Usage(
+            "with several sites, only text and json can share one output; use --output-dir".into(),
+        ));
+    }
+    if matches!(fail_on, FailOn::New) && a.outputs.baseline.is_none() {
+        return Err(AuditError::Usage(
+            "--fail-on new needs --baseline PREVIOUS.json to tell new findings from old".into(),
+        ));
+    }
+    let baseline = a
+        .outputs
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?;
+    let results = match cfgs.as_slice() {
+        [one] => vec![Ok(audit(one, &rules)?)],
+        many => audit_sites(many, &rules, a.crawl.parallel_sites),
+    };
+    let several = results.len() > 1;
+    let mut code = 0u8;
+    let mut json_reports = Vec::new();
+    let mut rendered = String::new();
+    for (site, result) in sites.iter().zip(results) {
+        match result {
+            Ok(mut report) => {
+                let history = config.as_ref().and_then(|c| c.history.as_deref());
+                a.outputs.enrich(&mut report, baseline.as_ref(), history)?;
+                let fail = match fail_on {
+                    FailOn::New => report.has_new(),
+                    _ => threshold.is_some_and(|t| report.has_at_or_above(t)),
+                };
+                if fail {
+                    code = code.max(1);
+                }
+                if let Some(dir) = out_dir {
+                    let name = several.then_some(site.as_str());
+                    a.outputs.write_dir(dir, &formats, &report, lang, name)?;
+                    continue;
+                }
+                if !several {
+                    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+                    if primary == Format::Xlsx && a.output.is_none() && tty {
+                        return Err(AuditError::Usage(
+                            "an xlsx workbook is binary: write it with --output FILE or --output-dir DIR"
+                                .into(),
+                        ));
+                    }
+                    let color = a.output.is_none() && text::color_wanted(tty);
+                    let bytes = primary
+                        .lib()
+                        .render(&report, lang, color)
+                        .map_err(AuditError::Output)?;
+                    match &a.output {
+                        Some(path) => write_atomic_bytes(path, &bytes)?,
+                        None => {
+                            use std::io::Write;
+                            let mut out = std::io::stdout().lock();
+                            out.write_all(&bytes)
+                                .and_then(|()| out.flush())
+                                .map_err(|e| {
+                                    AuditError::Output(format!("cannot write the report: {e}"))
+                                })?;
+                        }
+                    }
+                    continue;
+                }
+                match primary {
+                    Format::Text => {
+                        if several && !rendered.is_empty() {
+                            rendered.push_str("\n\n");
+                        }
+                        rendered.push_str(&text::render(&report, lang));
+                    }
+                    Format::Json if !several => rendered = json::render(&report),
+                    Format::Json => {
+                        json_reports.push(serde_json::to_value(&report).unwrap_or_else(
+                            |e| serde_json::json!({"site": site, "error": e.to_string()}),
+                        ))
+                    }
+                    // Refused above: other formats with several sites need --output-dir.
+                    _ => {}
+                }
+            }
+            // With several sites, one that cannot be audited does not hide the others.
+            Err(e) if several => {
+                eprintln!("audit: error: {site}: {e}");
+                code = 2;
+                match primary {
+                    Format::Json => {
+                        json_reports.push(serde_json::json!({"site": site, "error": e.to_string()}))
+                    }
+                    _ => {
+                        rendered.push_str(&format!("\n\n{site}: {e}\n"));
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if out_dir.is_some() || !several {
+        return Ok(ExitCode::from(code));
+    }
+    if let (Format::Json, true) = (primary, several) {
+        let all = serde_json::json!({ "reports": json_reports });
+        rendered = serde_json::to_string_pretty(&all).unwrap_or_default() + "\n";
+    }
     match &a.output {
         Some(path) => write_atomic(path, &rendered)?,
         None => print!("{rendered}"),
     }
-    let threshold = match a.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let fail = threshold.is_some_and(|t| report.has_at_or_above(t));
-    Ok(ExitCode::from(if fail { 1 } else { 0 }))
+    Ok(ExitCode::from(code))
 }
 
 fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> {
     match action {
         RulesAction::List => {
-            let rules = load(r)?;
-            for rule in &rules.rules {
-                println!(
-                    "{:<24} {:<18} {:<8} {}",
-                    rule.id,
-                    rule.kind,
-                    rule.severity.as_str(),
-                    rule.categories.join(",")
-                );
-            }
+            let (rules, _) = load(r)?;
+            print!("{}", explain::list(&rules));
         }
         RulesAction::Check { dir } => {
-            let mut dirs = r.rules.clone();
-            dirs.extend(dir);
-            let rules = load_rules(!r.no_default_rules, &dirs)?;
+            let mut r = r.clone();
+            r.rules.extend(dir);
+            let (rules, config) = load(&r)?;
+            let from = config
+                .map(|c| format!(" and {}", c.path.display()))
+                .unwrap_or_default();
             println!(
-                "ok: {} rules, {} categories in {} files",
+                "ok: {} rules, {} categories in {} files{from}",
                 rules.rules.len(),
                 rules.categories.len(),
                 rules.files.len()
             );
         }
         RulesAction::Explain { id } => {
-            let rules = load(r)?;
+            let (rules, _) = load(r)?;
             let rule = rules.rule(&id).ok_or_else(|| {
                 AuditError::Usage(format!(
                     "no rule `{id}`; `audit rules list` shows the rule ids"
                 ))
             })?;
-            println!("{} ({}, {})", rule.id, rule.kind, rule.severity.as_str());
-            if let Some(doc) = &rule.doc {
-                println!("\n{doc}");
-            }
-            if let Some(spec) = kind_spec(rule.kind) {
-                println!("\n{}", spec.doc);
-            }
-            if !rule.categories.is_empty() {
-                println!("\ncategories: {}", rule.categories.join(", "));
-            }
-            println!("parameters: {:?}", rule.params);
-            println!("defined in {}:{}", rule.file.display(), rule.line);
-            let _ = KINDS;
+            print!("{}", explain::explain(rule));
         }
     }
     Ok(ExitCode::SUCCESS)

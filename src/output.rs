@@ -7,6 +7,11 @@ use std::path::Path;
 use crate::error::AuditError;
 
 pub fn write_atomic(path: &Path, content: &str) -> Result<(), AuditError> {
+    write_atomic_bytes(path, content.as_bytes())
+}
+
+/// `write_atomic` for binary reports (xlsx).
+pub fn write_atomic_bytes(path: &Path, content: &[u8]) -> Result<(), AuditError> {
     let fail =
         |e: std::io::Error| AuditError::Output(format!("cannot write {}: {e}", path.display()));
     let dir = match path.parent() {
@@ -20,7 +25,7 @@ pub fn write_atomic(path: &Path, content: &str) -> Result<(), AuditError> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(content.as_bytes())?;
+        f.write_all(content)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

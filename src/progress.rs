@@ -1,10 +1,34 @@
 //! Progress on stderr, only when stderr is a terminal and not `--quiet`, so
-//! cron logs and CI output stay clean.
+//! cron logs and CI output stay clean. One line per site: pages done, URLs
+//! queued, errors and the rate.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// The progress lines of one run, one per site.
+#[derive(Clone)]
+pub struct ProgressGroup {
+    multi: Option<MultiProgress>,
+}
+
+impl ProgressGroup {
+    pub fn new(enabled: bool) -> ProgressGroup {
+        let on = enabled && std::io::stderr().is_terminal();
+        ProgressGroup {
+            multi: on.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
+        }
+    }
+
+    /// A progress line for `site`.
+    pub fn site(&self, site: &str) -> Progress {
+        match &self.multi {
+            Some(m) => Progress::bar(Some(m), site),
+            None => Progress::hidden(),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct Progress {
@@ -16,12 +40,21 @@ impl Progress {
         if !enabled || !std::io::stderr().is_terminal() {
             return Progress::hidden();
         }
+        Progress::bar(None, "")
+    }
+
+    fn bar(multi: Option<&MultiProgress>, site: &str) -> Progress {
         let bar = ProgressBar::new_spinner();
+        let bar = match multi {
+            Some(m) => m.add(bar),
+            None => bar,
+        };
         let style = ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {pos} pages, {msg} ({per_sec})",
+            "{spinner} {prefix} {elapsed_precise} {pos} pages, {msg} ({per_sec})",
         )
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
+        bar.set_prefix(site.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));
         Progress { bar: Some(bar) }
     }

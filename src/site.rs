@@ -43,6 +43,31 @@ pub struct Site {
     pub columns: Vec<Column>,
     /// Categories of each record, parallel to `records`.
     pub page_categories: Vec<Vec<String>>,
+    /// Every resource of the site is a record (directory mode, not cut short by a
+    /// page limit), so an in-scope link without a record points at nothing.
+    pub complete_listing: bool,
+    /// The start URL (HTTP) or base URL (directory mode): links on its host are internal.
+    pub root_url: Option<url::Url>,
+    /// Extensions of files a static site holds (pages and attachments), lower case.
+    /// In directory mode only such a missing target is broken; `.jsp`, `.do`… are served by programs.
+    pub static_extensions: Vec<String>,
+    /// Records by percent-decoded URL, built on first use: `%e9`, `%E9` and `é` name one file.
+    decoded: std::sync::OnceLock<HashMap<String, usize>>,
+}
+
+/// What a link's target turned out to be.
+#[derive(Debug, Clone, Copy)]
+pub enum LinkState<'a> {
+    /// A record that could be read.
+    Ok(&'a PageRecord),
+    /// A record with an HTTP error, a transport error or a soft 404.
+    Broken(&'a PageRecord),
+    /// An internal target that does not exist (only known in directory mode).
+    Missing,
+    /// A target on another host that the audit did not check.
+    OffSite,
+    /// An internal target the audit did not fetch (page limit, not crawled).
+    Unknown,
 }
 
 impl Site {
@@ -178,6 +203,135 @@ impl Site {
             by_url,
             columns,
             page_categories,
+            complete_listing: false,
+            root_url: None,
+            static_extensions: rules
+                .extract
+                .html_extensions
+                .iter()
+                .chain(&rules.extract.attachment_extensions)
+                .map(|e| e.to_ascii_lowercase())
+                .collect(),
+            decoded: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether a URL is on the audited site: same host and port as the root URL,
+    /// and in directory mode also under its path.
+    pub fn is_internal(&self, url: &str) -> bool {
+        let (Some(root), Ok(u)) = (&self.root_url, url::Url::parse(url)) else {
+            return false;
+        };
+        let same_origin = u.scheme() == root.scheme()
+            && u.host_str() == root.host_str()
+            && u.port_or_known_default() == root.port_or_known_default();
+        same_origin && (!self.complete_listing || u.path().starts_with(root.path()))
+    }
+
+    /// Whether `r` is a page reached with a query (`a.html?from=list`) whose
+    /// plain URL is also a record with the same title and links: one page, twice.
+    pub fn is_query_twin(&self, r: &PageRecord) -> bool {
+        let Some((plain, _)) = r.url.split_once('?') else {
+            return false;
+        };
+        self.get(plain)
+            .is_some_and(|p| !is_broken(p) && p.title == r.title && p.links == r.links)
+    }
+
+    /// Looks a link target up: the record it names, or why there is none.
+    pub fn link_state(&self, url: &str) -> LinkState<'_> {
+        if let Some(r) = self.record_for(url) {
+            return if is_broken(r) {
+                LinkState::Broken(r)
+            } else {
+                LinkState::Ok(r)
+            };
+        }
+        if self.is_internal(url) {
+            return if self.complete_listing && self.is_static_target(url) {
+                LinkState::Missing
+            } else {
+                LinkState::Unknown
+            };
+        }
+        // A site repo often links its own pages by their live URL
+        // (`https://www.example.gov.cn/gzdt/…`): the same path in the directory is that page.
+        if let Some(r) = self.local_twin(url) {
+            return if is_broken(r) {
+                LinkState::Broken(r)
+            } else {
+                LinkState::Ok(r)
+            };
+        }
+        LinkState::OffSite
+    }
+
+    /// In directory mode, the record at the same path under the root as an off-site URL.
+    fn local_twin(&self, url: &str) -> Option<&PageRecord> {
+        if !self.complete_listing {
+            return None;
+        }
+        let root = self.root_url.as_ref()?;
+        let u = url::Url::parse(url).ok()?;
+        if !matches!(u.scheme(), "http" | "https") || u.path() == "/" {
+            return None;
+        }
+        let mut local = root.join(u.path().trim_start_matches('/')).ok()?;
+        local.set_query(u.query());
+        self.record_for(local.as_str())
+    }
+
+    /// The record a link reaches. A static file server ignores the query and
+    /// redirects `/gzdt` to `/gzdt/`, so in directory mode those forms count too.
+    fn record_for(&self, url: &str) -> Option<&PageRecord> {
+        if let Some(r) = self.get(url) {
+            return Some(r);
+        }
+        if !self.complete_listing {
+            return None;
+        }
+        let mut u = url::Url::parse(url).ok()?;
+        u.set_query(None);
+        u.set_fragment(None);
+        let plain = u.to_string();
+        if let Some(r) = self.get(&plain) {
+            return Some(r);
+        }
+        if let Some(r) = self.get_decoded(&plain) {
+            return Some(r);
+        }
+        if !u.path().ends_with('/') {
+            let p = format!("{}/", u.path());
+            u.set_path(&p);
+            return self.get_decoded(u.as_str());
+        }
+        None
+    }
+
+    fn get_decoded(&self, url: &str) -> Option<&PageRecord> {
+        let map = self.decoded.get_or_init(|| {
+            self.records
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (percent_decode(&r.url), i))
+                .collect()
+        });
+        map.get(&percent_decode(url)).map(|&i| &self.records[i])
+    }
+
+    /// Whether a directory would hold this target: a folder, or a file with a
+    /// page or attachment extension, or no extension at all.
+    fn is_static_target(&self, url: &str) -> bool {
+        let Ok(u) = url::Url::parse(url) else {
+            return false;
+        };
+        let last = u.path().rsplit('/').next().unwrap_or("");
+        match last.rsplit_once('.') {
+            None => true,
+            Some((_, ext)) => {
+                let ext = ext.to_ascii_lowercase();
+                self.static_extensions.contains(&ext)
+            }
         }
     }
 
@@ -208,4 +362,30 @@ impl Site {
             .iter()
             .filter(move |c| c.categories.iter().any(|k| categories.contains(k)))
     }
+}
+
+/// A record that stands for a page a visitor cannot read.
+pub fn is_broken(r: &PageRecord) -> bool {
+    r.error.is_some() || r.status >= 400
+}
+
+/// `%E9%99%84` → the UTF-8 text it encodes; malformed escapes are kept as they are.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

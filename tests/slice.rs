@@ -31,7 +31,9 @@ fn slice_findings(report: &Value) -> Vec<(String, String, String)> {
         .filter(|f| SLICE_KINDS.contains(&f["kind"].as_str().unwrap_or("")))
         .map(|f| {
             let url = f["url"].as_str().unwrap_or("").to_string();
-            let path = url::Url::parse(&url).map(|u| u.path().to_string()).unwrap_or(url);
+            let path = url::Url::parse(&url)
+                .map(|u| u.path().to_string())
+                .unwrap_or(url);
             (
                 f["kind"].as_str().unwrap_or("").to_string(),
                 f["rule"].as_str().unwrap_or("").to_string(),
@@ -51,11 +53,31 @@ fn demo_site_findings_match_the_fixture_notes() {
         ("freshness", "image-news-biweekly", "/tpxw/"),
         // The 28-day gap of 2018-12-28 → 2019-01-25; the newest item, exactly 7 days old, is silent.
         ("freshness", "news-weekly", "/gzdt/"),
-        ("missing-metadata", "article-publish-date", "/tzgg/201901/t20190111_1117.html"),
-        ("missing-metadata", "article-source", "/gzdt/201902/t20190219_1148.html"),
-        ("missing-metadata", "article-source", "/ndbg/201903/t20190314_1172.html"),
-        ("publish-lag", "policy-publish-15d", "/zcwj/201901/t20190102_1112.html"),
-        ("publish-lag", "policy-publish-15d", "/zcwj/201902/t20190210_1137.html"),
+        (
+            "missing-metadata",
+            "article-publish-date",
+            "/tzgg/201901/t20190111_1117.html",
+        ),
+        (
+            "missing-metadata",
+            "article-source",
+            "/gzdt/201902/t20190219_1148.html",
+        ),
+        (
+            "missing-metadata",
+            "article-source",
+            "/ndbg/201903/t20190314_1172.html",
+        ),
+        (
+            "publish-lag",
+            "policy-publish-15d",
+            "/zcwj/201901/t20190102_1112.html",
+        ),
+        (
+            "publish-lag",
+            "policy-publish-15d",
+            "/zcwj/201902/t20190210_1137.html",
+        ),
     ]
     .iter()
     .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
@@ -65,16 +87,31 @@ fn demo_site_findings_match_the_fixture_notes() {
     let all = findings(&report);
     let news: Vec<_> = all.iter().filter(|f| f["rule"] == "news-weekly").collect();
     assert_eq!(news.len(), 1);
-    assert!(news[0]["message"].as_str().unwrap().contains("2018-12-28"), "{}", news[0]);
-    let tpxw = all.iter().find(|f| f["rule"] == "image-news-biweekly").unwrap();
+    assert!(
+        news[0]["message"].as_str().unwrap().contains("2018-12-28"),
+        "{}",
+        news[0]
+    );
+    let tpxw = all
+        .iter()
+        .find(|f| f["rule"] == "image-news-biweekly")
+        .unwrap();
     assert!(tpxw["message"].as_str().unwrap().contains("23"), "{tpxw}");
-    assert_eq!(tpxw["evidence"].as_str().unwrap().get(..10), Some("2019-02-25"));
+    assert_eq!(
+        tpxw["evidence"].as_str().unwrap().get(..10),
+        Some("2019-02-25")
+    );
     // The near-miss published on day 15 stays silent.
-    assert!(!all.iter().any(|f| f["url"].as_str().unwrap().ends_with("t20190216_1145.html")
-        && f["kind"] == "publish-lag"));
+    assert!(!all.iter().any(
+        |f| f["url"].as_str().unwrap().ends_with("t20190216_1145.html")
+            && f["kind"] == "publish-lag"
+    ));
     let empty_source = all
         .iter()
-        .find(|f| f["url"].as_str().unwrap().ends_with("t20190314_1172.html") && f["rule"] == "article-source")
+        .find(|f| {
+            f["url"].as_str().unwrap().ends_with("t20190314_1172.html")
+                && f["rule"] == "article-source"
+        })
         .unwrap();
     assert_eq!(empty_source["evidence"].as_str(), Some("来源:  点击:"));
 }
@@ -95,10 +132,18 @@ fn json_follows_the_contract() {
         .map(|k| s["by_severity"][k].as_u64().unwrap())
         .sum();
     assert_eq!(by_sev, n);
-    let by_kind: u64 = s["by_kind"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    let by_kind: u64 = s["by_kind"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
     assert_eq!(by_kind, n);
     for f in findings(&report) {
-        for key in ["id", "rule", "kind", "severity", "url", "title", "column", "message", "evidence", "fix", "due", "target"] {
+        for key in [
+            "id", "rule", "kind", "severity", "url", "title", "column", "message", "evidence",
+            "fix", "due", "target",
+        ] {
             assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
         }
         assert!(["error", "warning", "info"].contains(&f["severity"].as_str().unwrap()));
@@ -126,9 +171,21 @@ fn http_and_directory_audits_agree() {
     let server = serve_dir(demo_site());
     let base = server.url("/");
     let demo = demo_site();
-    let (dir, _) = audit_json(&["--site", path_str(&demo), "--base-url", &base, "--as-of", AS_OF, "--quiet"]);
+    let (dir, _) = audit_json(&[
+        "--site",
+        path_str(&demo),
+        "--base-url",
+        &base,
+        "--as-of",
+        AS_OF,
+        "--quiet",
+    ]);
     let (http, out) = audit_json(&["--site", &base, "--as-of", AS_OF, "--quiet"]);
-    assert!(out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let d = kind_urls(&dir);
     assert!(!d.is_empty());
     assert_eq!(d, kind_urls(&http));
@@ -161,7 +218,10 @@ fn seed_layout_site() -> tempfile::TempDir {
         .replace("2019年3月6日", "2018年3月16日")
         .replace("来源:&nbsp;", "来源:青石街道办事处&nbsp;");
     site_dir(&[
-        ("index.html", "<html><body><a href=\"ndbg/index.html\">年报</a></body></html>"),
+        (
+            "index.html",
+            "<html><body><a href=\"ndbg/index.html\">年报</a></body></html>",
+        ),
         ("ndbg/index.html", list),
         ("ndbg/t20190314_2.html", page),
         ("ndbg/t20180320_1.html", &old),
@@ -190,17 +250,41 @@ fn seed_layout_publish_lag_and_empty_source() {
     for (max_days, want) in [(15, 0), (8, 0), (7, 1), (5, 1)] {
         let rules = lag_rules(max_days);
         let (report, _) = audit_json(&[
-            "--site", path_str(site.path()), "--rules", path_str(rules.path()), "--as-of", "2019-03-20",
+            "--site",
+            path_str(site.path()),
+            "--rules",
+            path_str(rules.path()),
+            "--as-of",
+            "2019-03-20",
         ]);
-        let lags: Vec<_> = findings(&report).into_iter().filter(|f| f["rule"] == "report-lag").collect();
+        let lags: Vec<_> = findings(&report)
+            .into_iter()
+            .filter(|f| f["rule"] == "report-lag")
+            .collect();
         assert_eq!(lags.len(), want, "max_days = {max_days}: {lags:?}");
         if want == 1 {
-            assert!(lags[0]["url"].as_str().unwrap().ends_with("/ndbg/t20190314_2.html"));
-            assert_eq!(lags[0]["message"], "「2018年青石街道政府信息公开工作年度报告」相隔8天");
+            assert!(
+                lags[0]["url"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/ndbg/t20190314_2.html")
+            );
+            assert_eq!(
+                lags[0]["message"],
+                "「2018年青石街道政府信息公开工作年度报告」相隔8天"
+            );
         }
-        let sources: Vec<_> = findings(&report).into_iter().filter(|f| f["rule"] == "article-source").collect();
+        let sources: Vec<_> = findings(&report)
+            .into_iter()
+            .filter(|f| f["rule"] == "article-source")
+            .collect();
         assert_eq!(sources.len(), 1, "{sources:?}");
-        assert!(sources[0]["url"].as_str().unwrap().ends_with("/ndbg/t20190314_2.html"));
+        assert!(
+            sources[0]["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/ndbg/t20190314_2.html")
+        );
         assert_eq!(sources[0]["evidence"], "来源:  点击:");
     }
 }
@@ -212,7 +296,14 @@ fn a_misspelt_rule_key_exits_2_naming_file_line_and_key() {
         "# a comment\n[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nseverity = \"error\"\nmax_dayz = 7\nmessage = \"m\"\n",
     )]);
     let demo = demo_site();
-    let out = audit(&["--site", path_str(&demo), "--rules", path_str(rules.path()), "--as-of", AS_OF]);
+    let out = audit(&[
+        "--site",
+        path_str(&demo),
+        "--rules",
+        path_str(rules.path()),
+        "--as-of",
+        AS_OF,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -224,20 +315,45 @@ fn a_misspelt_rule_key_exits_2_naming_file_line_and_key() {
 #[test]
 fn bad_rule_files_name_what_to_change() {
     let cases: &[(&str, &str)] = &[
-        ("[[rule]]\nid = \"x\"\nkind = \"freshnes\"\nseverity = \"error\"\nmessage = \"m\"\n", "unknown rule kind `freshnes`"),
-        ("[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"nosuch\"\nseverity = \"error\"\nmax_days = 7\nmessage = \"m\"\n", "category `nosuch`"),
-        ("[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nseverity = \"error\"\nmax_days = -7\nmessage = \"m\"\n", "0 or more"),
-        ("[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nseverity = \"error\"\nmax_days = 7\nmessage = \"{colum}\"\n", "unknown placeholder `{colum}`"),
-        ("[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nseverity = \"fatal\"\nmax_days = 7\nmessage = \"m\"\n", "severity"),
+        (
+            "[[rule]]\nid = \"x\"\nkind = \"freshnes\"\nseverity = \"error\"\nmessage = \"m\"\n",
+            "unknown rule kind `freshnes`",
+        ),
+        (
+            "[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"nosuch\"\nseverity = \"error\"\nmax_days = 7\nmessage = \"m\"\n",
+            "category `nosuch`",
+        ),
+        (
+            "[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nseverity = \"error\"\nmax_days = -7\nmessage = \"m\"\n",
+            "0 or more",
+        ),
+        (
+            "[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nseverity = \"error\"\nmax_days = 7\nmessage = \"{colum}\"\n",
+            "unknown placeholder `{colum}`",
+        ),
+        (
+            "[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nseverity = \"fatal\"\nmax_days = 7\nmessage = \"m\"\n",
+            "severity",
+        ),
         ("[[rule]\nid = 1\n", "invalid TOML"),
     ];
     let demo = demo_site();
     for (text, want) in cases {
         let rules = site_dir(&[("r.toml", text)]);
-        let out = audit(&["--site", path_str(&demo), "--rules", path_str(rules.path()), "--as-of", AS_OF]);
+        let out = audit(&[
+            "--site",
+            path_str(&demo),
+            "--rules",
+            path_str(rules.path()),
+            "--as-of",
+            AS_OF,
+        ]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{text}: {err}");
-        assert!(err.contains("r.toml:") && err.contains(want), "{text}: {err}");
+        assert!(
+            err.contains("r.toml:") && err.contains(want),
+            "{text}: {err}"
+        );
     }
 }
 
@@ -254,16 +370,30 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(code(&["--fail-on", "never"]), Some(0));
     assert_eq!(code(&["--as-of", "2019-02-30"]), Some(2));
     assert_eq!(code(&["--fail-on", "sometimes"]), Some(2));
-    assert_eq!(audit(&["--site", "/nonexistent/site", "--as-of", AS_OF]).status.code(), Some(2));
+    assert_eq!(
+        audit(&["--site", "/nonexistent/site", "--as-of", AS_OF])
+            .status
+            .code(),
+        Some(2)
+    );
     // A port nobody listens on: bind one, learn it, close it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}/");
     let out = audit(&["--site", &url, "--as-of", AS_OF, "--timeout-s", "2"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unreachable"));
 
     let clean = site_dir(&[("index.html", "<html><body><p>首页</p></body></html>")]);
-    assert_eq!(audit(&["--site", path_str(clean.path()), "--as-of", AS_OF]).status.code(), Some(0));
+    assert_eq!(
+        audit(&["--site", path_str(clean.path()), "--as-of", AS_OF])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -271,7 +401,14 @@ fn output_file_and_text_report() {
     let demo = demo_site();
     let dir = tempfile::tempdir().unwrap();
     let out_file = dir.path().join("report.txt");
-    let out = audit(&["--site", path_str(&demo), "--as-of", AS_OF, "--output", path_str(&out_file)]);
+    let out = audit(&[
+        "--site",
+        path_str(&demo),
+        "--as-of",
+        AS_OF,
+        "--output",
+        path_str(&out_file),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let text = std::fs::read_to_string(&out_file).unwrap();

@@ -2,10 +2,19 @@
 //! and message placeholders its rules may use and turns the site model into
 //! findings. Rule files only configure them.
 
+pub mod annual_report;
+pub mod broken_link;
+pub mod broken_nav;
+pub mod duplicate_heading;
+pub mod empty_column;
 pub mod fetch_error;
 pub mod freshness;
 pub mod missing_metadata;
+pub mod privacy;
 pub mod publish_lag;
+pub mod punctuation;
+pub mod stale_notice;
+pub mod typo;
 
 use jiff::civil::Date;
 
@@ -31,6 +40,15 @@ pub const KINDS: &[KindSpec] = &[
     publish_lag::SPEC,
     missing_metadata::SPEC,
     fetch_error::SPEC,
+    privacy::SPEC,
+    annual_report::SPEC,
+    duplicate_heading::SPEC,
+    stale_notice::SPEC,
+    broken_nav::SPEC,
+    broken_link::SPEC,
+    empty_column::SPEC,
+    typo::SPEC,
+    punctuation::SPEC,
 ];
 
 pub fn kind_spec(name: &str) -> Option<&'static KindSpec> {
@@ -44,6 +62,15 @@ pub enum Params {
     PublishLag(publish_lag::Params),
     MissingMetadata(missing_metadata::Params),
     FetchError(fetch_error::Params),
+    Privacy(privacy::Params),
+    AnnualReport(annual_report::Params),
+    DuplicateHeading(duplicate_heading::Params),
+    StaleNotice(stale_notice::Params),
+    BrokenNav(broken_nav::Params),
+    BrokenLink(broken_link::Params),
+    EmptyColumn(empty_column::Params),
+    Typo(typo::Params),
+    Punctuation(punctuation::Params),
 }
 
 pub fn parse_params(kind: &str, t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
@@ -52,6 +79,15 @@ pub fn parse_params(kind: &str, t: &mut TableReader<'_, '_>) -> Result<Params, R
         publish_lag::KIND => Params::PublishLag(publish_lag::params(t)?),
         missing_metadata::KIND => Params::MissingMetadata(missing_metadata::params(t)?),
         fetch_error::KIND => Params::FetchError(fetch_error::params(t)?),
+        privacy::KIND => Params::Privacy(privacy::params(t)?),
+        annual_report::KIND => Params::AnnualReport(annual_report::params(t)?),
+        duplicate_heading::KIND => Params::DuplicateHeading(duplicate_heading::params(t)?),
+        stale_notice::KIND => Params::StaleNotice(stale_notice::params(t)?),
+        broken_nav::KIND => Params::BrokenNav(broken_nav::params(t)?),
+        broken_link::KIND => Params::BrokenLink(broken_link::params(t)?),
+        empty_column::KIND => Params::EmptyColumn(empty_column::params(t)?),
+        typo::KIND => Params::Typo(typo::params(t)?),
+        punctuation::KIND => Params::Punctuation(punctuation::params(t)?),
         other => {
             return Err(t.error_at(
                 &t.span.clone(),
@@ -156,6 +192,10 @@ impl Ctx<'_> {
             due,
             target: d.target,
             page_kind: d.at.page_kind,
+            status: None,
+            first_seen: None,
+            file: None,
+            line: None,
         }
     }
 }
@@ -169,7 +209,21 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Finding> {
             Params::PublishLag(p) => publish_lag::check(ctx, rule, p, &mut out),
             Params::MissingMetadata(p) => missing_metadata::check(ctx, rule, p, &mut out),
             Params::FetchError(p) => fetch_error::check(ctx, rule, p, &mut out),
+            Params::Privacy(p) => privacy::check(ctx, rule, p, &mut out),
+            Params::AnnualReport(p) => annual_report::check(ctx, rule, p, &mut out),
+            Params::DuplicateHeading(p) => duplicate_heading::check(ctx, rule, p, &mut out),
+            Params::StaleNotice(p) => stale_notice::check(ctx, rule, p, &mut out),
+            Params::BrokenNav(p) => broken_nav::check(ctx, rule, p, &mut out),
+            Params::BrokenLink(p) => broken_link::check(ctx, rule, p, &mut out),
+            Params::EmptyColumn(p) => empty_column::check(ctx, rule, p, &mut out),
+            Params::Typo(p) => typo::check(ctx, rule, p, &mut out),
+            Params::Punctuation(p) => punctuation::check(ctx, rule, p, &mut out),
         }
+    }
+    // No finding may repeat a personal number whole, whatever rule produced it.
+    let masker = privacy::Masker::from_rules(ctx.rules, ctx.as_of);
+    for f in &mut out {
+        masker.redact_finding(f);
     }
     out
 }

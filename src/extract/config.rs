@@ -17,6 +17,13 @@ pub struct ExtractConfig {
     pub publish_date_labels: Vec<String>,
     pub document_date_labels: Vec<String>,
     pub source_labels: Vec<String>,
+    /// 索引号: the disclosure catalogue number.
+    pub index_no_labels: Vec<String>,
+    /// 文号 / 发文字号: the document number (`云街发〔2019〕3号`).
+    pub doc_number_labels: Vec<String>,
+    /// Generic labels (`日期`, `时间`) read as the publish date only when no
+    /// specific label exists and the value is a date.
+    pub generic_date_labels: Vec<String>,
     /// Labels that only end a value (`点击:`, `作者:`…), never give one.
     pub other_labels: Vec<String>,
     pub breadcrumb_markers: Vec<String>,
@@ -28,12 +35,38 @@ pub struct ExtractConfig {
     /// Separators between an article title and the site name in `<title>`.
     pub title_separators: Vec<String>,
     pub body_selectors: Vec<(String, Selector)>,
+    /// Elements that may hold an article's title; the first whose text the
+    /// `<title>` contains wins.
+    pub title_selectors: Vec<(String, Selector)>,
+    /// Class or id words (lower case, matched as substrings) of blocks that are
+    /// never the main text when it is guessed: footers, menus, sidebars.
+    pub boilerplate_classes: Vec<String>,
     /// Regexes with named groups `y`, `m`, `d` that read a date from an item's URL.
     pub url_date_patterns: Vec<Regex>,
     /// File extensions of attachments (lower case, without the dot).
     pub attachment_extensions: Vec<String>,
     /// Paths that are the site's home page besides `/`.
     pub home_paths: Vec<String>,
+    /// Comment markers around the main text (`<!--ContentStart-->`…`<!--ContentEnd-->`).
+    pub body_comment_start: Vec<String>,
+    pub body_comment_end: Vec<String>,
+    /// Link texts of a list's pagination (`下一页`, `尾页`).
+    pub pagination_labels: Vec<String>,
+    /// Regexes over a list page URL with a group `n` whose removal gives the
+    /// column's first page (`/index(?P<n>_\d+)\.html$`).
+    pub page_url_patterns: Vec<Regex>,
+    /// Regexes over a list page's scripts with a group `count` (and optional
+    /// `name`, `ext`): TRS writes `createPageHTML(5, 0, "index", "html")`.
+    pub page_script_patterns: Vec<Regex>,
+    /// Most pages generated from a pagination script.
+    pub max_script_pages: u32,
+    /// A page is a soft 404 when its title matches one of these…
+    pub soft_404_title_patterns: Vec<Regex>,
+    /// …or its main text is short and matches one of these.
+    pub soft_404_text_patterns: Vec<Regex>,
+    pub soft_404_max_chars: u32,
+    /// `[[profile]]` sections: selectors for sites the heuristics misread.
+    pub profiles: Vec<super::profile::Profile>,
     /// File extensions read as HTML pages in directory mode.
     pub html_extensions: Vec<String>,
 }
@@ -48,6 +81,13 @@ const STRING_LISTS: &Fields = &[
     ("publish_date_labels", |c| &mut c.publish_date_labels),
     ("document_date_labels", |c| &mut c.document_date_labels),
     ("source_labels", |c| &mut c.source_labels),
+    ("index_no_labels", |c| &mut c.index_no_labels),
+    ("doc_number_labels", |c| &mut c.doc_number_labels),
+    ("generic_date_labels", |c| &mut c.generic_date_labels),
+    ("body_comment_start", |c| &mut c.body_comment_start),
+    ("body_comment_end", |c| &mut c.body_comment_end),
+    ("pagination_labels", |c| &mut c.pagination_labels),
+    ("boilerplate_classes", |c| &mut c.boilerplate_classes),
     ("other_labels", |c| &mut c.other_labels),
     ("breadcrumb_markers", |c| &mut c.breadcrumb_markers),
     ("breadcrumb_ignore", |c| &mut c.breadcrumb_ignore),
@@ -69,48 +109,45 @@ impl ExtractConfig {
                 *field(self) = v.into_iter().map(|s| s.into_inner()).collect();
             }
         }
-        if let Some(v) = t.strings("body_selectors")? {
-            let mut out = Vec::new();
-            for s in v {
-                let sel = Selector::parse(s.get_ref()).map_err(|e| {
-                    t.error_at(
-                        &s.span(),
-                        format!("invalid CSS selector `{}`: {e}", s.get_ref()),
-                    )
-                })?;
-                out.push((s.into_inner(), sel));
-            }
-            self.body_selectors = out;
+        if let Some(v) = selectors(t, "body_selectors")? {
+            self.body_selectors = v;
         }
-        if let Some(v) = t.strings("url_date_patterns")? {
-            let mut out = Vec::new();
-            for s in v {
-                let re = Regex::new(s.get_ref()).map_err(|e| {
-                    let first = e.to_string().lines().last().unwrap_or_default().to_string();
-                    t.error_at(
-                        &s.span(),
-                        format!("invalid regex `{}`: {first}", s.get_ref()),
-                    )
-                })?;
-                for g in ["y", "m", "d"] {
-                    if !re.capture_names().flatten().any(|n| n == g) {
-                        return Err(t.error_at(
-                            &s.span(),
-                            format!(
-                                "url_date_patterns entry `{}` needs the named groups (?P<y>…), (?P<m>…) and (?P<d>…)",
-                                s.get_ref()
-                            ),
-                        ));
-                    }
-                }
-                out.push(re);
-            }
-            self.url_date_patterns = out;
+        if let Some(v) = selectors(t, "title_selectors")? {
+            self.title_selectors = v;
+        }
+        if let Some(v) = regexes(t, "url_date_patterns", &["y", "m", "d"])? {
+            self.url_date_patterns = v;
+        }
+        if let Some(v) = regexes(t, "page_url_patterns", &["n"])? {
+            self.page_url_patterns = v;
+        }
+        if let Some(v) = regexes(t, "page_script_patterns", &["count"])? {
+            self.page_script_patterns = v;
+        }
+        if let Some(v) = regexes(t, "soft_404_title_patterns", &[])? {
+            self.soft_404_title_patterns = v;
+        }
+        if let Some(v) = regexes(t, "soft_404_text_patterns", &[])? {
+            self.soft_404_text_patterns = v;
+        }
+        if let Some(n) = t.count("soft_404_max_chars")? {
+            self.soft_404_max_chars = n.into_inner();
+        }
+        if let Some(n) = t.count("max_script_pages")? {
+            self.max_script_pages = n.into_inner();
+        }
+        for w in &mut self.boilerplate_classes {
+            *w = w.to_ascii_lowercase();
         }
         for ext in &mut self.attachment_extensions {
             *ext = ext.trim_start_matches('.').to_lowercase();
         }
         Ok(())
+    }
+
+    /// The profile for a page, the first whose URL globs match.
+    pub fn profile_for(&self, url: &str) -> Option<&super::profile::Profile> {
+        self.profiles.iter().find(|p| p.matches(url))
     }
 
     /// Whether a URL path names an attachment, judged by its extension.
@@ -119,9 +156,73 @@ impl ExtractConfig {
         match last.rsplit_once('.') {
             Some((_, ext)) => {
                 let ext = ext.to_ascii_lowercase();
-                self.attachment_extensions.iter().any(|e| *e == ext)
+                self.attachment_extensions.contains(&ext)
             }
             None => false,
         }
     }
+}
+
+/// A list of regexes, each required to have the named `groups`.
+fn regexes(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+    groups: &[&str],
+) -> Result<Option<Vec<Regex>>, RuleError> {
+    let Some(v) = t.strings(key)? else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for s in v {
+        let re = Regex::new(s.get_ref()).map_err(|e| {
+            let first = e.to_string().lines().last().unwrap_or_default().to_string();
+            t.error_at(
+                &s.span(),
+                format!("invalid regex `{}` in `{key}`: {first}", s.get_ref()),
+            )
+        })?;
+        let missing: Vec<&str> = groups
+            .iter()
+            .filter(|g| !re.capture_names().flatten().any(|n| n == **g))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            let want: Vec<String> = groups.iter().map(|g| format!("(?P<{g}>…)")).collect();
+            return Err(t.error_at(
+                &s.span(),
+                format!(
+                    "`{key}` entry `{}` needs the named groups {}",
+                    s.get_ref(),
+                    want.join(", ")
+                ),
+            ));
+        }
+        out.push(re);
+    }
+    Ok(Some(out))
+}
+
+/// A list of CSS selectors, each checked to parse.
+fn selectors(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+) -> Result<Option<Vec<(String, Selector)>>, RuleError> {
+    let Some(v) = t.strings(key)? else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for s in v {
+        let sel = Selector::parse(s.get_ref()).map_err(|e| {
+            t.error_at(
+                &s.span(),
+                format!(
+                    "invalid CSS selector `{}` in `{key}`: {}",
+                    s.get_ref(),
+                    crate::rules::css_error(&e)
+                ),
+            )
+        })?;
+        out.push((s.into_inner(), sel));
+    }
+    Ok(Some(out))
 }

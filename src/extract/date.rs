@@ -138,7 +138,10 @@ fn scan(text: &str, default_year: Option<i16>) -> Vec<DateMatch> {
     let mut i = 0;
     while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
         if is_digit(c) || is_cn_numeral(c) {
-            let found = full_date_at(text, i)
+            // Every full date opens with a four-character year: checking for one
+            // first keeps the regexes off the many numbers that are not dates.
+            let found = (year_ahead(text, i).then(|| full_date_at(text, i)))
+                .flatten()
                 .or_else(|| default_year.and_then(|y| month_day_at(text, i, y)));
             if let Some(m) = found {
                 i = m.end.max(i + c.len_utf8());
@@ -149,6 +152,13 @@ fn scan(text: &str, default_year: Option<i16>) -> Vec<DateMatch> {
         i += c.len_utf8();
     }
     out
+}
+
+/// Whether four year characters (`2019`, `二〇一九`, `二0一九`) start at byte `i`.
+fn year_ahead(text: &str, i: usize) -> bool {
+    let year_char = |c: char| is_digit(c) || "〇零○OoＯ一二三四五六七八九".contains(c);
+    text.get(i..)
+        .is_some_and(|t| t.chars().take(4).filter(|&c| year_char(c)).count() == 4)
 }
 
 /// A full date starting exactly at byte `i` of `text`, if the text around it

@@ -22,8 +22,47 @@ pub struct LabelHit {
     pub line: usize,
 }
 
+/// Which lines hold any known label at all: one literal search per line.
+pub struct AnyLabel {
+    re: Option<Regex>,
+}
+
+impl AnyLabel {
+    pub fn new(cfg: &ExtractConfig) -> AnyLabel {
+        let all: Vec<String> = cfg
+            .publish_date_labels
+            .iter()
+            .chain(&cfg.generic_date_labels)
+            .chain(&cfg.document_date_labels)
+            .chain(&cfg.source_labels)
+            .chain(&cfg.index_no_labels)
+            .chain(&cfg.doc_number_labels)
+            .cloned()
+            .collect();
+        let alt = alternation(&all);
+        AnyLabel {
+            re: (!alt.is_empty()).then(|| Regex::new(&alt).ok()).flatten(),
+        }
+    }
+
+    /// Indices of the lines that hold a label (a header row's values are read
+    /// from the line after it by the finder itself).
+    pub fn lines(&self, lines: &[String]) -> Vec<usize> {
+        let Some(re) = &self.re else {
+            return Vec::new();
+        };
+        (0..lines.len())
+            .filter(|&i| re.is_match(&lines[i]))
+            .collect()
+    }
+}
+
 pub struct LabelFinder {
     re: Regex,
+    /// This finder's own labels, and every known label: a table row made only
+    /// of labels is a header row whose values are in the row below.
+    own: Vec<String>,
+    known: Vec<String>,
     /// Any known label followed by a colon: where a value ends.
     stop: Regex,
 }
@@ -60,13 +99,73 @@ impl LabelFinder {
         ))
         .ok()?;
         let stop = Regex::new(&format!(r"(?:{stop_alt})\s*[:：]|\t|\s{{2,}}|[|｜]")).ok()?;
-        Some(LabelFinder { re, stop })
+        let trimmed = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        };
+        let mut known = trimmed(&all);
+        known.extend(trimmed(labels));
+        Some(LabelFinder {
+            re,
+            stop,
+            own: trimmed(labels),
+            known,
+        })
+    }
+
+    /// `索引号 | 分类 | 发布机构` over `… | … | …`: the hits of a header row.
+    fn header_row(&self, lines: &[String], i: usize) -> Option<Vec<LabelHit>> {
+        let cells: Vec<&str> = lines[i].split('\t').collect();
+        let bare = |c: &str| c.trim().trim_end_matches([':', '：']).trim().to_string();
+        if cells.len() < 2 || !cells.iter().all(|c| self.known.contains(&bare(c))) {
+            return None;
+        }
+        let values: Vec<&str> = lines.get(i + 1)?.split('\t').collect();
+        if values.len() != cells.len() {
+            return None;
+        }
+        let hits = cells
+            .iter()
+            .zip(&values)
+            .filter(|(c, _)| self.own.contains(&bare(c)))
+            .map(|(c, v)| LabelHit {
+                value: v.trim().to_string(),
+                snippet: format!("{} {}", bare(c), v.trim())
+                    .chars()
+                    .take(40)
+                    .collect(),
+                line: i + 1,
+            })
+            .collect();
+        Some(hits)
     }
 
     /// Every occurrence in `lines`, in order.
     pub fn find_all(&self, lines: &[String]) -> Vec<LabelHit> {
+        self.find_in(lines, 0..lines.len())
+    }
+
+    /// Occurrences on the lines `only` (indices into `lines`, in order): the
+    /// caller passes the few lines that hold any label at all, which spares
+    /// running every finder over every line of the page.
+    pub fn find_in(
+        &self,
+        lines: &[String],
+        only: impl IntoIterator<Item = usize>,
+    ) -> Vec<LabelHit> {
         let mut out = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
+        for i in only {
+            let Some(line) = lines.get(i) else {
+                continue;
+            };
+            if line.contains('\t')
+                && let Some(hits) = self.header_row(lines, i)
+            {
+                out.extend(hits);
+                continue;
+            }
             for m in self.re.find_iter(line) {
                 let label_start = m.as_str().len()
                     - m.as_str()
@@ -80,6 +179,10 @@ impl LabelFinder {
                 let stop = self.stop.find(rest);
                 let end = stop.map(|s| s.start()).unwrap_or(rest.len());
                 let value = rest[..end].trim().to_string();
+                // `文号 | 发布日期` in a table's header row: a label, not a value.
+                if self.known.contains(&value) {
+                    continue;
+                }
                 // Quote the label and its value; an empty value is quoted with what follows it.
                 let rest_offset = line.len() - rest.len();
                 let quote_end = if value.is_empty() {
@@ -146,6 +249,20 @@ mod tests {
         assert_eq!(h[0].value, "2019年02月10日");
         let h = find(&["发布日期"], "发布日期\t2019-02-10");
         assert_eq!(h[0].value, "2019-02-10");
+    }
+
+    #[test]
+    fn header_row_tables() {
+        let labels: Vec<String> = vec!["发布日期".into()];
+        let f = LabelFinder::new(&labels, &cfg()).unwrap();
+        let lines = vec![
+            "来源\t发布日期\t点击".to_string(),
+            "区政府办\t2019-02-10\t12".to_string(),
+        ];
+        let h = f.find_all(&lines);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].value, "2019-02-10");
+        assert_eq!(h[0].line, 1);
     }
 
     #[test]

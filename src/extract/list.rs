@@ -3,17 +3,25 @@
 //! the link, else from the link's URL (`t20190313_1203.html`,
 //! `/art/2026/9/16/art_…html`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
+use ego_tree::NodeId;
 use jiff::civil::Date;
+use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::config::ExtractConfig;
 use super::date::find_dates;
+use super::links::Resolver;
 use super::record::ListItem;
 use super::text::inline;
-use crate::source::urls::resolve_canonical;
+use crate::source::urls::{canonical, resolve_canonical};
+
+/// Selectors used on every list page, parsed once.
+static LINKS: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("a[href]").ok());
+static SCRIPTS: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("script").ok());
 
 const ROWS: &[&str] = &["li", "tr", "dd", "dt", "p", "div", "td", "span"];
 
@@ -32,72 +40,341 @@ pub fn date_from_url(url: &str, cfg: &ExtractConfig) -> Option<Date> {
     None
 }
 
-/// The smallest row-like ancestor of a link, at most three levels up, that
-/// holds only this one link.
+/// The largest row-like ancestor of a link, at most three levels up, that
+/// holds only this one link: the `<tr>` rather than the `<td>`, the
+/// `<div class="item">` rather than the `<span>` around the link.
 fn row_of(a: ElementRef<'_>) -> Option<ElementRef<'_>> {
     let mut cur = a;
+    let mut row = None;
     for _ in 0..3 {
-        let parent = cur.parent().and_then(ElementRef::wrap)?;
+        let Some(parent) = cur.parent().and_then(ElementRef::wrap) else {
+            break;
+        };
         let links = parent
             .descendent_elements()
             .filter(|e| e.value().name() == "a" && e.value().attr("href").is_some())
             .take(2)
             .count();
         if links > 1 {
-            return None;
+            break;
         }
         if ROWS.contains(&parent.value().name()) {
-            return Some(parent);
+            row = Some(parent);
         }
         cur = parent;
+    }
+    row
+}
+
+/// The dated links of a list page. Rows are grouped by the element that
+/// holds them; groups much smaller than the largest (a sidebar's 相关链接, a
+/// 热点信息 box) are dropped.
+pub fn items(doc: &Html, res: &Resolver<'_>, page_url: &str, cfg: &ExtractConfig) -> Vec<ListItem> {
+    let Some(sel) = LINKS.as_ref() else {
+        return Vec::new();
+    };
+    let mut found: Vec<(Option<NodeId>, ListItem)> = Vec::new();
+    let mut seen = HashSet::new();
+    for a in doc.select(sel) {
+        let Some(row) = row_of(a) else {
+            continue;
+        };
+        if let Some(item) = item_of(a, row, res, page_url, cfg)
+            && seen.insert(item.url.clone())
+        {
+            found.push((row.parent().map(|p| p.id()), item));
+        }
+    }
+    let mut sizes: HashMap<Option<NodeId>, usize> = HashMap::new();
+    for (g, _) in &found {
+        *sizes.entry(*g).or_default() += 1;
+    }
+    let largest = sizes.values().copied().max().unwrap_or(0);
+    found
+        .into_iter()
+        .filter(|(g, _)| sizes.get(g).is_some_and(|&n| n * 2 > largest))
+        .map(|(_, i)| i)
+        .collect()
+}
+
+/// Items from rows a profile selects: each row's first link, dated by the row.
+pub fn items_in_rows<'a>(
+    rows: impl Iterator<Item = ElementRef<'a>>,
+    res: &Resolver<'_>,
+    page_url: &str,
+    cfg: &ExtractConfig,
+) -> Vec<ListItem> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for row in rows {
+        let link = if row.value().name() == "a" {
+            Some(row)
+        } else {
+            row.descendent_elements()
+                .find(|e| e.value().name() == "a" && e.value().attr("href").is_some())
+        };
+        if let Some(a) = link
+            && let Some(item) = item_of(a, row, res, page_url, cfg)
+            && seen.insert(item.url.clone())
+        {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// One dated link in its row; `None` when it is not a list item.
+fn item_of(
+    a: ElementRef<'_>,
+    row: ElementRef<'_>,
+    res: &Resolver<'_>,
+    page_url: &str,
+    cfg: &ExtractConfig,
+) -> Option<ListItem> {
+    let url = a.value().attr("href").and_then(|h| res.get(h))?;
+    if url == page_url {
+        return None;
+    }
+    let link_text = inline(a);
+    let title = a
+        .value()
+        .attr("title")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| link_text.clone());
+    if title.is_empty() {
+        return None;
+    }
+    // Dates inside the title itself do not date the item.
+    let text = inline(row);
+    let outside = text.replacen(&link_text, " ", 1);
+    let date = find_dates(&outside)
+        .first()
+        .map(|m| m.date)
+        .or_else(|| date_from_url(&url, cfg))?;
+    Some(ListItem {
+        url,
+        title,
+        date: Some(date),
+    })
+}
+
+/// The list markup Hanweb (大汉) pages deliver inside
+/// `<script type="text/xml"><datastore>…<record><![CDATA[<li>…</li>]]></record>`,
+/// where a browser's script builds the list. `None` when there is none.
+pub fn datastore_html(doc: &Html) -> Option<String> {
+    static RECORD: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"(?s)<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>").ok());
+    let re = RECORD.as_ref()?;
+    let sel = SCRIPTS.as_ref()?;
+    let mut out = String::new();
+    for script in doc.select(sel) {
+        let xml_type = script
+            .value()
+            .attr("type")
+            .is_some_and(|t| t.to_ascii_lowercase().contains("xml"));
+        let text: String = script.text().collect();
+        if !xml_type && !text.contains("<datastore") {
+            continue;
+        }
+        for c in re.captures_iter(&text) {
+            if let Some(m) = c.get(1) {
+                out.push_str(m.as_str());
+                out.push('\n');
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The first page of a paginated list (`gzdt/index_2.html` → `gzdt/`), or
+/// `None` when the URL is not a later page.
+pub fn first_page(url: &str, cfg: &ExtractConfig) -> Option<String> {
+    for re in &cfg.page_url_patterns {
+        if let Some(n) = re.captures(url).and_then(|c| c.name("n")) {
+            let mut first = String::with_capacity(url.len());
+            first.push_str(&url[..n.start()]);
+            first.push_str(&url[n.end()..]);
+            let first = first.trim_end_matches(['?', '&']).replace("?&", "?");
+            return Url::parse(&first).ok().map(|u| canonical(&u));
+        }
     }
     None
 }
 
-pub fn items(doc: &Html, base: &Url, page_url: &str, cfg: &ExtractConfig) -> Vec<ListItem> {
-    let Ok(sel) = Selector::parse("a[href]") else {
-        return Vec::new();
+/// The other pages of this list: links to pages of the same column (by URL
+/// pattern or a `下一页` text) and the pages a TRS `createPageHTML` script writes.
+pub fn pagination(
+    doc: &Html,
+    res: &Resolver<'_>,
+    page_url: &str,
+    cfg: &ExtractConfig,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let first = first_page(page_url, cfg).unwrap_or_else(|| page_url.to_string());
+    let push = |u: String, out: &mut Vec<String>| {
+        if u != page_url && !out.contains(&u) {
+            out.push(u);
+        }
     };
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for a in doc.select(&sel) {
-        let Some(url) = a
-            .value()
-            .attr("href")
-            .and_then(|h| resolve_canonical(base, h))
-        else {
-            continue;
-        };
-        if url == page_url {
-            continue;
+    if let Some(sel) = LINKS.as_ref() {
+        for a in doc.select(sel) {
+            let Some(u) = a.value().attr("href").and_then(|h| res.get(h)) else {
+                continue;
+            };
+            let same_column = first_page(&u, cfg).is_some_and(|f| f == first)
+                || (u == first && first != page_url);
+            let text = inline(a);
+            let labelled = cfg.pagination_labels.contains(&text);
+            if same_column || labelled {
+                push(u, &mut out);
+            }
         }
-        let link_text = inline(a);
-        let title = a
-            .value()
-            .attr("title")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| link_text.clone());
-        if title.is_empty() {
-            continue;
-        }
-        let from_row = row_of(a).and_then(|row| {
-            let text = inline(row);
-            // Dates inside the title itself do not date the item.
-            let outside = text.replacen(&link_text, " ", 1);
-            find_dates(&outside).first().map(|m| m.date)
-        });
-        let date = from_row.or_else(|| {
-            // A URL date only counts for links that sit in a row.
-            row_of(a).and_then(|_| date_from_url(&url, cfg))
-        });
-        if date.is_none() {
-            continue;
-        }
-        if seen.insert(url.clone()) {
-            out.push(ListItem { url, title, date });
+    }
+    if cfg.page_script_patterns.is_empty() {
+        return out;
+    }
+    let Some(sel) = SCRIPTS.as_ref() else {
+        return out;
+    };
+    for script in doc.select(sel) {
+        let text: String = script.text().collect();
+        for re in &cfg.page_script_patterns {
+            let Some(c) = re.captures(&text) else {
+                continue;
+            };
+            let Some(count) = c.name("count").and_then(|m| m.as_str().parse::<u32>().ok()) else {
+                continue;
+            };
+            let name = c.name("name").map_or("index", |m| m.as_str());
+            let ext = c.name("ext").map_or("html", |m| m.as_str());
+            let Ok(folder) = Url::parse(&first) else {
+                continue;
+            };
+            for k in 1..count.min(cfg.max_script_pages) {
+                if let Some(u) = resolve_canonical(&folder, &format!("{name}_{k}.{ext}")) {
+                    push(u, &mut out);
+                }
+            }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> ExtractConfig {
+        ExtractConfig {
+            page_url_patterns: vec![
+                Regex::new(r"/index(?P<n>_\d+)\.s?html?$").unwrap(),
+                Regex::new(r"(?P<n>[?&](?:pageNum|page)=\d+)").unwrap(),
+            ],
+            page_script_patterns: vec![
+                Regex::new(r#"createPageHTML\(\s*(?P<count>\d+)\s*,\s*\d+\s*,\s*["'](?P<name>\w+)["']\s*,\s*["'](?P<ext>\w+)["']"#)
+                    .unwrap(),
+            ],
+            max_script_pages: 3,
+            pagination_labels: vec!["下一页".into()],
+            url_date_patterns: vec![
+                Regex::new(r"/art/(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/").unwrap(),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn first_pages() {
+        let c = cfg();
+        assert_eq!(
+            first_page("http://x.gov.cn/gzdt/index_3.html", &c).as_deref(),
+            Some("http://x.gov.cn/gzdt/")
+        );
+        assert_eq!(
+            first_page("http://x.gov.cn/col/col1/index.html?uid=5&pageNum=2", &c).as_deref(),
+            Some("http://x.gov.cn/col/col1/?uid=5")
+        );
+        assert_eq!(
+            first_page("http://x.gov.cn/list.jsp?page=4", &c).as_deref(),
+            Some("http://x.gov.cn/list.jsp")
+        );
+        assert_eq!(first_page("http://x.gov.cn/gzdt/", &c), None);
+        assert_eq!(
+            first_page("http://x.gov.cn/gzdt/t20190301_5.html", &c),
+            None
+        );
+    }
+
+    #[test]
+    fn script_pagination_is_capped_and_skips_this_page() {
+        let html = Html::parse_document(
+            r#"<body><script>createPageHTML(40, 0, "index", "shtml");</script><a href="/other/index_2.html">其他</a></body>"#,
+        );
+        let base = Url::parse("http://x.gov.cn/gzdt/").unwrap();
+        let p = pagination(
+            &html,
+            &Resolver::new(&base),
+            "http://x.gov.cn/gzdt/",
+            &cfg(),
+        );
+        assert_eq!(
+            p,
+            vec![
+                "http://x.gov.cn/gzdt/index_1.shtml",
+                "http://x.gov.cn/gzdt/index_2.shtml"
+            ]
+        );
+    }
+
+    #[test]
+    fn hanweb_datastore_records() {
+        let html = Html::parse_document(
+            r#"<body><div id="a"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/proxy?page=1"></a>]]></nextgroup><recordset>
+<record><![CDATA[<li><a href="/art/2026/9/16/art_1_2.html">标题甲</a></li>]]></record>
+<record><![CDATA[<li><a href="/art/2026/9/1/art_1_1.html">标题乙</a><span>2026-09-02</span></li>]]></record>
+</recordset></datastore></script></div></body>"#,
+        );
+        let frag = Html::parse_fragment(&datastore_html(&html).unwrap());
+        let base = Url::parse("http://x.gov.cn/col/col1/index.html").unwrap();
+        let items = items(
+            &frag,
+            &Resolver::new(&base),
+            "http://x.gov.cn/col/col1/",
+            &cfg(),
+        );
+        let got: Vec<(String, String)> = items
+            .iter()
+            .map(|i| {
+                (
+                    i.title.clone(),
+                    i.date.map(|d| d.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("标题甲".to_string(), "2026-09-16".to_string()),
+                ("标题乙".to_string(), "2026-09-02".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn sidebar_boxes_are_not_items() {
+        let main: String = (1..=6)
+            .map(|i| {
+                format!("<li><a href=\"/a/{i}.html\">条目{i}</a><span>2019-03-0{i}</span></li>")
+            })
+            .collect();
+        let html = Html::parse_document(&format!(
+            "<body><ul>{main}</ul><div class=side><ul><li><a href=\"/b/1.html\">相关</a> 2018-01-01</li><li><a href=\"/b/2.html\">相关二</a> 2018-01-02</li></ul></div></body>"
+        ));
+        let base = Url::parse("http://x.gov.cn/a/").unwrap();
+        let items = items(&html, &Resolver::new(&base), "http://x.gov.cn/a/", &cfg());
+        assert_eq!(items.len(), 6);
+        assert!(items.iter().all(|i| i.url.contains("/a/")));
+    }
 }

@@ -3,9 +3,12 @@
 pub mod breadcrumb;
 pub mod config;
 pub mod date;
+pub mod elements;
 pub mod labels;
+pub mod links;
 pub mod list;
 pub mod nav;
+pub mod profile;
 pub mod record;
 pub mod text;
 
@@ -13,21 +16,29 @@ use std::collections::{BTreeMap, HashSet};
 
 use jiff::civil::Date;
 use scraper::{ElementRef, Html, Selector};
+use url::Url;
 
 use crate::source::Document;
 use crate::source::encoding::decode;
 use crate::source::urls::{canonical, resolve_canonical};
 use config::ExtractConfig;
 use date::{find_dates, parse_date};
-use labels::{LabelFinder, LabelHit};
+use elements::Elements;
+use labels::{AnyLabel, LabelFinder, LabelHit};
+use links::Resolver;
+use profile::Sel;
 use record::{PageKind, PageRecord};
 
 /// Extraction with its label patterns compiled once for the whole run.
 pub struct Extractor {
     cfg: ExtractConfig,
     publish: Option<LabelFinder>,
+    generic_date: Option<LabelFinder>,
     document: Option<LabelFinder>,
     source: Option<LabelFinder>,
+    index_no: Option<LabelFinder>,
+    doc_number: Option<LabelFinder>,
+    any_label: AnyLabel,
     sel: Selectors,
 }
 
@@ -38,7 +49,6 @@ struct Selectors {
     img: Selector,
     link: Selector,
     body: Selector,
-    blocks: Selector,
 }
 
 impl Selectors {
@@ -50,9 +60,19 @@ impl Selectors {
             img: Selector::parse("img").ok()?,
             link: Selector::parse("a[href], area[href]").ok()?,
             body: Selector::parse("body").ok()?,
-            blocks: Selector::parse("div, td, article, section, main").ok()?,
         })
     }
+}
+
+/// Elements that may hold the main text when no container is known.
+const BLOCKS: &[&str] = &["div", "td", "article", "section", "main"];
+
+/// The page's main text and the element that holds it.
+struct Body<'a> {
+    el: ElementRef<'a>,
+    lines: Vec<String>,
+    /// Found by a profile, a comment marker or a body selector, not guessed.
+    known: bool,
 }
 
 fn date_of(value: &str) -> Option<Date> {
@@ -63,8 +83,12 @@ impl Extractor {
     pub fn new(cfg: &ExtractConfig) -> Extractor {
         Extractor {
             publish: LabelFinder::new(&cfg.publish_date_labels, cfg),
+            generic_date: LabelFinder::new(&cfg.generic_date_labels, cfg),
             document: LabelFinder::new(&cfg.document_date_labels, cfg),
             source: LabelFinder::new(&cfg.source_labels, cfg),
+            index_no: LabelFinder::new(&cfg.index_no_labels, cfg),
+            doc_number: LabelFinder::new(&cfg.doc_number_labels, cfg),
+            any_label: AnyLabel::new(cfg),
             cfg: cfg.clone(),
             // The selectors are literals; failing to parse them is a bug caught by every test.
             sel: Selectors::new().unwrap_or_else(|| unreachable!("literal CSS selectors parse")),
@@ -102,6 +126,7 @@ impl Extractor {
     fn fill(&self, html: &Html, doc: &Document, r: &mut PageRecord) {
         let cfg = &self.cfg;
         let base = &doc.url;
+        let profile = cfg.profile_for(&r.url);
         for m in html.select(&self.sel.meta) {
             let name = m
                 .value()
@@ -121,18 +146,30 @@ impl Extractor {
                     .map(|(_, v)| v.clone())
             })
         };
+        // The element a profile's selector names, when the page has a profile.
+        let pick = |s: Option<&Sel>| -> Option<ElementRef<'_>> {
+            s.and_then(|s| html.select(&s.sel).next())
+        };
 
         let root = html.root_element();
         let page_el = html.select(&self.sel.body).next().unwrap_or(root);
-        let container = self.body_container(html).unwrap_or(page_el);
+        let els = Elements::new(html);
+        let body = self.body(html, &els, page_el, profile);
         let page_lines = text::lines(page_el);
-        let body_lines = text::lines(container);
 
-        // Labels in the body (beyond its first lines) are prose, not metadata.
-        let body_set: HashSet<&str> = body_lines.iter().skip(3).map(String::as_str).collect();
+        // Labels in the body are prose, not metadata; only short lines before
+        // the first paragraph may be an information line the container holds.
+        let lead = body
+            .lines
+            .iter()
+            .take(3)
+            .take_while(|l| l.chars().count() < 80 && !find_dates(l).is_empty())
+            .count();
+        let body_set: HashSet<&str> = body.lines.iter().skip(lead).map(String::as_str).collect();
+        let label_lines = self.any_label.lines(&page_lines);
         let hits = |f: &Option<LabelFinder>| -> Vec<LabelHit> {
             f.as_ref()
-                .map(|f| f.find_all(&page_lines))
+                .map(|f| f.find_in(&page_lines, label_lines.iter().copied()))
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|h| !body_set.contains(page_lines[h.line].as_str()))
@@ -142,7 +179,14 @@ impl Extractor {
         let publish_hits = hits(&self.publish);
         // The same label on many rows is a list showing each item's date.
         let per_item_dates = publish_hits.len() >= 3;
-        if let Some(v) = meta(&cfg.publish_date_meta).filter(|v| !v.is_empty()) {
+        if let Some(el) = pick(profile.and_then(|p| p.date.as_ref())) {
+            let v = text::inline(el);
+            r.publish_date = date_of(&v);
+            r.snippets.insert("publish_date".into(), v);
+        }
+        if r.publish_date.is_none()
+            && let Some(v) = meta(&cfg.publish_date_meta).filter(|v| !v.is_empty())
+        {
             r.publish_date = date_of(&v);
             r.snippets.insert("publish_date".into(), v);
         }
@@ -153,8 +197,26 @@ impl Extractor {
             r.publish_date = date_of(&h.value);
             r.snippets.insert("publish_date".into(), h.snippet.clone());
         }
+        if r.publish_date.is_none() && publish_hits.is_empty() {
+            // `日期：` and `时间：` say little, so only a lone one holding a date counts.
+            let generic = hits(&self.generic_date);
+            if generic.len() == 1
+                && let Some(d) = date_of(&generic[0].value)
+            {
+                r.publish_date = Some(d);
+                r.snippets
+                    .insert("publish_date".into(), generic[0].snippet.clone());
+            }
+        }
 
-        if let Some(v) = meta(&cfg.source_meta) {
+        if let Some(el) = pick(profile.and_then(|p| p.source.as_ref())) {
+            let v = strip_labels(&text::inline(el), &cfg.source_labels);
+            r.snippets.insert("source".into(), text::inline(el));
+            r.source = Some(v);
+        }
+        if r.source.is_none()
+            && let Some(v) = meta(&cfg.source_meta)
+        {
             r.source = Some(v.clone());
             r.snippets
                 .insert("source".into(), format!("<meta content=\"{v}\">"));
@@ -165,45 +227,101 @@ impl Extractor {
             r.source = Some(h.value.clone());
             r.snippets.insert("source".into(), h.snippet.clone());
         }
+        for (finder, field, key) in [
+            (&self.index_no, &mut r.index_no, "index_no"),
+            (&self.doc_number, &mut r.doc_number, "doc_number"),
+        ] {
+            if let Some(h) = hits(finder).into_iter().next() {
+                *field = Some(h.value.clone());
+                r.snippets.insert(key.into(), h.snippet);
+            }
+        }
 
-        if let Some(h) = self
+        if let Some(el) = pick(profile.and_then(|p| p.document_date.as_ref()))
+            && let Some(d) = date_of(&text::inline(el))
+        {
+            r.document_date = Some(d);
+            r.snippets.insert("document_date".into(), text::inline(el));
+        } else if let Some(h) = self
             .document
             .as_ref()
-            .map(|f| f.find_all(&page_lines))
+            .map(|f| f.find_in(&page_lines, label_lines.iter().copied()))
             .unwrap_or_default()
             .into_iter()
             .find(|h| date_of(&h.value).is_some())
         {
             r.document_date = date_of(&h.value);
             r.snippets.insert("document_date".into(), h.snippet.clone());
-        } else if let Some((date, line)) = signed_date(&body_lines) {
+        } else if let Some((date, line)) = signed_date(&body.lines) {
             r.document_date = Some(date);
             r.snippets.insert("document_date".into(), line);
         }
 
-        r.title = self.title(html, &meta);
+        r.title = match pick(profile.and_then(|p| p.title.as_ref())) {
+            Some(el) => text::inline(el),
+            None => self.title(html, &els, &meta),
+        };
         let crumbs = breadcrumb::find(html, base, cfg);
-        r.prev = nav::find(html, base, &cfg.prev_labels, cfg);
-        r.next = nav::find(html, base, &cfg.next_labels, cfg);
-        r.image_count = container.select(&self.sel.img).count();
+        let body_id = body.known.then(|| body.el.id());
+        r.prev = match pick(profile.and_then(|p| p.prev.as_ref())) {
+            Some(el) => nav::from_element(el, base, &cfg.prev_labels, cfg),
+            None => nav::find(html, base, &cfg.prev_labels, cfg, body_id),
+        };
+        r.next = match pick(profile.and_then(|p| p.next.as_ref())) {
+            Some(el) => nav::from_element(el, base, &cfg.next_labels, cfg),
+            None => nav::find(html, base, &cfg.next_labels, cfg, body_id),
+        };
+        r.image_count = body.el.select(&self.sel.img).count();
+        let res = Resolver::new(base);
         let mut seen = HashSet::new();
         for a in html.select(&self.sel.link) {
-            if let Some(u) = a
-                .value()
-                .attr("href")
-                .and_then(|h| resolve_canonical(base, h))
+            if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
                 && seen.insert(u.clone())
             {
                 r.links.push(u);
             }
         }
-        r.items = list::items(html, base, &r.url, cfg);
-
+        // Links of the main content, so link checks can tell them from the template's.
+        if body.el.id() != page_el.id() {
+            for a in body.el.select(&self.sel.link) {
+                if let Some(u) = a
+                    .value()
+                    .attr("href")
+                    .and_then(|h| resolve_canonical(base, h))
+                    && !r.body_links.contains(&u)
+                {
+                    r.body_links.push(u);
+                }
+            }
+        }
+        let datastore = list::datastore_html(html).map(|s| Html::parse_fragment(&s));
+        if let Some(frag) = &datastore {
+            for a in frag.select(&self.sel.link) {
+                if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
+                    && seen.insert(u.clone())
+                {
+                    r.links.push(u);
+                }
+            }
+        }
         let path = doc.url.path();
-        let is_home = path == "/" || cfg.home_paths.iter().any(|p| p == path);
+        let is_home = path == "/"
+            || Url::parse(&r.url).is_ok_and(|u| u.path() == "/")
+            || cfg.home_paths.iter().any(|p| p == path);
         let has_article_meta = meta(&cfg.title_meta).is_some_and(|t| !t.is_empty());
         let has_nav = r.prev.is_some() || r.next.is_some();
         let column_meta = meta(&cfg.column_meta).filter(|c| !c.is_empty());
+        // Items only matter on what may be a list page; reading them is the dearest step.
+        if !(is_home || has_article_meta || has_nav) {
+            r.items = match profile.and_then(|p| p.list_items.as_ref()) {
+                Some(s) => list::items_in_rows(html.select(&s.sel), &res, &r.url, cfg),
+                // Hanweb's datastore is the list; the page around it only has boxes.
+                None => match &datastore {
+                    Some(frag) => list::items(frag, &res, &r.url, cfg),
+                    None => list::items(html, &res, &r.url, cfg),
+                },
+            };
+        }
         r.kind = if is_home {
             PageKind::Home
         } else if has_article_meta || has_nav {
@@ -222,6 +340,8 @@ impl Extractor {
         }
         if r.kind != PageKind::Article {
             r.publish_date = r.publish_date.filter(|_| r.kind != PageKind::List);
+            // A list's or home page's last line is an item's date, not a signature.
+            r.document_date = r.document_date.filter(|_| r.kind == PageKind::Other);
         }
 
         // The column: the meta tag, else the breadcrumb.
@@ -230,7 +350,8 @@ impl Extractor {
             .iter()
             .rev()
             .find(|c| c.url.is_some() && c.text != r.title);
-        let last_any = crumbs.iter().rev().find(|c| c.text != r.title);
+        // A list page's title often repeats its column, the breadcrumb's last item.
+        let last_any = crumbs.last();
         match r.kind {
             PageKind::Article => {
                 r.column = column_meta
@@ -248,7 +369,14 @@ impl Extractor {
                 r.column = column_meta
                     .clone()
                     .or_else(|| last_any.map(|c| c.text.clone()));
-                r.column_url = Some(r.url.clone());
+                // Page 2 of a list (`index_1.html`) belongs to the column of page 1.
+                r.column_url = Some(list::first_page(&r.url, cfg).unwrap_or_else(|| r.url.clone()));
+                r.pagination = list::pagination(html, &res, &r.url, cfg);
+                for u in &r.pagination {
+                    if seen.insert(u.clone()) {
+                        r.links.push(u.clone());
+                    }
+                }
             }
             _ => {
                 r.column = column_meta;
@@ -257,18 +385,71 @@ impl Extractor {
         if r.kind == PageKind::List && r.title.is_empty() {
             r.title = r.column.clone().unwrap_or_default();
         }
-        r.text = body_lines.join("\n");
+        r.text = body.lines.join("\n");
+        r.ignore = html
+            .tree
+            .values()
+            .filter_map(|n| n.as_comment())
+            .flat_map(|c| crate::suppress::directive_ids(c))
+            .collect();
+        if let Some(why) = self.soft_404(html, r, &body, &page_lines) {
+            r.error = Some(format!("soft 404: {why}"));
+            r.kind = PageKind::Other;
+            r.items.clear();
+            r.pagination.clear();
+        }
     }
 
-    fn body_container<'a>(&self, html: &'a Html) -> Option<ElementRef<'a>> {
-        for (_, sel) in &self.cfg.body_selectors {
-            if let Some(el) = html.select(sel).find(|e| !text::inline(*e).is_empty()) {
-                return Some(el);
+    /// The main content: a profile's selector, the CMS's comment markers, a
+    /// known container, else the block with the most paragraph text.
+    fn body<'a>(
+        &self,
+        html: &'a Html,
+        els: &Elements<'a>,
+        page_el: ElementRef<'a>,
+        profile: Option<&profile::Profile>,
+    ) -> Body<'a> {
+        if let Some(s) = profile.and_then(|p| p.body.as_ref())
+            && let Some(el) = html.select(&s.sel).next()
+        {
+            return Body {
+                el,
+                lines: text::lines(el),
+                known: true,
+            };
+        }
+        // The markers sit in one container; reading from it, not the page, keeps this cheap.
+        if let Some(el) = text::comment_parent(page_el, &self.cfg.body_comment_start)
+            && let Some(lines) = text::lines_between_comments(
+                el,
+                &self.cfg.body_comment_start,
+                &self.cfg.body_comment_end,
+            )
+        {
+            return Body {
+                el,
+                lines,
+                known: true,
+            };
+        }
+        for (text, sel) in &self.cfg.body_selectors {
+            if let Some(el) = els
+                .select(text, sel)
+                .find(|e| e.text().any(|t| !t.trim().is_empty()))
+            {
+                return Body {
+                    el,
+                    lines: text::lines(el),
+                    known: true,
+                };
             }
         }
         // The densest block: the element with the most text in its own paragraphs.
         let mut best: Option<(usize, ElementRef<'a>)> = None;
-        for el in html.select(&self.sel.blocks) {
+        for el in els.named(BLOCKS) {
+            if self.is_boilerplate(el) {
+                continue;
+            }
             let score: usize = el
                 .child_elements()
                 .filter(|c| c.value().name() == "p")
@@ -278,10 +459,74 @@ impl Extractor {
                 best = Some((score, el));
             }
         }
-        best.map(|(_, e)| e)
+        let el = best.map(|(_, e)| e).unwrap_or(page_el);
+        Body {
+            el,
+            lines: text::lines(el),
+            known: false,
+        }
     }
 
-    fn title(&self, html: &Html, meta: &dyn Fn(&[String]) -> Option<String>) -> String {
+    /// A footer, menu or sidebar by its class or id, never the main text.
+    fn is_boilerplate(&self, el: ElementRef<'_>) -> bool {
+        let v = el.value();
+        let words = v.attr("class").into_iter().chain(v.attr("id"));
+        words.flat_map(str::split_ascii_whitespace).any(|w| {
+            let w = w.to_ascii_lowercase();
+            self.cfg
+                .boilerplate_classes
+                .iter()
+                .any(|b| w.contains(b.as_str()))
+        })
+    }
+
+    /// Why a page served with status 200 is really a "not found" page: its
+    /// title says so, or its main text is short and says so. An article that
+    /// discusses a 404 error has a date and a long text, and is left alone.
+    fn soft_404(
+        &self,
+        html: &Html,
+        r: &PageRecord,
+        body: &Body<'_>,
+        page_lines: &[String],
+    ) -> Option<String> {
+        let cfg = &self.cfg;
+        let doc_title = html
+            .select(&self.sel.title)
+            .next()
+            .map(text::inline)
+            .unwrap_or_default();
+        for t in [doc_title.as_str(), r.title.as_str()] {
+            if let Some(m) = cfg.soft_404_title_patterns.iter().find_map(|re| re.find(t)) {
+                return Some(format!("{} ({t})", m.as_str()));
+            }
+        }
+        if r.kind != PageKind::Other || r.publish_date.is_some() {
+            return None;
+        }
+        // The message stands on a short line of its own, or makes up the whole main text.
+        let max = cfg.soft_404_max_chars as usize;
+        let main = body.lines.join(" ");
+        let short_main = (main.chars().count() <= max).then_some(main.as_str());
+        page_lines
+            .iter()
+            .filter(|l| l.chars().count() <= 80)
+            .map(String::as_str)
+            .chain(short_main)
+            .find_map(|l| {
+                cfg.soft_404_text_patterns
+                    .iter()
+                    .find_map(|re| re.find(l))
+                    .map(|m| m.as_str().to_string())
+            })
+    }
+
+    fn title(
+        &self,
+        html: &Html,
+        els: &Elements<'_>,
+        meta: &dyn Fn(&[String]) -> Option<String>,
+    ) -> String {
         if let Some(t) = meta(&self.cfg.title_meta).filter(|t| !t.is_empty()) {
             return t;
         }
@@ -291,7 +536,22 @@ impl Extractor {
             .map(text::inline)
             .unwrap_or_default();
         let site = meta(&["SiteName".to_string()]).unwrap_or_default();
-        for h in html.select(&self.sel.h1) {
+        let usable = |h: ElementRef<'_>| -> Option<String> {
+            let t = text::inline_max(h, 1000)?;
+            let in_link = h.descendent_elements().any(|e| e.value().name() == "a");
+            (!t.is_empty() && t != site && !in_link && t.chars().count() <= 200).then_some(t)
+        };
+        // The heading the <title> repeats is the article's, not a box's.
+        for (text, sel) in &self.cfg.title_selectors {
+            if let Some(t) = els
+                .select(text, sel)
+                .filter_map(usable)
+                .find(|t| t.chars().count() >= 4 && doc_title.contains(t.as_str()))
+            {
+                return t;
+            }
+        }
+        for h in els.select("h1, h2", &self.sel.h1) {
             let t = text::inline(h);
             let in_link = h.descendent_elements().any(|e| e.value().name() == "a");
             if !t.is_empty() && t != site && !in_link && t.chars().count() <= 200 {
@@ -308,6 +568,19 @@ impl Extractor {
         }
         head.trim().to_string()
     }
+}
+
+/// `来源：区政府办` → `区政府办`.
+fn strip_labels(text: &str, labels: &[String]) -> String {
+    let t = text.trim();
+    let t = labels
+        .iter()
+        .find_map(|l| t.strip_prefix(l.as_str()))
+        .unwrap_or(t);
+    t.trim_start()
+        .trim_start_matches([':', '：'])
+        .trim()
+        .to_string()
 }
 
 /// The date a document is signed with: the last lines of the body read

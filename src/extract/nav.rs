@@ -3,60 +3,150 @@
 //! placeholder (`下一篇:最后一页`). The label must start a short element and be
 //! followed by a colon or a link, so prose such as `上一篇文章中提到` is ignored.
 
-use scraper::{ElementRef, Html};
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Node};
 use url::Url;
 
 use super::config::ExtractConfig;
 use super::record::NavLink;
-use super::text::inline;
+use super::text::{inline, inline_max};
 use crate::source::urls::resolve_canonical;
 
 const CANDIDATES: &[&str] = &[
-    "a", "p", "li", "div", "span", "td", "dd", "dt", "em", "strong", "b",
+    "a", "p", "li", "div", "span", "td", "dd", "dt", "em", "strong", "b", "font", "label",
 ];
 const MAX_LEN: usize = 200;
+/// How far up from the label's text node an entry element may be.
+const MAX_UP: usize = 4;
 
 /// Finds the navigation entry for one set of labels (`上一篇`, `上一条`…).
-pub fn find(doc: &Html, base: &Url, labels: &[String], cfg: &ExtractConfig) -> Option<NavLink> {
+///
+/// Only the ancestors of text nodes that hold a label are looked at, so the
+/// cost grows with the page, not with the page times its nesting. Inside the
+/// article body (`body`), an entry must be a link or a placeholder: a
+/// sentence that starts with `上一篇：` there is the author's prose.
+pub fn find(
+    doc: &Html,
+    base: &Url,
+    labels: &[String],
+    cfg: &ExtractConfig,
+    body: Option<NodeId>,
+) -> Option<NavLink> {
     let mut best: Option<(usize, ElementRef<'_>, String)> = None;
-    for el in doc.root_element().descendent_elements() {
-        if !CANDIDATES.contains(&el.value().name()) {
-            continue;
-        }
-        let text = inline(el);
-        if text.chars().count() > MAX_LEN {
-            continue;
-        }
-        let Some(label) = labels.iter().find(|l| text.starts_with(l.as_str())) else {
+    for node in doc.root_element().descendants() {
+        let Node::Text(t) = node.value() else {
             continue;
         };
-        let rest = text[label.len()..].trim_start();
-        let has_colon = rest.starts_with([':', '：']);
-        let has_link = el.value().name() == "a" || first_link(el).is_some();
-        if !(has_colon || has_link || rest.is_empty()) {
+        if !labels.iter().any(|l| t.contains(l.as_str())) {
             continue;
         }
-        let len = text.chars().count();
-        // The smallest element wins: the one that holds just this entry.
-        if best.as_ref().is_none_or(|(l, _, _)| len < *l) {
-            best = Some((len, el, label.clone()));
+        let mut up = node.parent();
+        for _ in 0..MAX_UP {
+            let Some(el) = up.and_then(ElementRef::wrap) else {
+                break;
+            };
+            up = el.parent();
+            if !CANDIDATES.contains(&el.value().name()) {
+                continue;
+            }
+            let Some(text) = inline_max(el, MAX_LEN * 4) else {
+                break;
+            };
+            let len = text.chars().count();
+            if len > MAX_LEN {
+                break;
+            }
+            let Some(label) = labels.iter().find(|l| text.starts_with(l.as_str())) else {
+                continue;
+            };
+            let rest = text[label.len()..].trim_start();
+            let has_colon = rest.starts_with([':', '：']);
+            let has_link = el.value().name() == "a" || first_link(el).is_some();
+            if !(has_colon || has_link || rest.is_empty()) {
+                break;
+            }
+            if body.is_some_and(|b| el.ancestors().any(|a| a.id() == b))
+                && !entry_in_body_ok(el, &text, label, cfg)
+            {
+                break;
+            }
+            // The smallest element wins: the one that holds just this entry.
+            if best.as_ref().is_none_or(|(l, _, _)| len < *l) {
+                best = Some((len, el, label.clone()));
+            }
+            break;
         }
     }
-    let (_, mut el, label) = best?;
-    // `<span>上一篇:</span><a>…</a>`: the entry is the parent.
+    let (_, el, label) = best?;
+    entry(el, base, &label, labels, cfg)
+}
+
+/// Reads the entry a profile's selector points at.
+pub fn from_element(
+    el: ElementRef<'_>,
+    base: &Url,
+    labels: &[String],
+    cfg: &ExtractConfig,
+) -> Option<NavLink> {
+    let text = inline(el);
+    let label = labels
+        .iter()
+        .find(|l| text.starts_with(l.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    entry(el, base, &label, labels, cfg)
+}
+
+/// Inside the body, only `上一篇：<a>title</a>` or `上一篇：没有了` count.
+fn entry_in_body_ok(el: ElementRef<'_>, text: &str, label: &str, cfg: &ExtractConfig) -> bool {
+    let shown = strip_label(text, label);
+    if is_placeholder(&shown, cfg) {
+        return true;
+    }
+    let link = if el.value().name() == "a" {
+        Some(el)
+    } else {
+        first_link(el)
+    };
+    link.is_some_and(|a| strip_label(&inline(a), label) == shown)
+}
+
+fn is_placeholder(shown: &str, cfg: &ExtractConfig) -> bool {
+    let s = shown.trim_end_matches(['!', '！', '。', '.']);
+    cfg.nav_placeholders
+        .iter()
+        .any(|p| s == p.trim_end_matches(['!', '！']))
+}
+
+fn entry(
+    mut el: ElementRef<'_>,
+    base: &Url,
+    label: &str,
+    labels: &[String],
+    cfg: &ExtractConfig,
+) -> Option<NavLink> {
+    if el.value().name() != "a"
+        && strip_label(&inline(el), label).is_empty()
+        && let Some(n) = from_siblings(el, base, labels, cfg)
+    {
+        return Some(n);
+    }
+    // `<p><span>上一篇:</span></p><p><a>…</a></p>`: the entry is the parent.
     for _ in 0..2 {
         let text = inline(el);
-        let rest = strip_label(&text, &label);
+        let rest = strip_label(&text, label);
         if !rest.is_empty() || el.value().name() == "a" {
             break;
         }
         match el.parent().and_then(ElementRef::wrap) {
-            Some(p) if inline(p).chars().count() <= MAX_LEN => el = p,
+            Some(p) if inline_max(p, MAX_LEN * 4).is_some_and(|t| t.chars().count() <= MAX_LEN) => {
+                el = p
+            }
             _ => break,
         }
     }
     let text = inline(el);
-    let shown = strip_label(&text, &label);
+    let shown = strip_label(&text, label);
     let link = if el.value().name() == "a" {
         Some(el)
     } else {
@@ -68,7 +158,7 @@ pub fn find(doc: &Html, base: &Url, labels: &[String], cfg: &ExtractConfig) -> O
     let link_text = link
         .map(|a| {
             let t = inline(a);
-            let t = strip_label(&t, &label);
+            let t = strip_label(&t, label);
             // A truncated link text often has the full title in its title attribute.
             match a.value().attr("title").map(str::trim) {
                 Some(full)
@@ -81,10 +171,7 @@ pub fn find(doc: &Html, base: &Url, labels: &[String], cfg: &ExtractConfig) -> O
         })
         .filter(|t| !t.is_empty());
     let shown = link_text.unwrap_or(shown);
-    let placeholder = cfg.nav_placeholders.iter().any(|p| {
-        let s = shown.trim_end_matches(['!', '！', '。', '.']);
-        s == p.trim_end_matches(['!', '！'])
-    });
+    let placeholder = is_placeholder(&shown, cfg);
     if shown.is_empty() && url.is_none() {
         return None;
     }
@@ -94,6 +181,78 @@ pub fn find(doc: &Html, base: &Url, labels: &[String], cfg: &ExtractConfig) -> O
         placeholder,
     })
 }
+
+/// `<span>下一篇：</span><span>没有了</span><br>`: the entry is the label and
+/// what follows it, up to a line break or the other label.
+fn from_siblings(
+    el: ElementRef<'_>,
+    base: &Url,
+    labels: &[String],
+    cfg: &ExtractConfig,
+) -> Option<NavLink> {
+    let mut shown = String::new();
+    let mut link: Option<ElementRef<'_>> = None;
+    for sib in el.next_siblings() {
+        match sib.value() {
+            Node::Text(t) => shown.push_str(t),
+            Node::Element(e) => {
+                let Some(se) = ElementRef::wrap(sib) else {
+                    continue;
+                };
+                if e.name() == "br" || CANDIDATES_BLOCK.contains(&e.name()) {
+                    break;
+                }
+                let t = inline(se);
+                let other_label = cfg
+                    .prev_labels
+                    .iter()
+                    .chain(&cfg.next_labels)
+                    .any(|l| t.starts_with(l.as_str()));
+                if other_label {
+                    break;
+                }
+                if link.is_none() {
+                    link = if e.name() == "a" {
+                        Some(se)
+                    } else {
+                        first_link(se)
+                    };
+                }
+                shown.push_str(&t);
+            }
+            _ => {}
+        }
+        if shown.chars().count() > MAX_LEN {
+            return None;
+        }
+    }
+    let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    if shown.is_empty() && link.is_none() {
+        return None;
+    }
+    let url = link
+        .and_then(|a| a.value().attr("href"))
+        .and_then(|h| resolve_canonical(base, h));
+    let text = link
+        .and_then(|a| {
+            a.value()
+                .attr("title")
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && !labels.iter().any(|l| t.starts_with(l.as_str())))
+                .map(str::to_string)
+        })
+        .or_else(|| link.map(inline).filter(|t| !t.is_empty()))
+        .unwrap_or(shown);
+    let placeholder = is_placeholder(&text, cfg);
+    Some(NavLink {
+        text,
+        url: if placeholder { None } else { url },
+        placeholder,
+    })
+}
+
+/// Elements that end an entry made of siblings.
+const CANDIDATES_BLOCK: &[&str] = &["p", "div", "li", "ul", "table", "tr"];
 
 fn strip_label(text: &str, label: &str) -> String {
     text.strip_prefix(label)
@@ -123,7 +282,30 @@ mod tests {
     fn nav(html: &str, label: &str) -> Option<NavLink> {
         let doc = Html::parse_document(html);
         let base = Url::parse("http://x.gov.cn/gzdt/201903/a.html").unwrap();
-        find(&doc, &base, &[label.to_string()], &cfg())
+        find(&doc, &base, &[label.to_string()], &cfg(), None)
+    }
+
+    #[test]
+    fn prose_in_the_body_is_not_navigation() {
+        let html = "<div id=body><p>上一篇：我们介绍了申报流程，本篇介绍审核。</p>\
+                    <p>上一篇：<a href=\"x.html\">申报流程</a>中提到的材料须齐全。</p></div>\
+                    <div class=nav><p>上一篇：没有了</p></div>";
+        let doc = Html::parse_document(html);
+        let base = Url::parse("http://x.gov.cn/a.html").unwrap();
+        let sel = scraper::Selector::parse("#body").unwrap();
+        let body = doc.select(&sel).next().map(|e| e.id());
+        let n = find(&doc, &base, &["上一篇".to_string()], &cfg(), body).unwrap();
+        assert!(n.placeholder, "{n:?}");
+        assert_eq!(n.text, "没有了");
+        let html = html.split("<div class=nav>").next().unwrap();
+        let doc = Html::parse_document(html);
+        let body = doc.select(&sel).next().map(|e| e.id());
+        assert_eq!(
+            find(&doc, &base, &["上一篇".to_string()], &cfg(), body),
+            None
+        );
+        // Without a known body, the short entry is navigation.
+        assert!(find(&doc, &base, &["上一篇".to_string()], &cfg(), None).is_some());
     }
 
     #[test]
@@ -148,6 +330,12 @@ mod tests {
         assert_eq!(n.text, "标题丁");
         let n = nav("<p>下一篇：没有了！</p>", "下一篇").unwrap();
         assert!(n.placeholder);
+        let two = "<div><span>上一篇：</span><a href=\"p.html\">标题丙</a><br><span>下一篇：</span><span>没有了</span></div>";
+        let n = nav(two, "下一篇").unwrap();
+        assert!(n.placeholder && n.url.is_none(), "{n:?}");
+        let n = nav(two, "上一篇").unwrap();
+        assert_eq!(n.text, "标题丙");
+        assert_eq!(n.url.as_deref(), Some("http://x.gov.cn/gzdt/201903/p.html"));
     }
 
     #[test]

@@ -93,6 +93,22 @@ pub struct PageRecord {
     pub links: Vec<String>,
     /// Items of a column list page.
     pub items: Vec<ListItem>,
+    /// The links of `links` that sit inside the page's main content (not menus,
+    /// footers or 上一篇/下一篇), so link checks can tell body from template.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body_links: Vec<String>,
+    /// 索引号, the disclosure catalogue number, when the page shows one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_no: Option<String>,
+    /// 文号 / 发文字号, the document number, when the page shows one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_number: Option<String>,
+    /// The other pages of a paginated list (`index_1.html`, `下一页`), also in `links`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pagination: Vec<String>,
+    /// Rule ids of the page's `<!-- audit:ignore RULE-ID -->` comments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
     /// Body text for the text checks, block elements separated by newlines.
     pub text: String,
     /// Why the page could not be read, when it could not.

@@ -25,6 +25,26 @@ pub struct Finding {
     /// The bad link, for findings about a link.
     pub target: Option<String>,
     pub page_kind: Option<PageKind>,
+    /// `new` or `persisting` against `--baseline`; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// The audit date on which the problem was first seen, from `--history`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<Date>,
+    /// The local file behind `url`, relative to the site directory (directory mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The 1-based line of `file` that shows the problem, as near as it can be found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// A finding compared with the previous run's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    New,
+    Persisting,
 }
 
 /// FNV-1a, 64 bits: stable across Rust versions and platforms, unlike `DefaultHasher`.

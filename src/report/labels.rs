@@ -21,6 +21,45 @@ pub struct Labels {
     pub error: &'static str,
     pub warning: &'static str,
     pub info: &'static str,
+    /// Column headers of the correction list (csv, xlsx): 序号 … 整改期限.
+    pub columns: [&'static str; 10],
+    pub status: &'static str,
+    pub status_new: &'static str,
+    pub status_persisting: &'static str,
+    pub first_seen: &'static str,
+    /// `{days}` is filled in.
+    pub open_days: &'static str,
+    pub fixed: &'static str,
+    /// `{new}`, `{persisting}`, `{fixed}` are filled in.
+    pub baseline_summary: &'static str,
+    pub sheet_list: &'static str,
+    pub sheet_summary: &'static str,
+    pub column: &'static str,
+    pub kind: &'static str,
+    pub severity_label: &'static str,
+    pub total: &'static str,
+    pub page: &'static str,
+    pub site: &'static str,
+    pub pages: &'static str,
+    pub findings: &'static str,
+    pub calendar: &'static str,
+    /// `{max_days}` is filled in.
+    pub calendar_limit: &'static str,
+    pub published: &'static str,
+    pub overdue: &'static str,
+    /// `{start}`, `{end}`, `{days}` are filled in.
+    pub gap: &'static str,
+    /// A gap not yet ended by a publication; same placeholders.
+    pub gap_open: &'static str,
+    pub no_gaps: &'static str,
+    pub filter_all: &'static str,
+    pub search: &'static str,
+    pub more_rows: &'static str,
+    pub weekdays: [&'static str; 7],
+    pub history_header: [&'static str; 8],
+    pub no_history: &'static str,
+    /// The heading of the findings in the HTML report.
+    pub details: &'static str,
 }
 
 pub const ZH: Labels = Labels {
@@ -39,6 +78,58 @@ pub const ZH: Labels = Labels {
     error: "错误",
     warning: "警告",
     info: "提示",
+    columns: [
+        "序号",
+        "严重程度",
+        "问题类型",
+        "栏目",
+        "页面标题",
+        "页面地址",
+        "问题描述",
+        "证据",
+        "整改建议",
+        "整改期限",
+    ],
+    status: "状态",
+    status_new: "新增",
+    status_persisting: "未整改",
+    first_seen: "首次发现",
+    open_days: "已存在{days}天",
+    fixed: "已整改",
+    baseline_summary: "与基线相比:新增 {new} 个,未整改 {persisting} 个,已整改 {fixed} 个。",
+    sheet_list: "整改清单",
+    sheet_summary: "汇总",
+    column: "栏目",
+    kind: "问题类型",
+    severity_label: "严重程度",
+    total: "合计",
+    page: "页面",
+    site: "网站",
+    pages: "页面数",
+    findings: "问题数",
+    calendar: "栏目更新日历",
+    calendar_limit: "更新要求:每{max_days}天至少一条",
+    published: "有发布",
+    overdue: "超期未更新",
+    gap: "{start} 至 {end}:{days}天无更新",
+    gap_open: "{start} 起至今({end}):{days}天无更新",
+    no_gaps: "近12个月没有超过时限的空档。",
+    filter_all: "全部",
+    search: "搜索",
+    more_rows: "另有 {n} 个问题未列出,见完整报告。",
+    weekdays: ["一", "二", "三", "四", "五", "六", "日"],
+    history_header: [
+        "审计日期",
+        "运行时间",
+        "页面",
+        "问题",
+        "错误",
+        "警告",
+        "新增",
+        "已整改",
+    ],
+    no_history: "历史记录中没有该网站的审计。",
+    details: "问题明细",
 };
 
 pub const EN: Labels = Labels {
@@ -57,13 +148,98 @@ pub const EN: Labels = Labels {
     error: "error",
     warning: "warning",
     info: "info",
+    columns: [
+        "No.",
+        "Severity",
+        "Kind",
+        "Column",
+        "Page title",
+        "Page URL",
+        "Problem",
+        "Evidence",
+        "Fix",
+        "Due",
+    ],
+    status: "Status",
+    status_new: "new",
+    status_persisting: "persisting",
+    first_seen: "First seen",
+    open_days: "open for {days} days",
+    fixed: "Fixed",
+    baseline_summary: "Against the baseline: {new} new, {persisting} persisting, {fixed} fixed.",
+    sheet_list: "Corrections",
+    sheet_summary: "Summary",
+    column: "Column",
+    kind: "Kind",
+    severity_label: "Severity",
+    total: "Total",
+    page: "Page",
+    site: "Site",
+    pages: "Pages",
+    findings: "Findings",
+    calendar: "Column publication calendar",
+    calendar_limit: "Limit: at least one item every {max_days} days",
+    published: "published",
+    overdue: "overdue",
+    gap: "{start} to {end}: {days} days without a new item",
+    gap_open: "since {start} (to {end}): {days} days without a new item",
+    no_gaps: "No gap over the limit in the last 12 months.",
+    filter_all: "All",
+    search: "Search",
+    more_rows: "{n} more findings are not listed; see the full report.",
+    weekdays: ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
+    history_header: [
+        "Audit date",
+        "Run at",
+        "Pages",
+        "Findings",
+        "Errors",
+        "Warnings",
+        "New",
+        "Fixed",
+    ],
+    no_history: "The history holds no audit of this site.",
+    details: "Findings",
 };
+
+/// (kind, Chinese name, English name) for the kinds of DESIGN.md.
+const KIND_NAMES: &[(&str, &str, &str)] = &[
+    ("freshness", "更新不及时", "stale column"),
+    ("publish-lag", "发布不及时", "late publication"),
+    ("stale-notice", "过期通知", "stale notice"),
+    ("broken-nav", "上下篇错误", "broken prev/next"),
+    ("broken-link", "失效链接", "broken link"),
+    ("missing-metadata", "要素缺失", "missing metadata"),
+    ("typo", "错别字", "typo"),
+    ("punctuation", "标点错误", "punctuation"),
+    ("privacy", "隐私信息", "privacy"),
+    ("empty-column", "空白栏目", "empty column"),
+    ("annual-report", "年报问题", "annual report"),
+    ("duplicate-heading", "重复标题", "duplicate heading"),
+    ("fetch-error", "无法访问", "fetch error"),
+];
 
 impl Labels {
     pub fn get(lang: Lang) -> &'static Labels {
         match lang {
             Lang::Zh => &ZH,
             Lang::En => &EN,
+        }
+    }
+
+    /// The editor's name for a finding kind; unknown kinds show as they are.
+    pub fn kind_name<'k>(&self, kind: &'k str) -> &'k str {
+        let zh = std::ptr::eq(self, &ZH);
+        let pair = KIND_NAMES.iter().find(|(k, _, _)| *k == kind);
+        match pair {
+            Some((_, z, e)) => {
+                if zh {
+                    z
+                } else {
+                    e
+                }
+            }
+            None => kind,
         }
     }
 

@@ -1,16 +1,26 @@
 //! The correction list: findings ordered, deduplicated and counted, and the
 //! renderers that only format it.
 
+pub mod baseline;
+pub mod csv;
 pub mod finding;
+pub mod history;
+pub mod html;
 pub mod json;
 pub mod labels;
+pub mod locate;
+pub mod md;
+pub mod sarif;
 pub mod text;
+pub mod timeline;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::checks::Lang;
 use crate::rules::Severity;
 use finding::Finding;
 
@@ -26,6 +36,18 @@ pub struct Summary {
     pub findings: usize,
     pub by_severity: BTreeMap<String, usize>,
     pub by_kind: BTreeMap<String, usize>,
+    /// Findings left out by `[[ignore]]` in audit.toml or `<!-- audit:ignore -->` in a page.
+    pub suppressed: usize,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub suppressed_by_rule: BTreeMap<String, usize>,
+    /// Against `--baseline`: findings not in the previous report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persisting: Option<usize>,
+    /// Findings of the previous report that are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +61,16 @@ pub struct Report {
     pub incomplete: bool,
     /// What the reader should know about how the audit ran.
     pub notes: Vec<String>,
+    /// Findings of the `--baseline` report that this run no longer finds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Vec<baseline::FixedFinding>>,
+    /// Columns under a publication-frequency limit, with their publication dates
+    /// of the last twelve months: what the HTML calendar draws.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<timeline::ColumnTimeline>,
+    /// The site directory as given, in directory mode (`Finding.file` is relative to it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
 }
 
 impl Report {
@@ -89,15 +121,63 @@ impl Report {
                 findings: findings.len(),
                 by_severity,
                 by_kind,
+                suppressed: 0,
+                suppressed_by_rule: BTreeMap::new(),
+                new: None,
+                persisting: None,
+                fixed: None,
             },
             findings,
             incomplete: false,
             notes: Vec::new(),
+            fixed: None,
+            columns: Vec::new(),
+            dir: None,
         }
     }
 
     /// Whether any finding is at or above `threshold`.
     pub fn has_at_or_above(&self, threshold: Severity) -> bool {
         self.findings.iter().any(|f| f.severity <= threshold)
+    }
+}
+
+/// The output formats. Each renders the same correction list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Csv,
+    Xlsx,
+    Md,
+    Html,
+    Sarif,
+}
+
+impl Format {
+    /// The file extension used in `--output-dir` (`report.<ext>`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Sarif => "sarif",
+        }
+    }
+
+    /// Renders `report`; `color` asks the text format for terminal colours.
+    pub fn render(self, report: &Report, lang: Lang, color: bool) -> Result<Vec<u8>, String> {
+        Ok(match self {
+            Format::Text => text::render_styled(report, lang, color).into_bytes(),
+            Format::Json => json::render(report).into_bytes(),
+            Format::Csv => csv::render(report, lang)?,
+            Format::Xlsx => xlsx::render(report, lang)?,
+            Format::Md => md::render(report, lang).into_bytes(),
+            Format::Html => html::render(report, lang).into_bytes(),
+            Format::Sarif => sarif::render(report, lang).into_bytes(),
+        })
     }
 }

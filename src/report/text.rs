@@ -4,10 +4,46 @@
 use std::fmt::Write;
 
 use super::Report;
+use super::csv::status_label;
 use super::labels::Labels;
 use crate::checks::Lang;
+use crate::rules::Severity;
 
 pub fn render(report: &Report, lang: Lang) -> String {
+    render_styled(report, lang, false)
+}
+
+/// ANSI styles, or nothing when colour is off.
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn severity(&self, sev: Severity, s: &str) -> String {
+        let code = match sev {
+            Severity::Error => "1;31",
+            Severity::Warning => "33",
+            Severity::Info => "36",
+        };
+        self.wrap(code, s)
+    }
+}
+
+/// Whether the text report may use colour: only on a terminal, and never when
+/// `NO_COLOR` is set to anything non-empty (https://no-color.org).
+pub fn color_wanted(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The text report; `color` adds ANSI colours for a terminal.
+pub fn render_styled(report: &Report, lang: Lang, color: bool) -> String {
+    let paint = Paint(color);
     let l = Labels::get(lang);
     let mut out = String::new();
     let _ = writeln!(
@@ -27,7 +63,8 @@ pub fn render(report: &Report, lang: Lang) -> String {
         if column != Some(f.column.as_deref()) {
             column = Some(f.column.as_deref());
             page = None;
-            let _ = writeln!(out, "\n【{}】", f.column.as_deref().unwrap_or(l.no_column));
+            let name = format!("【{}】", f.column.as_deref().unwrap_or(l.no_column));
+            let _ = writeln!(out, "\n{}", paint.wrap("1", &name));
         }
         if page != Some(f.url.as_str()) {
             page = Some(f.url.as_str());
@@ -40,13 +77,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 }
             }
         }
-        let _ = writeln!(
-            out,
-            "    {}. [{}] {}",
-            i + 1,
-            l.severity(f.severity),
-            f.message
-        );
+        let tag = paint.severity(f.severity, &format!("[{}]", l.severity(f.severity)));
+        let status = match f.status {
+            Some(_) => format!(" ({})", status_label(l, f.status)),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "    {}. {tag}{status} {}", i + 1, f.message);
         if let Some(e) = &f.evidence {
             let _ = writeln!(out, "       {}: {e}", l.evidence);
         }
@@ -59,7 +95,22 @@ pub fn render(report: &Report, lang: Lang) -> String {
         if let Some(d) = &f.due {
             let _ = writeln!(out, "       {}: {d}", l.due);
         }
+        if let Some(d) = f.first_seen {
+            let days = crate::checks::days_between(d, report.as_of);
+            let _ = writeln!(
+                out,
+                "       {}: {d} ({})",
+                l.first_seen,
+                l.open_days.replace("{days}", &days.to_string())
+            );
+        }
         let _ = writeln!(out, "       {}: {} ({})", l.rule, f.rule, f.kind);
+    }
+    if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
+        let _ = writeln!(out, "\n{}", paint.wrap("1;32", &format!("【{}】", l.fixed)));
+        for f in fixed {
+            let _ = writeln!(out, "  {}\n    {}", f.url, f.message);
+        }
     }
     if report.findings.is_empty() {
         let _ = writeln!(out, "\n{}", l.no_findings);
@@ -74,5 +125,59 @@ pub fn render(report: &Report, lang: Lang) -> String {
         .replace("{warning}", &count("warning"))
         .replace("{info}", &count("info"));
     let _ = writeln!(out, "\n{line}");
+    if let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) {
+        let _ = writeln!(
+            out,
+            "{}",
+            l.baseline_summary
+                .replace("{new}", &n.to_string())
+                .replace("{persisting}", &p.to_string())
+                .replace("{fixed}", &f.to_string())
+        );
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::finding::Finding;
+
+    fn report() -> Report {
+        let f = Finding {
+            id: "a".into(),
+            rule: "r".into(),
+            kind: "freshness".into(),
+            severity: Severity::Error,
+            url: "http://x/".into(),
+            title: None,
+            column: Some("工作动态".into()),
+            message: "m".into(),
+            evidence: None,
+            fix: None,
+            due: None,
+            target: None,
+            page_kind: None,
+            status: None,
+            first_seen: None,
+            file: None,
+            line: None,
+        };
+        Report::new("s".into(), "2019-03-20".parse().expect("date"), 1, vec![f])
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let r = report();
+        assert!(!render(&r, Lang::Zh).contains('\x1b'));
+        let styled = render_styled(&r, Lang::Zh, true);
+        assert!(styled.contains("\x1b[1;31m[错误]\x1b[0m"));
+        // Stripped of its colours, the styled text is the plain one.
+        let plain = styled
+            .replace("\x1b[1;31m", "")
+            .replace("\x1b[1m", "")
+            .replace("\x1b[0m", "");
+        assert_eq!(plain, render(&r, Lang::Zh));
+        assert!(!color_wanted(false), "never colour a pipe or a file");
+    }
 }

@@ -1,6 +1,6 @@
 //! Loading and validating rule files: `[[category]]` tables that map a site's
 //! columns to categories, `[[rule]]` tables that configure a rule kind, and the
-//! `[extract]` vocabulary. Every problem names its file, line and key.
+//! `[extract]` vocabulary and `[[profile]]` selectors. Every problem names its file, line and key.
 
 pub mod template;
 pub mod toml_reader;
@@ -169,21 +169,23 @@ impl RuleSet {
             let rule = read_rule(&mut t)?;
             t.finish()?;
             if seen_here.contains(&rule.id) {
-                return Err(src.error(
-                    &(0..0),
-                    format!(
+                return Err(RuleError {
+                    file: file.to_path_buf(),
+                    line: rule.line,
+                    message: format!(
                         "rule id `{}` is defined twice in this file; rename one",
                         rule.id
                     ),
-                ))
-                .map_err(|mut e| {
-                    e.line = rule.line;
-                    e
                 });
             }
             seen_here.push(rule.id.clone());
             self.rules.retain(|r| r.id != rule.id);
             self.rules.push(rule);
+        }
+        for mut t in top.tables("profile")? {
+            let profile = crate::extract::profile::Profile::read(&mut t)?;
+            t.finish()?;
+            self.extract.profiles.push(profile);
         }
         if let Some(mut t) = top.table("extract")? {
             t.set_context("[extract]");
@@ -251,12 +253,45 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, RuleError> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(err)? {
         let path = entry.map_err(err)?.path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+        if path.extension().is_some_and(|e| e == "toml") {
+            if !path.is_file() {
+                return Err(RuleError {
+                    file: path,
+                    line: 0,
+                    message: "is not a readable rule file (a directory?); rename or remove it"
+                        .to_string(),
+                });
+            }
             files.push(path);
         }
     }
+    if files.is_empty() {
+        // A --rules that points at the wrong folder would otherwise silently do nothing.
+        return Err(RuleError {
+            file: dir.to_path_buf(),
+            line: 0,
+            message:
+                "no *.toml rule files in this directory; give --rules the folder that holds them"
+                    .to_string(),
+        });
+    }
     files.sort();
     Ok(files)
+}
+
+/// A CSS selector's parse error as a short phrase: scraper's own text for
+/// some errors is a request to report a bug, followed by a debug dump.
+pub fn css_error(e: &scraper::error::SelectorErrorKind) -> String {
+    let text = e.to_string();
+    let detail: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Unexpected error occurred"))
+        .collect();
+    format!(
+        "it is not a valid CSS selector ({}); write it as in a stylesheet, e.g. `div.content` or `#zoom p`",
+        detail.join(" ")
+    )
 }
 
 fn check_id(
@@ -282,7 +317,7 @@ fn check_id(
     }
 }
 
-fn read_category(t: &mut TableReader<'_, '_>) -> Result<Category, RuleError> {
+pub fn read_category(t: &mut TableReader<'_, '_>) -> Result<Category, RuleError> {
     let id = t.req_string("id")?;
     check_id(t, &id, "category")?;
     t.set_context(format!("category `{}`", id.get_ref()));

@@ -19,11 +19,28 @@ pub struct RuleError {
 
 impl std::fmt::Display for RuleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+        // One line on stderr, whatever a library put into the message.
+        let message = one_line(&self.message);
+        if self.line == 0 {
+            // The file as a whole (cannot be read, is a directory): no line to name.
+            write!(f, "{}: {message}", self.file.display())
+        } else {
+            write!(f, "{}:{}: {message}", self.file.display(), self.line)
+        }
     }
 }
 
 impl std::error::Error for RuleError {}
+
+/// A message on one line: line breaks and the blank space around them become `; `.
+pub fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 /// The text of one file and its name, used to turn byte offsets into lines.
 pub struct Source<'a> {
@@ -149,7 +166,10 @@ impl<'s, 'i> TableReader<'s, 'i> {
             if !self.used[i] && edit_distance(k, key) <= 2 {
                 return self.src.error(
                     span,
-                    format!("unknown key `{k}` in {} (did you mean `{key}`?)", self.context),
+                    format!(
+                        "unknown key `{k}` in {} (did you mean `{key}`?)",
+                        self.context
+                    ),
                 );
             }
         }
@@ -311,7 +331,10 @@ impl<'s, 'i> TableReader<'s, 'i> {
                 if let Some(near) = self.asked.iter().find(|a| edit_distance(k, a) <= 2) {
                     return Err(self.src.error(
                         span,
-                        format!("unknown key `{k}` in {} (did you mean `{near}`?)", self.context),
+                        format!(
+                            "unknown key `{k}` in {} (did you mean `{near}`?)",
+                            self.context
+                        ),
                     ));
                 }
                 let mut allowed = self.asked.clone();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
-use super::{CrawlStats, Document, Source, Visit};
+use super::{CrawlStats, Document, Extract, Keep, Source};
 use crate::error::AuditError;
 use crate::progress::Progress;
 
@@ -101,7 +101,7 @@ fn content_type(path: &Path, html_exts: &[String]) -> String {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if html_exts.iter().any(|h| *h == ext) {
+    if html_exts.contains(&ext) {
         return "text/html".into();
     }
     match ext.as_str() {
@@ -119,7 +119,11 @@ fn content_type(path: &Path, html_exts: &[String]) -> String {
 }
 
 impl Source for DirSource {
-    fn run(&mut self, visit: &mut Visit<'_>) -> Result<CrawlStats, AuditError> {
+    fn run(
+        &mut self,
+        extract: &Extract<'_>,
+        keep: &mut Keep<'_>,
+    ) -> Result<CrawlStats, AuditError> {
         let mut stats = CrawlStats::default();
         let root = self.root.canonicalize().map_err(|e| {
             AuditError::Site(format!(
@@ -160,7 +164,7 @@ impl Source for DirSource {
             }
             stats.fetched += 1;
             let rel = file.strip_prefix(&root).unwrap_or(&file).to_path_buf();
-            visit(Document {
+            keep(extract(&Document {
                 url,
                 status: if error.is_some() { 0 } else { 200 },
                 content_type: Some(ct),
@@ -168,7 +172,7 @@ impl Source for DirSource {
                 file: Some(rel),
                 error,
                 depth: 0,
-            });
+            }));
             self.progress.page(total - i - 1, stats.errors);
         }
         self.progress.finish();

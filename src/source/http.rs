@@ -1,72 +1,610 @@
-//! The HTTP crawler: breadth-first from the start URL within its host, with a
-//! global concurrency limit, a per-request timeout, a body size cap and a page
-//! limit. A page that cannot be fetched becomes a document with an error (a
-//! `fetch-error` finding later) and the crawl goes on; only an unreachable
-//! start page stops the audit.
+//! The HTTP crawler. Breadth-first from the start URL (plus the site's
+//! sitemaps) within the site's host, obeying robots.txt and the per-host
+//! limits of `politeness`. Pages are fetched by async tasks (`fetch`) and
+//! read by a small pool of worker threads, so extraction runs beside the
+//! network instead of after it. A page that cannot be fetched becomes a
+//! record with an error (a `fetch-error` finding) and the crawl goes on; only
+//! an unreachable start page stops the audit. Ctrl-C stops fetching and the
+//! report covers what was gathered.
 
-use std::collections::{HashSet, VecDeque};
-use std::time::Duration;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
+use tokio::sync::mpsc as amp;
 use tokio::task::JoinSet;
 use url::Url;
 
+use super::cache::{self, Cache, Entry};
+use super::fetch::{Answer, FetchOptions, Fetcher, Method, Validators};
+use super::politeness::{Gates, host_key};
+use super::robots::Robots;
+use super::scope::{Scope, Verdict};
+use super::sitemap;
 use super::urls::canonical;
-use super::{CrawlStats, Document, Source, Visit};
+use super::{CrawlStats, Document, Extract, Keep, Source};
 use crate::error::AuditError;
+use crate::extract::record::{PageKind, PageRecord};
 use crate::progress::Progress;
 
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
-    pub concurrency: usize,
-    pub timeout: Duration,
-    pub delay: Duration,
+    pub fetch: FetchOptions,
     pub max_pages: usize,
-    pub max_body_bytes: usize,
-    pub user_agent: String,
-    /// Extensions of attachments, which are not downloaded.
+    pub max_depth: Option<u32>,
+    pub max_redirects: usize,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Extensions of attachments, which are checked but not downloaded.
     pub attachment_extensions: Vec<String>,
+    pub obey_robots: bool,
+    pub check_external: bool,
+    /// Seed the crawl from robots.txt `Sitemap:` lines and `/sitemap.xml`.
+    pub sitemaps: bool,
+    pub max_sitemap_urls: usize,
+    pub cache_dir: Option<PathBuf>,
+    /// Changes when cached records would be extracted differently.
+    pub cache_fingerprint: String,
+    /// Fetches started ahead of the results, all hosts together.
+    pub in_flight: usize,
+    /// Threads that extract records.
+    pub workers: usize,
 }
 
 pub struct HttpSource {
     pub start: Url,
     pub opts: HttpOptions,
+    pub gates: Arc<Gates>,
     pub progress: Progress,
 }
 
-impl HttpSource {
-    fn in_scope(&self, url: &Url) -> bool {
-        matches!(url.scheme(), "http" | "https")
-            && url.host_str() == self.start.host_str()
-            && url.port_or_known_default() == self.start.port_or_known_default()
-    }
+/// The longest `Crawl-delay` honoured as written; longer ones are cut to it, with a note.
+const MAX_CRAWL_DELAY: std::time::Duration = std::time::Duration::from_secs(30);
+/// Sitemap files read at most (an index can list thousands).
+const MAX_SITEMAP_FILES: usize = 50;
+/// Examples quoted in a note about many URLs.
+const EXAMPLES: usize = 3;
 
-    fn is_attachment(&self, url: &Url) -> bool {
-        let last = url.path().rsplit('/').next().unwrap_or("");
-        last.rsplit_once('.').is_some_and(|(_, ext)| {
-            let ext = ext.to_ascii_lowercase();
-            self.opts.attachment_extensions.iter().any(|e| *e == ext)
+/// Set by the first Ctrl-C, so that sites of the same run that have not
+/// started yet are not started (each running crawl sees the signal itself).
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+enum Job {
+    Doc(Document, Validators),
+    Cached(Entry, u32),
+    Record(Box<PageRecord>, u32),
+}
+
+struct Done {
+    record: PageRecord,
+    depth: u32,
+    cache_line: Option<String>,
+}
+
+/// What became of one page fetch, after redirects.
+enum Outcome {
+    Doc(Document, Validators, bool),
+    NotModified,
+    /// Redirected to a URL already crawled.
+    Duplicate,
+    /// Redirected off the site, or to a URL robots.txt disallows.
+    Left(Url, &'static str),
+}
+
+struct TaskOut {
+    url: Url,
+    depth: u32,
+    outcome: Outcome,
+}
+
+/// URLs claimed for fetching, shared with the tasks that follow redirects.
+type Seen = Arc<Mutex<HashSet<String>>>;
+
+fn claim(seen: &Seen, key: String) -> bool {
+    seen.lock().unwrap_or_else(|p| p.into_inner()).insert(key)
+}
+
+/// Notes gathered during the crawl, counted so that the report stays short.
+#[derive(Default)]
+struct Tally {
+    robots_skipped: Vec<String>,
+    robots_count: usize,
+    left: Vec<String>,
+    left_count: usize,
+    truncated: Vec<String>,
+    truncated_count: usize,
+}
+
+fn example(list: &mut Vec<String>, count: &mut usize, s: String) {
+    *count += 1;
+    if list.len() < EXAMPLES {
+        list.push(s);
+    }
+}
+
+struct Shared {
+    fetcher: Fetcher,
+    scope: Scope,
+    robots: HashMap<String, Robots>,
+    max_redirects: usize,
+    seen: Seen,
+}
+
+impl Shared {
+    fn allowed(&self, url: &Url) -> bool {
+        self.robots
+            .get(&host_key(url))
+            .is_none_or(|r| r.allowed(url.as_str()))
+    }
+}
+
+fn doc(url: Url, depth: u32) -> Document {
+    Document {
+        url,
+        status: 0,
+        content_type: None,
+        body: Vec::new(),
+        file: None,
+        error: None,
+        depth,
+    }
+}
+
+fn into_doc(url: Url, depth: u32, a: Answer) -> Document {
+    let mut d = doc(url, depth);
+    d.status = a.status;
+    d.content_type = a.content_type;
+    d.body = a.body;
+    d.error = a.error;
+    if d.error.is_none() && (300..400).contains(&d.status) && d.status != 304 {
+        d.error = Some(format!("HTTP {} without a usable Location", d.status));
+    }
+    d
+}
+
+/// Fetches one page, following redirects that stay on the site.
+async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cond: Option<Validators>) -> TaskOut {
+    let mut cur = url.clone();
+    let mut chain = vec![canonical(&url)];
+    let mut cond = cond;
+    let outcome = loop {
+        let answer = sh.fetcher.fetch(&cur, Method::Get, cond.as_ref()).await;
+        cond = None;
+        if answer.status == 304 {
+            break Outcome::NotModified;
+        }
+        let Some(next) = answer.location.clone() else {
+            let (v, cut) = (answer.validators.clone(), answer.truncated);
+            break Outcome::Doc(into_doc(cur, depth, answer), v, cut);
+        };
+        let key = canonical(&next);
+        if chain.contains(&key) {
+            chain.push(key);
+            let mut d = doc(url.clone(), depth);
+            d.status = answer.status;
+            d.error = Some(format!("redirect loop: {}", chain.join(" → ")));
+            break Outcome::Doc(d, Validators::default(), false);
+        }
+        if chain.len() > sh.max_redirects {
+            let mut d = doc(url.clone(), depth);
+            d.status = answer.status;
+            d.error = Some(format!(
+                "more than {} redirects, last to {next}",
+                sh.max_redirects
+            ));
+            break Outcome::Doc(d, Validators::default(), false);
+        }
+        if !sh.scope.on_site(&next) {
+            break Outcome::Left(next, "leaves the site");
+        }
+        if !sh.allowed(&next) {
+            break Outcome::Left(next, "is disallowed by robots.txt");
+        }
+        if !claim(&sh.seen, key.clone()) {
+            break Outcome::Duplicate;
+        }
+        chain.push(key);
+        cur = next;
+    };
+    TaskOut {
+        url,
+        depth,
+        outcome,
+    }
+}
+
+/// Checks that an attachment or external link exists, without reading it.
+async fn check(sh: Arc<Shared>, url: Url, depth: u32) -> TaskOut {
+    let answer = sh.fetcher.fetch(&url, Method::Check, None).await;
+    let mut d = doc(url.clone(), depth);
+    d.status = answer.status;
+    d.content_type = answer.content_type;
+    d.error = answer.error;
+    TaskOut {
+        url,
+        depth,
+        outcome: Outcome::Doc(d, Validators::default(), false),
+    }
+}
+
+/// The record of a link checked on another host: it exists or it does not.
+fn external_record(d: &Document) -> PageRecord {
+    let error = d
+        .error
+        .clone()
+        .or_else(|| (d.status >= 400 || d.status == 0).then(|| format!("HTTP {}", d.status)));
+    PageRecord {
+        url: canonical(&d.url),
+        status: d.status,
+        kind: PageKind::Attachment,
+        error,
+        ..Default::default()
+    }
+}
+
+fn worker(
+    jobs: &Mutex<mpsc::Receiver<Job>>,
+    extract: &Extract<'_>,
+    done: amp::UnboundedSender<Done>,
+) {
+    loop {
+        let job = {
+            let rx = jobs.lock().unwrap_or_else(|p| p.into_inner());
+            rx.recv()
+        };
+        let Ok(job) = job else { return };
+        let out = match job {
+            Job::Doc(d, v) => {
+                let depth = d.depth;
+                // A bug in extraction must cost one page, not the whole audit.
+                let record = std::panic::catch_unwind(AssertUnwindSafe(|| extract(&d)))
+                    .unwrap_or_else(|_| PageRecord {
+                        url: canonical(&d.url),
+                        status: d.status,
+                        error: Some("the page could not be read (extraction failed)".into()),
+                        ..Default::default()
+                    });
+                let cache_line = cache::line(&record.url, &v, &record);
+                Done {
+                    record,
+                    depth,
+                    cache_line,
+                }
+            }
+            Job::Cached(e, depth) => match e.record() {
+                Some(record) => Done {
+                    record,
+                    depth,
+                    cache_line: Some(e.line),
+                },
+                // Unreadable after all: report the page as unread rather than guess.
+                None => Done {
+                    record: PageRecord {
+                        url: e.url,
+                        status: 304,
+                        error: Some(
+                            "the cached copy of this page is unreadable; run again without --cache"
+                                .into(),
+                        ),
+                        ..Default::default()
+                    },
+                    depth,
+                    cache_line: None,
+                },
+            },
+            Job::Record(record, depth) => Done {
+                record: *record,
+                depth,
+                cache_line: None,
+            },
+        };
+        if done.send(out).is_err() {
+            return;
+        }
+    }
+}
+
+impl Source for HttpSource {
+    fn run(
+        &mut self,
+        extract: &Extract<'_>,
+        keep: &mut Keep<'_>,
+    ) -> Result<CrawlStats, AuditError> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| AuditError::Site(format!("cannot start the network runtime: {e}")))?;
+        let workers = self.opts.workers.max(1);
+        let (job_tx, job_rx) = mpsc::channel::<Job>();
+        let job_rx = Mutex::new(job_rx);
+        let job_rx = &job_rx;
+        std::thread::scope(|s| {
+            let (done_tx, done_rx) = amp::unbounded_channel::<Done>();
+            for _ in 0..workers {
+                let done_tx = done_tx.clone();
+                s.spawn(move || worker(job_rx, extract, done_tx));
+            }
+            drop(done_tx);
+            rt.block_on(self.crawl(job_tx, done_rx, keep))
         })
     }
+}
 
-    async fn crawl(&self, visit: &mut Visit<'_>) -> Result<CrawlStats, AuditError> {
-        let client = reqwest::Client::builder()
-            .user_agent(self.opts.user_agent.clone())
-            .timeout(self.opts.timeout)
-            .connect_timeout(self.opts.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::limited(10))
-            .build()
-            .map_err(|e| AuditError::Site(format!("cannot start the HTTP client: {e}")))?;
-        let mut stats = CrawlStats::default();
-        let mut queue: VecDeque<(Url, u32)> = VecDeque::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        seen.insert(canonical(&self.start));
-        queue.push_back((self.start.clone(), 0));
-        let mut tasks: JoinSet<Document> = JoinSet::new();
-        let mut started = 0usize;
-        let mut limited = false;
+impl HttpSource {
+    async fn robots_for(&self, fetcher: &Fetcher, url: &Url, stats: &mut CrawlStats) -> Robots {
+        if !self.opts.obey_robots {
+            return Robots::allow_all();
+        }
+        let Ok(robots_url) = url.join("/robots.txt") else {
+            return Robots::allow_all();
+        };
+        let a = fetcher.fetch(&robots_url, Method::GetAny, None).await;
+        match a.status {
+            200..=299 => Robots::parse(
+                &String::from_utf8_lossy(&a.body),
+                &self.opts.fetch.user_agent,
+            ),
+            // No robots.txt (or one that is not found after redirects): everything is allowed.
+            300..=499 => Robots::allow_all(),
+            _ => {
+                stats.notes.push(format!(
+                    "{robots_url} could not be read ({}); as robots.txt rules ask, nothing on {} was crawled. Pass --ignore-robots to audit the site anyway",
+                    a.error.unwrap_or_else(|| format!("HTTP {}", a.status)),
+                    url.host_str().unwrap_or("")
+                ));
+                Robots::deny_all()
+            }
+        }
+    }
+
+    /// Fetches the start page, following redirects anywhere: the host it ends
+    /// on becomes part of the site.
+    async fn start_page(
+        &self,
+        fetcher: &Fetcher,
+        scope: &mut Scope,
+        robots: &mut HashMap<String, Robots>,
+        stats: &mut CrawlStats,
+        mut cache: Option<&mut Cache>,
+    ) -> Result<Job, AuditError> {
+        let mut cur = self.start.clone();
+        let mut chain = vec![canonical(&cur)];
+        let mut cond = cache.as_ref().and_then(|c| c.validators(&chain[0]));
         loop {
-            while tasks.len() < self.opts.concurrency.max(1) {
-                if started >= self.opts.max_pages {
+            let key = host_key(&cur);
+            if !robots.contains_key(&key) {
+                let r = self.robots_for(fetcher, &cur, stats).await;
+                if let Some(d) = r.crawl_delay {
+                    let d = d.min(MAX_CRAWL_DELAY);
+                    fetcher.gates().slow_down(&key, d);
+                    stats.notes.push(format!(
+                        "robots.txt of {} asks for {} s between requests; the crawl waited that long",
+                        cur.host_str().unwrap_or(""),
+                        d.as_secs_f64()
+                    ));
+                }
+                robots.insert(key.clone(), r);
+            }
+            if robots.get(&key).is_some_and(|r| !r.allowed(cur.as_str())) {
+                return Err(AuditError::Site(format!(
+                    "robots.txt of {} disallows {cur}; pass --ignore-robots if you may audit the site anyway",
+                    cur.host_str().unwrap_or("")
+                )));
+            }
+            scope.add_host(&cur);
+            let a = fetcher.fetch(&cur, Method::Get, cond.take().as_ref()).await;
+            if a.status == 304
+                && let Some(e) = cache.as_mut().and_then(|c| c.take(&canonical(&cur)))
+            {
+                return Ok(Job::Cached(e, 0));
+            }
+            match a.location.clone() {
+                Some(next) if chain.len() <= self.opts.max_redirects => {
+                    let k = canonical(&next);
+                    if chain.contains(&k) {
+                        return Err(AuditError::Site(format!(
+                            "the start page redirects in a loop: {} → {k}",
+                            chain.join(" → ")
+                        )));
+                    }
+                    chain.push(k);
+                    cur = next;
+                }
+                _ => {
+                    if a.status == 0 {
+                        return Err(AuditError::Site(format!(
+                            "the site {} is unreachable: {}",
+                            self.start,
+                            a.error.as_deref().unwrap_or("no response")
+                        )));
+                    }
+                    if a.truncated {
+                        stats.notes.push(format!(
+                            "{cur} is larger than {} bytes; only the start of it was read",
+                            self.opts.fetch.max_body_bytes
+                        ));
+                    }
+                    let v = a.validators.clone();
+                    return Ok(Job::Doc(into_doc(cur, 0, a), v));
+                }
+            }
+        }
+    }
+
+    /// Page URLs listed by the site's sitemaps (robots.txt `Sitemap:` lines and `/sitemap.xml`).
+    async fn sitemap_urls(
+        &self,
+        fetcher: &Fetcher,
+        shared: &Shared,
+        stats: &mut CrawlStats,
+    ) -> Vec<Url> {
+        let mut files: VecDeque<Url> = VecDeque::new();
+        let mut listed: HashSet<String> = HashSet::new();
+        for r in shared.robots.values() {
+            for s in &r.sitemaps {
+                // Relative lines are not standard but are seen; read them against the site.
+                if let Ok(u) = self.start.join(s) {
+                    files.push_back(u);
+                }
+            }
+        }
+        if let Ok(u) = self.start.join("/sitemap.xml") {
+            files.push_back(u);
+        }
+        let mut out = Vec::new();
+        let mut read = 0usize;
+        let cap = self.opts.max_sitemap_urls.min(self.opts.max_pages);
+        let mut cut = false;
+        while let Some(file) = files.pop_front() {
+            if !listed.insert(file.to_string())
+                || !shared.scope.on_site(&file)
+                || !shared.allowed(&file)
+            {
+                continue;
+            }
+            if read >= MAX_SITEMAP_FILES {
+                cut = true;
+                break;
+            }
+            read += 1;
+            let a = fetcher.fetch(&file, Method::GetAny, None).await;
+            if a.status != 200 || a.body.is_empty() {
+                continue;
+            }
+            let sm = match sitemap::parse(&a.body, self.opts.fetch.max_body_bytes) {
+                Ok(sm) => sm,
+                Err(e) => {
+                    stats.notes.push(format!("sitemap {file} not read: {e}"));
+                    continue;
+                }
+            };
+            for loc in sm.locs {
+                let Ok(u) = file.join(&loc) else { continue };
+                if sm.is_index {
+                    files.push_back(u);
+                } else if out.len() < cap {
+                    out.push(u);
+                } else {
+                    cut = true;
+                }
+            }
+        }
+        if cut {
+            stats.notes.push(format!(
+                "the sitemaps list more than was read ({cap} URLs, {MAX_SITEMAP_FILES} files at most)"
+            ));
+        }
+        out
+    }
+
+    async fn crawl(
+        &self,
+        jobs: mpsc::Sender<Job>,
+        mut done: amp::UnboundedReceiver<Done>,
+        keep: &mut Keep<'_>,
+    ) -> Result<CrawlStats, AuditError> {
+        let opts = &self.opts;
+        let mut stats = CrawlStats::default();
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            stats.incomplete = true;
+            stats.notes.push(
+                "not crawled: the run was interrupted (Ctrl-C) before this site began".into(),
+            );
+            return Ok(stats);
+        }
+        let fetcher =
+            Fetcher::new(opts.fetch.clone(), self.gates.clone()).map_err(AuditError::Site)?;
+        let mut scope = Scope::new(
+            &self.start,
+            &opts.include,
+            &opts.exclude,
+            opts.max_depth,
+            &opts.attachment_extensions,
+            opts.check_external,
+        )
+        .map_err(AuditError::Usage)?;
+        let t0 = std::time::Instant::now();
+        let mut cache = match &opts.cache_dir {
+            Some(dir) => Some(
+                Cache::open(dir, self.start.as_str(), &opts.cache_fingerprint)
+                    .map_err(AuditError::Output)?,
+            ),
+            None => None,
+        };
+        if !opts.obey_robots {
+            stats
+                .notes
+                .push("robots.txt was not consulted (--ignore-robots)".into());
+        }
+        eprintln!("TIMING cache open {:?}", t0.elapsed());
+        let mut robots = HashMap::new();
+        let start = self
+            .start_page(
+                &fetcher,
+                &mut scope,
+                &mut robots,
+                &mut stats,
+                cache.as_mut(),
+            )
+            .await?;
+        let seen: Seen = Arc::new(Mutex::new(HashSet::new()));
+        claim(&seen, canonical(&self.start));
+        match &start {
+            Job::Doc(d, _) => {
+                claim(&seen, canonical(&d.url));
+                if d.error.is_some() || d.status >= 400 {
+                    stats.errors += 1;
+                }
+            }
+            Job::Cached(e, _) => {
+                claim(&seen, e.url.clone());
+            }
+            Job::Record(..) => {}
+        }
+        let shared = Arc::new(Shared {
+            fetcher: fetcher.clone(),
+            scope,
+            robots,
+            max_redirects: opts.max_redirects,
+            seen: seen.clone(),
+        });
+        let mut tally = Tally::default();
+        let mut ignored: HashSet<String> = HashSet::new();
+        let mut queue: VecDeque<(Url, u32)> = VecDeque::new();
+        let mut checks: VecDeque<(Url, u32)> = VecDeque::new();
+        if opts.sitemaps {
+            for u in self.sitemap_urls(&fetcher, &shared, &mut stats).await {
+                if shared.scope.classify(&u, 1) == Verdict::Page
+                    && shared.allowed(&u)
+                    && claim(&seen, canonical(&u))
+                {
+                    queue.push_back((u, 1));
+                }
+            }
+        }
+
+        let mut tasks: JoinSet<TaskOut> = JoinSet::new();
+        let mut extracting = 0usize;
+        let mut started = 1usize;
+        let mut limited = false;
+        let mut interrupted = false;
+        let cap = opts.in_flight.max(1);
+        stats.fetched += 1;
+        if jobs.send(start).is_ok() {
+            extracting += 1;
+        }
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            while tasks.len() + extracting < cap {
+                if let Some((url, depth)) = checks.pop_front() {
+                    tasks.spawn(check(shared.clone(), url, depth));
+                    continue;
+                }
+                if started >= opts.max_pages {
                     limited |= !queue.is_empty();
                     break;
                 }
@@ -74,134 +612,157 @@ impl HttpSource {
                     break;
                 };
                 started += 1;
-                let client = client.clone();
-                let max = self.opts.max_body_bytes;
-                let delay = self.opts.delay;
-                tasks.spawn(async move {
-                    if !delay.is_zero() {
-                        tokio::time::sleep(delay).await;
-                    }
-                    fetch(&client, url, depth, max).await
-                });
+                let cond = cache.as_ref().and_then(|c| c.validators(&canonical(&url)));
+                tasks.spawn(fetch_page(shared.clone(), url, depth, cond));
             }
-            let Some(joined) = tasks.join_next().await else {
+            if tasks.is_empty() && extracting == 0 {
                 break;
-            };
-            let doc = match joined {
-                Ok(d) => d,
-                Err(e) => {
-                    stats.errors += 1;
-                    stats.notes.push(format!("a fetch task failed: {e}"));
-                    continue;
-                }
-            };
-            if stats.fetched == 0 && doc.depth == 0 && doc.status == 0 {
-                return Err(AuditError::Site(format!(
-                    "the site {} is unreachable: {}",
-                    self.start,
-                    doc.error.as_deref().unwrap_or("no response")
-                )));
             }
-            stats.fetched += 1;
-            if doc.error.is_some() || doc.status >= 400 {
-                stats.errors += 1;
-            }
-            let depth = doc.depth;
-            for link in visit(doc) {
-                if !self.in_scope(&link) || self.is_attachment(&link) {
-                    continue;
+            tokio::select! {
+                biased;
+                _ = &mut ctrl_c, if !interrupted => {
+                    interrupted = true;
+                    INTERRUPTED.store(true, Ordering::Relaxed);
+                    break;
                 }
-                if seen.insert(canonical(&link)) {
-                    queue.push_back((link, depth + 1));
+                Some(d) = done.recv(), if extracting > 0 => {
+                    extracting -= 1;
+                    if let (Some(c), Some(l)) = (cache.as_mut(), d.cache_line.as_deref()) {
+                        c.write(l);
+                    }
+                    for link in &d.record.links {
+                        // Links are canonical already; most were seen before, and parsing is not free.
+                        if ignored.contains(link.as_str())
+                            || seen.lock().unwrap_or_else(|p| p.into_inner()).contains(link.as_str())
+                        {
+                            continue;
+                        }
+                        let Ok(u) = Url::parse(link) else { continue };
+                        let verdict = shared.scope.classify(&u, d.depth + 1);
+                        if verdict == Verdict::Skip {
+                            // Out of scope at any depth: never look at it again.
+                            if shared.scope.classify(&u, 0) == Verdict::Skip {
+                                ignored.insert(link.clone());
+                            }
+                            continue;
+                        }
+                        if verdict != Verdict::External && !shared.allowed(&u) {
+                            if claim(&seen, canonical(&u)) {
+                                example(&mut tally.robots_skipped, &mut tally.robots_count, u.to_string());
+                            }
+                            continue;
+                        }
+                        if !claim(&seen, canonical(&u)) {
+                            continue;
+                        }
+                        match verdict {
+                            Verdict::Page => queue.push_back((u, d.depth + 1)),
+                            _ => checks.push_back((u, d.depth + 1)),
+                        }
+                    }
+                    keep(d.record);
+                    self.progress.page(queue.len() + checks.len() + tasks.len(), stats.errors);
+                }
+                Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                    let Ok(out) = joined else {
+                        stats.errors += 1;
+                        stats.notes.push("a fetch task failed unexpectedly".into());
+                        continue;
+                    };
+                    let job = match out.outcome {
+                        Outcome::Doc(d, v, cut) => {
+                            stats.fetched += 1;
+                            if d.error.is_some() || d.status >= 400 || d.status == 0 {
+                                stats.errors += 1;
+                            }
+                            if cut {
+                                example(&mut tally.truncated, &mut tally.truncated_count, d.url.to_string());
+                            }
+                            if shared.scope.on_site(&d.url) {
+                                Job::Doc(d, v)
+                            } else {
+                                Job::Record(Box::new(external_record(&d)), out.depth)
+                            }
+                        }
+                        Outcome::NotModified => {
+                            stats.fetched += 1;
+                            match cache.as_mut().and_then(|c| c.take(&canonical(&out.url))) {
+                                Some(e) => Job::Cached(e, out.depth),
+                                None => {
+                                    let mut d = doc(out.url, out.depth);
+                                    d.status = 304;
+                                    d.error = Some("HTTP 304 to a request that was not conditional".into());
+                                    stats.errors += 1;
+                                    Job::Doc(d, Validators::default())
+                                }
+                            }
+                        }
+                        Outcome::Duplicate => continue,
+                        Outcome::Left(to, why) => {
+                            example(&mut tally.left, &mut tally.left_count, format!("{} → {to} ({why})", out.url));
+                            continue;
+                        }
+                    };
+                    if jobs.send(job).is_ok() {
+                        extracting += 1;
+                    }
                 }
             }
-            self.progress.page(queue.len() + tasks.len(), stats.errors);
         }
+        eprintln!("TIMING loop done {:?}", t0.elapsed());
+        if interrupted {
+            tasks.abort_all();
+            // What is already being read is still worth keeping.
+            while extracting > 0 {
+                let Some(d) = done.recv().await else { break };
+                extracting -= 1;
+                if let (Some(c), Some(l)) = (cache.as_mut(), d.cache_line.as_deref()) {
+                    c.write(l);
+                }
+                keep(d.record);
+            }
+            stats.incomplete = true;
+            stats.notes.push(format!(
+                "interrupted (Ctrl-C) after {} pages; {} queued URLs were not fetched",
+                stats.fetched,
+                queue.len() + checks.len() + tasks.len()
+            ));
+        }
+        drop(jobs);
         if limited {
             stats.incomplete = true;
             stats.notes.push(format!(
                 "stopped after {} pages (--max-pages); {} more URLs were queued",
-                self.opts.max_pages,
+                opts.max_pages,
                 queue.len()
             ));
         }
+        if tally.robots_count > 0 {
+            stats.notes.push(format!(
+                "{} URLs disallowed by robots.txt were not fetched, e.g. {}",
+                tally.robots_count,
+                tally.robots_skipped.join(", ")
+            ));
+        }
+        if tally.left_count > 0 {
+            stats.notes.push(format!(
+                "{} redirects were not followed, e.g. {}",
+                tally.left_count,
+                tally.left.join("; ")
+            ));
+        }
+        if tally.truncated_count > 0 {
+            stats.notes.push(format!(
+                "{} pages were larger than {} bytes and were cut, e.g. {}",
+                tally.truncated_count,
+                opts.fetch.max_body_bytes,
+                tally.truncated.join(", ")
+            ));
+        }
+        if let Some(c) = cache {
+            stats.notes.extend(c.finish(stats.incomplete));
+        }
         self.progress.finish();
         Ok(stats)
-    }
-}
-
-/// Fetches one URL; never fails, but records what went wrong in the document.
-async fn fetch(client: &reqwest::Client, url: Url, depth: u32, max_body: usize) -> Document {
-    let mut doc = Document {
-        url: url.clone(),
-        status: 0,
-        content_type: None,
-        body: Vec::new(),
-        file: None,
-        error: None,
-        depth,
-    };
-    let mut resp = match client.get(url.clone()).send().await {
-        Ok(r) => r,
-        Err(e) => {
-            doc.error = Some(describe(&e));
-            return doc;
-        }
-    };
-    doc.status = resp.status().as_u16();
-    doc.url = resp.url().clone();
-    doc.content_type = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    loop {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = max_body.saturating_sub(doc.body.len());
-                doc.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if chunk.len() > room {
-                    // The start of an oversized page is still worth reading.
-                    break;
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                doc.error = Some(describe(&e));
-                break;
-            }
-        }
-    }
-    doc
-}
-
-/// One sentence for a transport error, with the innermost cause.
-fn describe(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_redirect() {
-        "too many redirects"
-    } else if e.is_body() || e.is_decode() {
-        "the response body broke off"
-    } else {
-        "request failed"
-    };
-    let mut src: &dyn std::error::Error = e;
-    while let Some(next) = src.source() {
-        src = next;
-    }
-    format!("{kind}: {src}")
-}
-
-impl Source for HttpSource {
-    fn run(&mut self, visit: &mut Visit<'_>) -> Result<CrawlStats, AuditError> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| AuditError::Site(format!("cannot start the network runtime: {e}")))?;
-        rt.block_on(self.crawl(visit))
     }
 }

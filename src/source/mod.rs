@@ -1,9 +1,16 @@
 //! Sources of fetched documents: an HTTP crawl or a directory of static HTML.
 //! Both hand the pipeline the same `Document`s, so every check behaves the same.
 
+pub mod cache;
 pub mod dir;
 pub mod encoding;
+pub mod fetch;
 pub mod http;
+pub mod politeness;
+pub mod robots;
+pub mod safety;
+pub mod scope;
+pub mod sitemap;
 pub mod urls;
 
 use std::path::PathBuf;
@@ -11,6 +18,7 @@ use std::path::PathBuf;
 use url::Url;
 
 use crate::error::AuditError;
+use crate::extract::record::PageRecord;
 
 /// One fetched resource, before extraction.
 #[derive(Debug, Clone)]
@@ -53,10 +61,15 @@ pub struct CrawlStats {
     pub incomplete: bool,
 }
 
-/// Receives each document and returns the absolute links found in it, which
-/// a crawling source may follow.
-pub type Visit<'a> = dyn FnMut(Document) -> Vec<Url> + 'a;
+/// Turns a fetched document into its record. Sources may call it from several
+/// threads at once, so extraction runs in parallel with fetching.
+pub type Extract<'a> = dyn Fn(&Document) -> PageRecord + Sync + 'a;
+
+/// Receives every record, in the order pages are done: extracted from a
+/// document, or reused from the cache when the server answered 304.
+pub type Keep<'a> = dyn FnMut(PageRecord) + 'a;
 
 pub trait Source {
-    fn run(&mut self, visit: &mut Visit<'_>) -> Result<CrawlStats, AuditError>;
+    fn run(&mut self, extract: &Extract<'_>, keep: &mut Keep<'_>)
+    -> Result<CrawlStats, AuditError>;
 }

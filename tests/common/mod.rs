@@ -42,6 +42,8 @@ pub enum Reply {
     Raw(Vec<u8>),
     /// Accept and never answer (until the client gives up).
     Hang,
+    /// Write these bytes (a head and the start of a body), then stall.
+    Stall(Vec<u8>),
     /// Close the connection without a word.
     Close,
 }
@@ -138,14 +140,25 @@ fn handle(stream: TcpStream, handler: Handler) {
             let mut body = vec![0; content_length];
             let _ = reader.read_exact(&mut body);
         }
-        let req = Request { method: method.clone(), target, headers };
+        let req = Request {
+            method: method.clone(),
+            target,
+            headers,
+        };
         match handler(&req) {
-            Reply::Response { status, headers, body } => {
+            Reply::Response {
+                status,
+                headers,
+                body,
+            } => {
                 let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
                 for (k, v) in &headers {
                     head.push_str(&format!("{k}: {v}\r\n"));
                 }
-                head.push_str(&format!("Content-Length: {}\r\nConnection: keep-alive\r\n\r\n", body.len()));
+                head.push_str(&format!(
+                    "Content-Length: {}\r\nConnection: keep-alive\r\n\r\n",
+                    body.len()
+                ));
                 if stream.write_all(head.as_bytes()).is_err() {
                     return;
                 }
@@ -158,6 +171,12 @@ fn handle(stream: TcpStream, handler: Handler) {
                 return;
             }
             Reply::Hang => {
+                thread::sleep(std::time::Duration::from_secs(60));
+                return;
+            }
+            Reply::Stall(bytes) => {
+                let _ = stream.write_all(&bytes);
+                let _ = stream.flush();
                 thread::sleep(std::time::Duration::from_secs(60));
                 return;
             }

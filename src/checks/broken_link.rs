@@ -1,0 +1,203 @@
+//! `broken-link`: links and attachments that lead nowhere.
+//!
+//! A 404 behind `附件：2019年预算公开表.xls` means the disclosure did not
+//! happen, whatever the article says. A target is broken when it answered
+//! 4xx/5xx, was a soft 404, or (in directory mode, where every file of the site
+//! is known) does not exist. Targets the audit never fetched (page limit,
+//! external links without `--check-external`) are not judged. A broken link
+//! in the body is reported on each page that holds it; one in the page
+//! template (a menu, a footer), or in the body of many pages, is reported once,
+//! on the home page or the first page holding it, with the number of pages.
+//!
+//! Example finding: `「关于…的公示」中的链接无法打开(HTTP 404)`, target
+//! `http://…/P020190301.pdf`, evidence `HTTP 404`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::checks::{At, Ctx, Draft, KindSpec, Lang};
+use crate::extract::record::{PageKind, PageRecord};
+use crate::report::finding::Finding;
+use crate::rules::toml_reader::{RuleError, TableReader};
+use crate::rules::{Rule, Template, Values, opt_template};
+use crate::site::{LinkState, is_broken};
+
+pub const KIND: &str = "broken-link";
+
+const PLACEHOLDERS: &[&str] = &[
+    "title", "column", "url", "as_of", "due", "target", "reason", "pages",
+];
+
+pub const SPEC: KindSpec = KindSpec {
+    name: KIND,
+    placeholders: PLACEHOLDERS,
+    needs_category: false,
+    doc: "Reports links whose target answered 4xx/5xx or a soft 404, or (directory mode) does \
+          not exist in the site. 上一篇/下一篇 links are left to `broken-nav`. A target linked \
+          from outside the page body, or from the body of `template_min_pages` pages or more, \
+          is reported once (with `template_message`). Parameters: template_min_pages, \
+          template_message, template_message_en, missing_reason, missing_reason_en.",
+};
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub template_min_pages: usize,
+    pub template_message: Option<Template>,
+    pub template_message_en: Option<Template>,
+    /// How a target that does not exist in the site directory is described.
+    pub missing_reason: String,
+    pub missing_reason_en: Option<String>,
+}
+
+pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
+    let template_min_pages = t.count("template_min_pages")?.map_or(3, |s| s.into_inner()) as usize;
+    let template_message = opt_template(t, "template_message", PLACEHOLDERS)?;
+    let template_message_en = opt_template(t, "template_message_en", PLACEHOLDERS)?;
+    let missing_reason = t.req_string("missing_reason")?.into_inner();
+    let missing_reason_en = t.string("missing_reason_en")?.map(|s| s.into_inner());
+    Ok(Params {
+        template_min_pages: template_min_pages.max(1),
+        template_message,
+        template_message_en,
+        missing_reason,
+        missing_reason_en,
+    })
+}
+
+/// Why a target counts as broken, or `None` when it does not (or cannot be told).
+pub fn broken_reason(
+    state: LinkState<'_>,
+    lang: Lang,
+    missing: &str,
+    missing_en: Option<&str>,
+) -> Option<String> {
+    match state {
+        LinkState::Broken(r) => Some(match &r.error {
+            Some(e) if r.status >= 400 && !e.contains(&r.status.to_string()) => {
+                format!("HTTP {}: {e}", r.status)
+            }
+            Some(e) => e.clone(),
+            None => format!("HTTP {}", r.status),
+        }),
+        LinkState::Missing => Some(match lang {
+            Lang::En => missing_en.unwrap_or(missing).to_string(),
+            Lang::Zh => missing.to_string(),
+        }),
+        LinkState::Ok(_) | LinkState::OffSite | LinkState::Unknown => None,
+    }
+}
+
+/// Pages whose links are checked: readable pages, not attachments.
+fn is_checked_page(r: &PageRecord) -> bool {
+    r.kind != PageKind::Attachment && !is_broken(r)
+}
+
+#[derive(Default)]
+struct Holders<'a> {
+    body: Vec<&'a PageRecord>,
+    template: Vec<&'a PageRecord>,
+}
+
+pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    let site = ctx.site;
+    let mut by_target: BTreeMap<&str, (String, Holders<'_>)> = BTreeMap::new();
+    // Targets already judged fine: a site links the same menu targets from every page.
+    let mut fine: HashSet<&str> = HashSet::new();
+    for page in site.pages_in(&rule.categories) {
+        if !is_checked_page(page) || site.is_query_twin(page) {
+            continue;
+        }
+        let nav: HashSet<&str> = [&page.prev, &page.next]
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.url.as_deref())
+            .collect();
+        let body: HashSet<&str> = page.body_links.iter().map(String::as_str).collect();
+        for link in &page.links {
+            if link == &page.url || nav.contains(link.as_str()) || fine.contains(link.as_str()) {
+                continue;
+            }
+            if !by_target.contains_key(link.as_str()) {
+                let state = site.link_state(link);
+                let Some(reason) = broken_reason(
+                    state,
+                    ctx.lang,
+                    &p.missing_reason,
+                    p.missing_reason_en.as_deref(),
+                ) else {
+                    fine.insert(link.as_str());
+                    continue;
+                };
+                by_target.insert(link.as_str(), (reason, Holders::default()));
+            }
+            let Some(entry) = by_target.get_mut(link.as_str()) else {
+                continue;
+            };
+            if body.contains(link.as_str()) {
+                entry.1.body.push(page);
+            } else {
+                entry.1.template.push(page);
+            }
+        }
+    }
+    for (target, (reason, mut holders)) in by_target {
+        if holders.body.len() >= p.template_min_pages {
+            holders.template.append(&mut holders.body);
+        }
+        for page in &holders.body {
+            let mut values = Values::new();
+            values.insert("target", target.to_string());
+            values.insert("reason", reason.clone());
+            values.insert("pages", "1".into());
+            out.push(ctx.finding(
+                rule,
+                Draft {
+                    at: At::page(page),
+                    key: String::new(),
+                    evidence: Some(reason.clone()),
+                    target: Some(target.to_string()),
+                    values,
+                },
+            ));
+        }
+        if holders.template.is_empty() {
+            continue;
+        }
+        let mut pages = holders.template;
+        pages.sort_by(|a, b| {
+            (a.kind != PageKind::Home)
+                .cmp(&(b.kind != PageKind::Home))
+                .then_with(|| a.url.cmp(&b.url))
+        });
+        pages.dedup_by(|a, b| a.url == b.url);
+        let first = pages[0];
+        let mut values = Values::new();
+        values.insert("target", target.to_string());
+        values.insert("reason", reason.clone());
+        values.insert("pages", pages.len().to_string());
+        let examples: Vec<&str> = pages
+            .iter()
+            .skip(1)
+            .take(3)
+            .map(|r| r.url.as_str())
+            .collect();
+        let evidence = if examples.is_empty() {
+            reason.clone()
+        } else {
+            let more = if pages.len() > 4 { " …" } else { "" };
+            format!("{reason}; {}{more}", examples.join(" "))
+        };
+        let draft = Draft {
+            at: At::page(first),
+            key: "template".into(),
+            evidence: Some(evidence),
+            target: Some(target.to_string()),
+            values,
+        };
+        match (&p.template_message, pages.len() > 1) {
+            (Some(m), true) => {
+                out.push(ctx.finding_with(rule, draft, m, p.template_message_en.as_ref()))
+            }
+            _ => out.push(ctx.finding(rule, draft)),
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! `broken-nav`: 上一篇/下一篇 links that lead nowhere, to the wrong page, or
+//! break the chain.
+//!
+//! Readers page through a column with 上一篇/下一篇, and inspectors click them:
+//! a dead link, a link whose text names another article, or a chain that goes
+//! A → B but back B → C shows a CMS whose templates or data are broken. Each
+//! rule of this kind runs one `check`:
+//!
+//! - `target`: the link's target answered 4xx/5xx or a soft 404, does not exist
+//!   (directory mode), or lies on another host;
+//! - `self`: the link points to the page itself;
+//! - `title`: the link text is not the target's title (spaces ignored; a text
+//!   cut short with `…` or `...` only has to start the title);
+//! - `symmetry`: A's 下一篇 is B but B's 上一篇 is some other page C (or the
+//!   same for 上一篇);
+//! - `placeholder`: a page shows `没有了`/`最后一页` although another page's
+//!   link names it as its neighbour, i.e. a placeholder in the middle of a chain;
+//! - `absent`: an article without any 上一篇/下一篇 in a column whose other
+//!   articles have them.
+//!
+//! Example finding: `「…」的下一篇链接文字与目标页面标题不符`, target the link,
+//! evidence `链接文字「…」,目标标题「…」`.
+
+use std::collections::HashSet;
+
+use crate::checks::broken_link::broken_reason;
+use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::extract::date::normalize_width;
+use crate::extract::record::{NavLink, PageKind, PageRecord};
+use crate::report::finding::Finding;
+use crate::rules::toml_reader::{RuleError, TableReader};
+use crate::rules::{Rule, Values};
+use crate::site::{LinkState, is_broken};
+
+pub const KIND: &str = "broken-nav";
+
+pub const SPEC: KindSpec = KindSpec {
+    name: KIND,
+    placeholders: &[
+        "title",
+        "column",
+        "url",
+        "as_of",
+        "due",
+        "label",
+        "target",
+        "link_text",
+        "target_title",
+        "reason",
+    ],
+    needs_category: false,
+    doc: "Checks 上一篇/下一篇 links; `check` selects what: target (4xx/5xx, soft 404, missing \
+          file, another host), self (links to its own page), title (link text differs from the \
+          target's title; `truncation_marks` and `min_prefix_chars` allow cut texts), symmetry \
+          (A's 下一篇 is B but B's 上一篇 is not A), placeholder (没有了/最后一页 where another \
+          page links here as its neighbour), absent (an article without navigation in a column \
+          where at least `min_nav_percent` of at least `min_column_articles` other articles \
+          have it). Parameters: check, truncation_marks, min_prefix_chars, min_column_articles, \
+          min_nav_percent, missing_reason, missing_reason_en, off_site_reason, \
+          off_site_reason_en.",
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    Target,
+    SelfLink,
+    Title,
+    Symmetry,
+    Placeholder,
+    Absent,
+}
+
+impl Check {
+    fn parse(s: &str) -> Option<Check> {
+        Some(match s {
+            "target" => Check::Target,
+            "self" => Check::SelfLink,
+            "title" => Check::Title,
+            "symmetry" => Check::Symmetry,
+            "placeholder" => Check::Placeholder,
+            "absent" => Check::Absent,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub check: Check,
+    pub truncation_marks: Vec<String>,
+    pub min_prefix_chars: usize,
+    pub min_column_articles: usize,
+    pub min_nav_percent: usize,
+    pub missing_reason: String,
+    pub missing_reason_en: Option<String>,
+    pub off_site_reason: String,
+    pub off_site_reason_en: Option<String>,
+}
+
+pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
+    let c = t.req_string("check")?;
+    let check = Check::parse(c.get_ref()).ok_or_else(|| {
+        t.error_at(
+            &c.span(),
+            format!(
+                "`check` of {} must be target, self, title, symmetry, placeholder or absent, not \"{}\"",
+                t.context,
+                c.get_ref()
+            ),
+        )
+    })?;
+    let truncation_marks = t
+        .strings("truncation_marks")?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.into_inner())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let count = |t: &mut TableReader<'_, '_>, key: &'static str, default: u32| {
+        t.count(key)
+            .map(|v| v.map_or(default, |s| s.into_inner()) as usize)
+    };
+    let min_prefix_chars = count(t, "min_prefix_chars", 8)?;
+    let min_column_articles = count(t, "min_column_articles", 3)?;
+    let min_nav_percent = count(t, "min_nav_percent", 80)?.min(100);
+    let text = |t: &mut TableReader<'_, '_>, key: &'static str| {
+        t.string(key).map(|v| v.map(|s| s.into_inner()))
+    };
+    let missing_reason = text(t, "missing_reason")?;
+    let missing_reason_en = text(t, "missing_reason_en")?;
+    let off_site_reason = text(t, "off_site_reason")?;
+    let off_site_reason_en = text(t, "off_site_reason_en")?;
+    if check == Check::Target {
+        if missing_reason.is_none() {
+            return Err(t.missing("missing_reason"));
+        }
+        if off_site_reason.is_none() {
+            return Err(t.missing("off_site_reason"));
+        }
+    }
+    Ok(Params {
+        check,
+        truncation_marks,
+        min_prefix_chars,
+        min_column_articles: min_column_articles.max(1),
+        min_nav_percent,
+        missing_reason: missing_reason.unwrap_or_default(),
+        missing_reason_en,
+        off_site_reason: off_site_reason.unwrap_or_default(),
+        off_site_reason_en,
+    })
+}
+
+/// Link text and title compared without spaces and with full-width digits folded.
+fn norm(s: &str) -> String {
+    normalize_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect()
+}
+
+/// Whether a link text names this title: the same after normalising, or its
+/// start when the text was cut (`…`, `...`, or at least `min_prefix` characters).
+pub fn text_matches_title(text: &str, title: &str, marks: &[String], min_prefix: usize) -> bool {
+    let full = norm(title);
+    let mut shown = norm(text);
+    if shown == full || full.is_empty() {
+        return true;
+    }
+    let mut truncated = false;
+    loop {
+        let before = shown.len();
+        for m in marks {
+            let m = norm(m);
+            if !m.is_empty()
+                && let Some(s) = shown.strip_suffix(m.as_str())
+            {
+                shown = s.to_string();
+                truncated = true;
+            }
+        }
+        if shown.len() == before {
+            break;
+        }
+    }
+    if shown.is_empty() {
+        // An arrow image, a bare label or an ellipsis: nothing to compare.
+        return true;
+    }
+    full.starts_with(&shown) && (truncated || shown.chars().count() >= min_prefix)
+}
+
+/// A page that shows navigation the checks read.
+fn is_nav_page(r: &PageRecord) -> bool {
+    r.kind != PageKind::Attachment && !is_broken(r)
+}
+
+/// Both entries of a page with the label each is shown under (`上一篇`, `下一篇`).
+fn entries<'a>(ctx: &'a Ctx<'_>, r: &'a PageRecord) -> [(Option<&'a NavLink>, &'a str, bool); 2] {
+    let label = |labels: &'a [String]| labels.first().map_or("", String::as_str);
+    [
+        (r.prev.as_ref(), label(&ctx.rules.extract.prev_labels), true),
+        (
+            r.next.as_ref(),
+            label(&ctx.rules.extract.next_labels),
+            false,
+        ),
+    ]
+}
+
+fn pick<'a>(lang: crate::checks::Lang, zh: &'a str, en: Option<&'a str>) -> &'a str {
+    match lang {
+        crate::checks::Lang::En => en.unwrap_or(zh),
+        crate::checks::Lang::Zh => zh,
+    }
+}
+
+pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    if p.check == Check::Absent {
+        absent(ctx, rule, p, out);
+        return;
+    }
+    let site = ctx.site;
+    // Two pages may name the same placeholder page; it is one finding.
+    let mut seen: HashSet<String> = HashSet::new();
+    for page in site.pages_in(&rule.categories) {
+        if !is_nav_page(page) || site.is_query_twin(page) {
+            continue;
+        }
+        for (entry, label, is_prev) in entries(ctx, page) {
+            let Some(link) = entry else { continue };
+            let Some(target) = link.url.as_deref() else {
+                continue;
+            };
+            let dir = if is_prev { "prev" } else { "next" };
+            let mut values = Values::new();
+            values.insert("label", label.to_string());
+            values.insert("target", target.to_string());
+            values.insert("link_text", link.text.clone());
+            let state = site.link_state(target);
+            let finding = match p.check {
+                Check::SelfLink => (target == page.url).then(|| {
+                    (
+                        format!("self:{dir}"),
+                        Some(format!("{label}: {}", link.text)),
+                        page,
+                        Some(target.to_string()),
+                    )
+                }),
+                _ if target == page.url => None,
+                Check::Target => {
+                    // Over HTTP an off-site target stays off-site even when
+                    // `--check-external` fetched it; in directory mode a target
+                    // that maps onto a local file is the site's own live URL.
+                    let off_site = matches!(state, LinkState::OffSite)
+                        || !site.complete_listing && !site.is_internal(target);
+                    let broken = broken_reason(
+                        state,
+                        ctx.lang,
+                        &p.missing_reason,
+                        p.missing_reason_en.as_deref(),
+                    );
+                    let reason = broken.or_else(|| {
+                        off_site.then(|| {
+                            pick(
+                                ctx.lang,
+                                &p.off_site_reason,
+                                p.off_site_reason_en.as_deref(),
+                            )
+                            .to_string()
+                        })
+                    });
+                    reason.map(|r| {
+                        values.insert("reason", r.clone());
+                        (
+                            format!("target:{dir}"),
+                            Some(r),
+                            page,
+                            Some(target.to_string()),
+                        )
+                    })
+                }
+                Check::Title => match state {
+                    LinkState::Ok(t)
+                        if t.kind != PageKind::Attachment
+                            && !text_matches_title(
+                                &link.text,
+                                &t.title,
+                                &p.truncation_marks,
+                                p.min_prefix_chars,
+                            ) =>
+                    {
+                        values.insert("target_title", t.title.clone());
+                        Some((
+                            format!("title:{dir}"),
+                            Some(format!("{label}: 「{}」 ≠ 「{}」", link.text, t.title)),
+                            page,
+                            Some(target.to_string()),
+                        ))
+                    }
+                    _ => None,
+                },
+                Check::Symmetry | Check::Placeholder => {
+                    let LinkState::Ok(other) = state else {
+                        continue;
+                    };
+                    if !is_nav_page(other) {
+                        continue;
+                    }
+                    // The entry of `other` that should point back here.
+                    let (back, back_label, _) = entries(ctx, other)[usize::from(is_prev)];
+                    let Some(back) = back else { continue };
+                    values.insert("target_title", other.title.clone());
+                    match (p.check, back.url.as_deref()) {
+                        (Check::Placeholder, None) if back.placeholder => {
+                            // Reported on the page that shows the placeholder.
+                            let mut v = Values::new();
+                            v.insert("label", back_label.to_string());
+                            v.insert("target", page.url.clone());
+                            v.insert("link_text", back.text.clone());
+                            v.insert("target_title", page.title.clone());
+                            values = v;
+                            Some((
+                                format!("placeholder:{}", if is_prev { "next" } else { "prev" }),
+                                Some(format!(
+                                    "{back_label}: {} ← {label}: {}",
+                                    back.text, page.url
+                                )),
+                                other,
+                                Some(page.url.clone()),
+                            ))
+                        }
+                        (Check::Symmetry, Some(back_url)) => match site.link_state(back_url) {
+                            // A page linking to itself is the `self` check's finding.
+                            LinkState::Ok(b) if b.url != page.url && b.url != other.url => Some((
+                                format!("symmetry:{dir}"),
+                                Some(format!("{label} → {target}; {back_label} ← {}", b.url)),
+                                page,
+                                Some(target.to_string()),
+                            )),
+                            _ => None,
+                        },
+                        _ => None,
+                    }
+                }
+                Check::Absent => None,
+            };
+            if let Some((key, evidence, at, target)) = finding {
+                if !seen.insert(format!("{}\n{key}", at.url)) {
+                    continue;
+                }
+                out.push(ctx.finding(
+                    rule,
+                    Draft {
+                        at: At::page(at),
+                        key,
+                        evidence,
+                        target,
+                        values,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+/// Articles without navigation in columns whose other articles have it.
+fn absent(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    let site = ctx.site;
+    let in_rule: HashSet<&str> = site
+        .pages_in(&rule.categories)
+        .map(|r| r.url.as_str())
+        .collect();
+    let mut reported: HashSet<&str> = HashSet::new();
+    for column in &site.columns {
+        let members: Vec<&PageRecord> = column
+            .items
+            .iter()
+            .filter_map(|i| site.get(&i.url))
+            .filter(|r| matches!(r.kind, PageKind::Article | PageKind::Other) && is_nav_page(r))
+            .collect();
+        let with_nav = members
+            .iter()
+            .filter(|r| r.prev.is_some() || r.next.is_some())
+            .count();
+        for page in &members {
+            if page.prev.is_some() || page.next.is_some() || !in_rule.contains(page.url.as_str()) {
+                continue;
+            }
+            let others = members.len() - 1;
+            if others < p.min_column_articles || with_nav * 100 < p.min_nav_percent * others {
+                continue;
+            }
+            if !reported.insert(page.url.as_str()) {
+                continue;
+            }
+            let mut values = Values::new();
+            let label = ctx
+                .rules
+                .extract
+                .prev_labels
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            values.insert("label", label);
+            let mut at = At::page(page);
+            if at.column.is_none() && !column.name.is_empty() {
+                at.column = Some(column.name.clone());
+            }
+            out.push(ctx.finding(
+                rule,
+                Draft {
+                    at,
+                    key: "absent".into(),
+                    evidence: Some(format!("{with_nav}/{others}")),
+                    target: None,
+                    values,
+                },
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marks() -> Vec<String> {
+        vec!["…".into(), "...".into(), "。。。".into()]
+    }
+
+    #[test]
+    fn titles_match_after_normalising() {
+        let t = "云溪街道召开2018年度安全生产工作推进会";
+        assert!(text_matches_title(t, t, &marks(), 8));
+        assert!(text_matches_title(
+            "云溪街道召开 2018年度安全生产工作推进会",
+            t,
+            &marks(),
+            8
+        ));
+        assert!(text_matches_title(
+            "云溪街道召开２０１８年度…",
+            t,
+            &marks(),
+            8
+        ));
+        assert!(text_matches_title("云溪街道召开...", t, &marks(), 8));
+        // An image link or a bare label shows no title to compare.
+        assert!(text_matches_title("", t, &marks(), 8));
+        // Cut without a mark: long enough to be a title's start.
+        assert!(text_matches_title(
+            "云溪街道召开2018年度安全",
+            t,
+            &marks(),
+            8
+        ));
+    }
+
+    #[test]
+    fn titles_that_differ() {
+        let t = "云溪街道召开2018年度安全生产工作推进会";
+        assert!(!text_matches_title(
+            "云溪街道开展冬季消防安全大检查",
+            t,
+            &marks(),
+            8
+        ));
+        assert!(!text_matches_title(
+            "云溪街道…",
+            "临江社区开展节后复工安全检查",
+            &marks(),
+            8
+        ));
+        // A short unmarked start is not accepted as a cut title.
+        assert!(!text_matches_title("云溪街道", t, &marks(), 8));
+        // Longer than the title: not a cut.
+        assert!(!text_matches_title(&format!("{t}（续）"), t, &marks(), 8));
+    }
+}

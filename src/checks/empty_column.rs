@@ -1,0 +1,172 @@
+//! `empty-column`: a column list page that lists nothing.
+//!
+//! An empty column (`暂无信息`, or a list with no entries) tells an inspector
+//! that a disclosure obligation is not being met, and tells a visitor the site
+//! is abandoned. A page counts as an empty column when it lists no dated item
+//! and either shows one of the rule file's placeholder lines, or is a column
+//! list page (per its `ColumnName` meta) that links to nothing inside its own
+//! folder and has no articles pointing back to it.
+//!
+//! Example finding: `栏目「人事信息」没有任何信息`, evidence `暂无信息`.
+
+use std::collections::HashSet;
+
+use regex::Regex;
+
+use crate::checks::stale_notice::regexes;
+use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::extract::record::{PageKind, PageRecord};
+use crate::report::finding::Finding;
+use crate::rules::toml_reader::{RuleError, TableReader};
+use crate::rules::{Rule, Values};
+use crate::site::Site;
+
+pub const KIND: &str = "empty-column";
+
+pub const SPEC: KindSpec = KindSpec {
+    name: KIND,
+    placeholders: &["column", "title", "url", "as_of", "due"],
+    needs_category: false,
+    doc: "Reports column list pages without items: pages that list no dated item and show a \
+          line matching one of `placeholder_patterns` (暂无信息), and list pages that link to \
+          nothing in their own folder while no article names them as its column. A rule with \
+          categories only looks at columns of those categories. Parameters: \
+          placeholder_patterns.",
+};
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// Regexes matched against each trimmed line of the page text.
+    pub placeholder_patterns: Vec<Regex>,
+}
+
+pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
+    let placeholder_patterns = regexes(t, "placeholder_patterns")?;
+    if placeholder_patterns.is_empty() {
+        return Err(t.missing("placeholder_patterns"));
+    }
+    Ok(Params {
+        placeholder_patterns,
+    })
+}
+
+/// The placeholder line a page shows instead of a list, if any.
+fn placeholder_line(page: &PageRecord, p: &Params) -> Option<String> {
+    page.text
+        .lines()
+        .map(str::trim)
+        .find(|l| p.placeholder_patterns.iter().any(|re| re.is_match(l)))
+        .map(str::to_string)
+}
+
+/// The folder a list page lists: `…/gzdt/` for `…/gzdt/` and `…/gzdt/index_1.html`.
+fn folder_of(url: &str) -> &str {
+    match url.rfind('/') {
+        Some(i) => &url[..=i],
+        None => url,
+    }
+}
+
+/// A list page without dated items that still links into its folder, or that
+/// articles name as their column, lists something the extractor could not date.
+fn lists_something(site: &Site, page: &PageRecord) -> bool {
+    let folder = folder_of(&page.url);
+    // Pagination links also lead into the folder: such a page is not judged empty.
+    let links_inside = page
+        .links
+        .iter()
+        .any(|l| l != &page.url && l.starts_with(folder) && l.len() > folder.len());
+    let has_articles = site
+        .columns
+        .iter()
+        .any(|c| c.url.as_deref() == Some(page.url.as_str()) && !c.items.is_empty());
+    links_inside || has_articles
+}
+
+/// Whether a page stands for a column: a list page, a page naming its column,
+/// a known column's page, or a page the home page links to. A search result
+/// (`没有找到相关信息`) reached by a stray link is none of these.
+fn is_column_page(site: &Site, page: &PageRecord, home_links: &HashSet<&str>) -> bool {
+    page.kind == PageKind::List
+        || page.column.as_deref().is_some_and(|c| !c.trim().is_empty())
+        || home_links.contains(page.url.as_str())
+        || site
+            .columns
+            .iter()
+            .any(|c| c.url.as_deref() == Some(page.url.as_str()))
+}
+
+pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    let site = ctx.site;
+    let home_links: HashSet<&str> = site
+        .records
+        .iter()
+        .filter(|r| r.kind == PageKind::Home)
+        .flat_map(|r| r.links.iter().map(String::as_str))
+        .collect();
+    for (page, cats) in site.records.iter().zip(&site.page_categories) {
+        if !matches!(page.kind, PageKind::List | PageKind::Other)
+            || page.error.is_some()
+            || !page.items.is_empty()
+        {
+            continue;
+        }
+        if !rule.categories.is_empty() && !cats.iter().any(|c| rule.categories.contains(c)) {
+            continue;
+        }
+        if !is_column_page(site, page, &home_links) {
+            continue;
+        }
+        let evidence = match placeholder_line(page, p) {
+            Some(line) => Some(line),
+            None if page.kind == PageKind::List && !lists_something(site, page) => None,
+            None => continue,
+        };
+        let name = page
+            .column
+            .clone()
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or_else(|| page.title.clone());
+        let mut at = At::page(page);
+        at.column = Some(name.clone()).filter(|n| !n.is_empty());
+        let mut values = Values::new();
+        values.insert("column", name);
+        out.push(ctx.finding(
+            rule,
+            Draft {
+                at,
+                key: String::new(),
+                evidence,
+                target: None,
+                values,
+            },
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders() {
+        assert_eq!(folder_of("http://x/gzdt/"), "http://x/gzdt/");
+        assert_eq!(folder_of("http://x/gzdt/index_1.html"), "http://x/gzdt/");
+    }
+
+    #[test]
+    fn placeholder_lines_match_whole_lines() {
+        let p = Params {
+            placeholder_patterns: vec![
+                Regex::new("^暂无(相关)?(信息|内容|数据)[。！!]?$").unwrap(),
+            ],
+        };
+        let mut page = PageRecord {
+            text: "首页\n人事信息\n 暂无信息 \n版权所有".into(),
+            ..Default::default()
+        };
+        assert_eq!(placeholder_line(&page, &p).as_deref(), Some("暂无信息"));
+        page.text = "目前暂无信息公开申请需要处理的情况说明".into();
+        assert_eq!(placeholder_line(&page, &p), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! `--format csv`: the correction list as a spreadsheet-ready table. UTF-8 with
+//! a byte-order mark, because Excel on Chinese Windows reads a CSV without one
+//! as GBK and garbles every character.
+
+use super::Report;
+use super::finding::Status;
+use super::labels::Labels;
+use crate::checks::Lang;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The cells of one row, in the order of `Labels::columns`.
+pub fn row(l: &Labels, n: usize, f: &super::finding::Finding) -> [String; 10] {
+    [
+        n.to_string(),
+        l.severity(f.severity).to_string(),
+        l.kind_name(&f.kind).to_string(),
+        f.column.clone().unwrap_or_default(),
+        f.title.clone().unwrap_or_default(),
+        f.url.clone(),
+        f.message.clone(),
+        match (&f.evidence, &f.target) {
+            (Some(e), Some(t)) => format!("{e} ({t})"),
+            (Some(e), None) => e.clone(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => String::new(),
+        },
+        f.fix.clone().unwrap_or_default(),
+        f.due.map(|d| d.to_string()).unwrap_or_default(),
+    ]
+}
+
+/// Page text that starts like a formula (`=`, `+`, `-`, `@`) would be run by
+/// Excel when the CSV is opened; a leading apostrophe keeps it text.
+fn neutralise(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+pub fn status_label(l: &Labels, s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::New) => l.status_new,
+        Some(Status::Persisting) => l.status_persisting,
+        None => "",
+    }
+}
+
+pub fn render(report: &Report, lang: Lang) -> Result<Vec<u8>, String> {
+    let l = Labels::get(lang);
+    let with_status = report.findings.iter().any(|f| f.status.is_some());
+    let with_seen = report.findings.iter().any(|f| f.first_seen.is_some());
+    let mut w = csv::WriterBuilder::new()
+        // CRLF is what Excel writes and expects.
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec());
+    let mut header: Vec<&str> = l.columns.to_vec();
+    if with_status {
+        header.push(l.status);
+    }
+    if with_seen {
+        header.push(l.first_seen);
+    }
+    let err = |e: csv::Error| format!("cannot write CSV: {e}");
+    w.write_record(&header).map_err(err)?;
+    for (i, f) in report.findings.iter().enumerate() {
+        let mut cells: Vec<String> = row(l, i + 1, f).into_iter().map(neutralise).collect();
+        if with_status {
+            cells.push(status_label(l, f.status).to_string());
+        }
+        if with_seen {
+            cells.push(f.first_seen.map(|d| d.to_string()).unwrap_or_default());
+        }
+        w.write_record(&cells).map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| format!("cannot write CSV: {}", e.error()))
+}
+
+#[cfg(test)]
+mod formula_tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_from_pages_stay_text() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")".into()), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("@SUM(1)".into()), "'@SUM(1)");
+        assert_eq!(neutralise("栏目「工作动态」".into()), "栏目「工作动态」");
+        assert_eq!(neutralise("2019-03-27".into()), "2019-03-27");
+    }
+}

@@ -1,0 +1,199 @@
+//! `--format md`: the correction list as GitHub-flavoured Markdown, short
+//! enough for a pull-request comment (GitHub caps a comment at 65,536
+//! characters, so long lists are cut with a note).
+
+use std::fmt::Write;
+
+use super::Report;
+use super::csv::status_label;
+use super::labels::Labels;
+use crate::checks::Lang;
+
+/// Room left for the table once the header and summary are written.
+const MAX_CHARS: usize = 60_000;
+
+/// Text safe inside a table cell: no pipes, no line breaks, no raw HTML.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\r', '\n'], " ")
+}
+
+pub fn render(report: &Report, lang: Lang) -> String {
+    let l = Labels::get(lang);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## {} · {}\n\n{} {}\n",
+        l.title,
+        cell(&report.site),
+        l.as_of,
+        report.as_of
+    );
+    if report.incomplete {
+        let _ = writeln!(out, "> {}\n", l.incomplete);
+    }
+    for n in &report.notes {
+        let _ = writeln!(out, "> {}: {}\n", l.note, cell(n));
+    }
+    let s = &report.summary;
+    let count = |k: &str| s.by_severity.get(k).copied().unwrap_or(0).to_string();
+    let _ = writeln!(
+        out,
+        "{}\n",
+        l.summary
+            .replace("{pages}", &s.pages.to_string())
+            .replace("{findings}", &s.findings.to_string())
+            .replace("{error}", &count("error"))
+            .replace("{warning}", &count("warning"))
+            .replace("{info}", &count("info"))
+    );
+    if let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            l.baseline_summary
+                .replace("{new}", &n.to_string())
+                .replace("{persisting}", &p.to_string())
+                .replace("{fixed}", &f.to_string())
+        );
+    }
+    if !s.by_kind.is_empty() {
+        let _ = writeln!(out, "| {} | {} |\n| --- | ---: |", l.kind, l.findings);
+        for (k, n) in &s.by_kind {
+            let _ = writeln!(out, "| {} | {n} |", cell(l.kind_name(k)));
+        }
+        out.push('\n');
+    }
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "{}", l.no_findings);
+    } else {
+        let with_status = report.findings.iter().any(|f| f.status.is_some());
+        let c = &l.columns;
+        let status_head = if with_status {
+            format!(" {} |", l.status)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |{status_head}",
+            c[0], c[1], c[3], c[4], c[6], c[9]
+        );
+        let _ = writeln!(
+            out,
+            "| ---: | --- | --- | --- | --- | --- |{}",
+            if with_status { " --- |" } else { "" }
+        );
+        for (i, f) in report.findings.iter().enumerate() {
+            if out.len() > MAX_CHARS {
+                let _ = writeln!(
+                    out,
+                    "\n{}",
+                    l.more_rows
+                        .replace("{n}", &(report.findings.len() - i).to_string())
+                );
+                break;
+            }
+            let title = f
+                .title
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .unwrap_or(&f.url);
+            let page = format!(
+                "[{}]({})",
+                cell(title).replace(['[', ']'], ""),
+                f.url.replace(' ', "%20").replace(')', "%29")
+            );
+            let mut msg = cell(&f.message);
+            if let Some(e) = &f.evidence {
+                let _ = write!(msg, "<br>{}: {}", l.evidence, cell(e));
+            }
+            if let Some(t) = &f.target {
+                let _ = write!(msg, "<br>{}: {}", l.link, cell(t));
+            }
+            let status = if with_status {
+                format!(" {} |", status_label(l, f.status))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |{status}",
+                i + 1,
+                l.severity(f.severity),
+                cell(f.column.as_deref().unwrap_or(l.no_column)),
+                page,
+                msg,
+                f.due.map(|d| d.to_string()).unwrap_or_default(),
+            );
+        }
+    }
+    if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
+        let _ = writeln!(out, "\n### {} ({})\n", l.fixed, fixed.len());
+        for f in fixed {
+            let title = f
+                .title
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .unwrap_or(&f.url);
+            let _ = writeln!(out, "- ~~{}~~ {}", cell(&f.message), cell(title));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::finding::Finding;
+    use crate::rules::Severity;
+
+    fn finding(i: usize, title: &str) -> Finding {
+        Finding {
+            id: format!("{i:04}"),
+            rule: "r".into(),
+            kind: "typo".into(),
+            severity: Severity::Warning,
+            url: format!("http://x/{i}.html"),
+            title: Some(title.into()),
+            column: Some("工作动态".into()),
+            message: "a | b\nc".into(),
+            evidence: None,
+            fix: None,
+            due: None,
+            target: None,
+            page_kind: None,
+            status: None,
+            first_seen: None,
+            file: None,
+            line: None,
+        }
+    }
+
+    #[test]
+    fn cells_cannot_break_the_table() {
+        let as_of = "2019-03-20".parse().expect("date");
+        let r = Report::new("s".into(), as_of, 1, vec![finding(1, "<b>[标题]</b>|x")]);
+        let md = render(&r, Lang::Zh);
+        let row = md.lines().find(|l| l.starts_with("| 1 |")).expect("row");
+        assert!(row.contains("a \\| b c"), "{row}");
+        assert!(
+            row.contains("[&lt;b&gt;标题&lt;/b&gt;\\|x](http://x/1.html)"),
+            "{row}"
+        );
+        assert!(!md.contains("<b>"));
+    }
+
+    #[test]
+    fn long_lists_stop_before_the_comment_limit() {
+        let as_of = "2019-03-20".parse().expect("date");
+        let long = "长".repeat(300);
+        let findings: Vec<Finding> = (0..400).map(|i| finding(i, &long)).collect();
+        let md = render(&Report::new("s".into(), as_of, 1, findings), Lang::Zh);
+        assert!(md.chars().count() < 65_536, "{}", md.chars().count());
+        assert!(md.contains("个问题未列出"));
+    }
+}

@@ -1,0 +1,610 @@
+//! The HTTP crawler against servers these tests start on 127.0.0.1 (and
+//! 127.0.0.2 as "another host"): faults, politeness, scope, seeding,
+//! encodings, the cache, several sites. Each test checks what the report
+//! says, that the audit finishes, and that the findings of the healthy pages
+//! are all still there.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use common::{Reply, Request, Server, demo_site, kind_urls, serve, serve_on};
+use serde_json::Value;
+
+const AS_OF: &str = "2019-03-20";
+/// A recent article of the demo site's 工作动态 column.
+const ARTICLE: &str = "/gzdt/201903/t20190313_1168.html";
+
+/// Serves a file of the demo site as a static server would.
+fn file_reply(root: &Path, path: &str) -> Reply {
+    let mut file = root.join(path.trim_start_matches('/'));
+    if path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    match std::fs::read(&file) {
+        Ok(body) => {
+            let ct = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("jpg") => "image/jpeg",
+                Some("css") => "text/css",
+                _ => "application/octet-stream",
+            };
+            Reply::ok(ct, body)
+        }
+        Err(_) => Reply::status(404),
+    }
+}
+
+/// The demo site's home page with extra links, to lead the crawler to trouble.
+fn home_with_links(root: &Path, links: &[&str]) -> Reply {
+    let home = std::fs::read_to_string(root.join("index.html")).unwrap_or_default();
+    let extra: String = links
+        .iter()
+        .map(|l| format!("<a href=\"{l}\">附件</a>"))
+        .collect();
+    Reply::ok(
+        "text/html; charset=utf-8",
+        home.replace("</body>", &format!("{extra}</body>")),
+    )
+}
+
+/// Every request a server saw, as (method, path).
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<(String, String)>>>);
+
+impl Log {
+    fn push(&self, r: &Request) {
+        self.0
+            .lock()
+            .unwrap()
+            .push((r.method.clone(), r.path().to_string()));
+    }
+    fn count(&self, path: &str) -> usize {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, p)| p == path)
+            .count()
+    }
+    fn methods(&self, path: &str) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, p)| p == path)
+            .map(|(m, _)| m.clone())
+            .collect()
+    }
+    fn any(&self, f: impl Fn(&str) -> bool) -> bool {
+        self.0.lock().unwrap().iter().any(|(_, p)| f(p))
+    }
+}
+
+/// A demo-site server whose answers `special` may replace (`None`: the file).
+fn demo_server(
+    special: impl Fn(&Request, &Path) -> Option<Reply> + Send + Sync + 'static,
+) -> (Server, Log) {
+    let root = demo_site();
+    let log = Log::default();
+    let l = log.clone();
+    let server = serve(move |req| {
+        l.push(req);
+        special(req, &root).unwrap_or_else(|| file_reply(&root, req.path()))
+    });
+    (server, log)
+}
+
+/// Fast, impolite settings: tests talk to their own loopback server.
+fn crawl(url: &str, extra: &[&str]) -> (Value, std::process::Output) {
+    let mut args = vec![
+        "--site",
+        url,
+        "--as-of",
+        AS_OF,
+        "--fail-on",
+        "never",
+        "--delay-ms",
+        "0",
+        "--per-host",
+        "4",
+        "--timeout-ms",
+        "1500",
+        "--retry-base-ms",
+        "20",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let (v, out) = common::audit_json(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the audit must finish; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (v, out)
+}
+
+/// The findings of the untouched demo site, served healthy, with `port`'s URLs.
+fn baseline(server: &Server) -> BTreeSet<(String, String)> {
+    let (_healthy, _) = demo_server(|_, _| None);
+    let (v, _) = crawl(&_healthy.url("/"), &[]);
+    let from = _healthy.url("/");
+    let to = server.url("/");
+    kind_urls(&v)
+        .into_iter()
+        .map(|(k, u)| (k, u.replace(&from, &to)))
+        .collect()
+}
+
+/// Findings of the healthy site (other than on `except` pages) are all in `report`.
+fn assert_healthy_findings(report: &Value, base: &BTreeSet<(String, String)>, except: &[&str]) {
+    let got: BTreeSet<(String, String)> = kind_urls(report).into_iter().collect();
+    let missing: Vec<_> = base
+        .iter()
+        .filter(|(_, u)| !except.iter().any(|e| u.contains(e)))
+        .filter(|f| !got.contains(*f))
+        .collect();
+    assert!(missing.is_empty(), "findings lost: {missing:?}");
+    assert!(!base.is_empty(), "the demo site has findings to compare");
+}
+
+fn notes(report: &Value) -> String {
+    report["notes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+fn fetch_errors(report: &Value) -> Vec<String> {
+    kind_urls(report)
+        .into_iter()
+        .filter(|(k, _)| k == "fetch-error")
+        .map(|(_, u)| u)
+        .collect()
+}
+
+#[test]
+fn a_500_then_200_is_retried() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let (server, log) = demo_server(move |req, _| {
+        (req.path() == ARTICLE && h.fetch_add(1, Ordering::SeqCst) == 0).then(|| Reply::status(500))
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert_eq!(log.count(ARTICLE), 2);
+    assert!(fetch_errors(&v).is_empty(), "{:?}", fetch_errors(&v));
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+    assert_eq!(v["incomplete"], false);
+}
+
+#[test]
+fn a_429_with_retry_after_is_retried() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let (server, log) = demo_server(move |req, _| {
+        (req.path() == ARTICLE && h.fetch_add(1, Ordering::SeqCst) == 0).then(|| Reply::Response {
+            status: 429,
+            headers: vec![("Retry-After".into(), "1".into())],
+            body: b"slow down".to_vec(),
+        })
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert_eq!(log.count(ARTICLE), 2);
+    assert!(fetch_errors(&v).is_empty());
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+#[test]
+fn a_page_that_keeps_failing_becomes_a_fetch_error() {
+    let (server, log) = demo_server(|req, _| (req.path() == ARTICLE).then(|| Reply::status(503)));
+    let (v, _) = crawl(&server.url("/"), &["--retries", "1"]);
+    assert_eq!(log.count(ARTICLE), 2);
+    assert_eq!(fetch_errors(&v), vec![server.url(ARTICLE)]);
+    assert_healthy_findings(&v, &baseline(&server), &[ARTICLE]);
+}
+
+#[test]
+fn a_body_that_stalls_times_out() {
+    let (server, _) = demo_server(|req, _| {
+        (req.path() == ARTICLE).then(|| {
+            Reply::Stall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 5000\r\n\r\n<html><head><title>"
+                    .to_vec(),
+            )
+        })
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert_eq!(fetch_errors(&v), vec![server.url(ARTICLE)]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "fetch-error")
+        .unwrap();
+    assert!(
+        f["evidence"].as_str().unwrap_or("").contains("timed out"),
+        "{f}"
+    );
+    assert_healthy_findings(&v, &baseline(&server), &[ARTICLE]);
+}
+
+#[test]
+fn a_redirect_loop_is_reported_and_the_crawl_goes_on() {
+    let (server, log) = demo_server(|req, root| match req.path() {
+        "/" => Some(home_with_links(root, &["/loop/a.html"])),
+        "/loop/a.html" => Some(Reply::redirect("/loop/b.html")),
+        "/loop/b.html" => Some(Reply::redirect("/loop/a.html")),
+        _ => None,
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert!(log.count("/loop/a.html") <= 2 && log.count("/loop/b.html") == 1);
+    let errs = fetch_errors(&v);
+    assert_eq!(errs, vec![server.url("/loop/a.html")]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "fetch-error")
+        .unwrap();
+    assert!(
+        f["evidence"].as_str().unwrap().contains("redirect loop"),
+        "{f}"
+    );
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+#[test]
+fn a_redirect_to_another_host_is_not_followed() {
+    let other_log = Log::default();
+    let ol = other_log.clone();
+    let other = serve_on(
+        "127.0.0.2",
+        Arc::new(move |req: &Request| {
+            ol.push(req);
+            Reply::ok("text/html", "<html><title>别处</title></html>")
+        }),
+    );
+    let target = other.url("/elsewhere.html");
+    let (server, _) = demo_server(move |req, root| match req.path() {
+        "/" => Some(home_with_links(root, &["/away.html"])),
+        "/away.html" => Some(Reply::redirect(&target)),
+        _ => None,
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert!(!other_log.any(|_| true), "the other host was contacted");
+    let n = notes(&v);
+    assert!(
+        n.contains("redirects were not followed") && n.contains("127.0.0.2"),
+        "{n}"
+    );
+    assert!(fetch_errors(&v).is_empty());
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+/// An article in the demo site's style with an empty 来源, so that it yields a
+/// `missing-metadata` finding that quotes its (decoded) title.
+fn gbk_article(title: &str, charset_meta: &str) -> Vec<u8> {
+    let html = format!(
+        "<!DOCTYPE html><html><head>{charset_meta}<title>{title}_云溪街道办事处</title></head><body>\
+         <div class=\"crumb\">当前位置:<a href=\"/\">首页</a> &gt; <a href=\"/gzdt/\">工作动态</a></div>\
+         <h1>{title}</h1><div class=\"info\">发布时间:2019-03-12 来源: </div>\
+         <div class=\"TRS_Editor\"><p>三月十二日上午,街道组织辖区各社区开展植树活动,共栽种树苗二百余株。</p></div>\
+         </body></html>"
+    );
+    let (bytes, _, _) = encoding_rs::GBK.encode(&html);
+    bytes.into_owned()
+}
+
+#[test]
+fn gbk_pages_are_decoded_with_or_against_their_headers() {
+    let t1 = "云溪街道开展植树活动";
+    let t2 = "云溪街道召开社区议事会";
+    let (a, b) = (gbk_article(t1, ""), gbk_article(t2, ""));
+    let (server, _) = demo_server(move |req, root| match req.path() {
+        "/" => Some(home_with_links(root, &["/gbk/none.html", "/gbk/lie.html"])),
+        // No charset anywhere: detected.
+        "/gbk/none.html" => Some(Reply::ok("text/html", a.clone())),
+        // Declared UTF-8 but GBK: the bytes win.
+        "/gbk/lie.html" => Some(Reply::ok("text/html; charset=utf-8", b.clone())),
+        _ => None,
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    let titles: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["url"].as_str().unwrap_or("").contains("/gbk/"))
+        .filter_map(|f| f["title"].as_str().map(str::to_string))
+        .collect();
+    assert!(titles.iter().any(|t| t == t1), "{titles:?}");
+    assert!(titles.iter().any(|t| t == t2), "{titles:?}");
+    assert!(fetch_errors(&v).is_empty());
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+#[test]
+fn robots_txt_disallowing_a_folder_is_obeyed_unless_ignored() {
+    let (server, log) = demo_server(|req, _| {
+        (req.path() == "/robots.txt").then(|| {
+            Reply::ok(
+                "text/plain",
+                "User-agent: *\nDisallow: /zcwj/\nAllow: /zcwj/index.html\n",
+            )
+        })
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert!(
+        // Google's rules: `Allow: /zcwj/index.html` also allows `/zcwj/`.
+        !log.any(|p| p.starts_with("/zcwj/") && p != "/zcwj/"),
+        "{:?} {}",
+        log.0.lock().unwrap(),
+        notes(&v)
+    );
+    let n = notes(&v);
+    assert!(n.contains("disallowed by robots.txt"), "{n}");
+    assert!(fetch_errors(&v).is_empty());
+    let base = baseline(&server);
+    assert_healthy_findings(&v, &base, &["/zcwj/"]);
+
+    let (v, _) = crawl(&server.url("/"), &["--ignore-robots"]);
+    assert!(log.any(|p| p.starts_with("/zcwj/2")));
+    assert!(notes(&v).contains("--ignore-robots"));
+    assert_healthy_findings(&v, &base, &[]);
+}
+
+#[test]
+fn a_huge_body_is_cut_and_noted() {
+    let (server, _) = demo_server(|req, root| match req.path() {
+        "/" => Some(home_with_links(root, &["/big.html"])),
+        "/big.html" => {
+            let mut body = Vec::with_capacity(50 << 20);
+            body.extend_from_slice("<html><head><title>大文件</title></head><body><p>".as_bytes());
+            body.resize(50 << 20, b'x');
+            Some(Reply::ok("text/html; charset=utf-8", body))
+        }
+        _ => None,
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    let n = notes(&v);
+    assert!(n.contains("were cut") && n.contains("/big.html"), "{n}");
+    assert!(fetch_errors(&v).is_empty());
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+#[test]
+fn a_gzip_sitemap_index_seeds_unlinked_pages() {
+    let orphan = gbk_article("云溪街道开展防汛演练", "");
+    let (server, log) = demo_server(move |req, _| {
+        let gz = |xml: &str| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(xml.as_bytes()).unwrap();
+            e.finish().unwrap()
+        };
+        match req.path() {
+            "/robots.txt" => Some(Reply::ok(
+                "text/plain",
+                "User-agent: *\nDisallow:\nSitemap: /sitemaps/index.xml.gz\n",
+            )),
+            "/sitemaps/index.xml.gz" => Some(Reply::ok(
+                "application/gzip",
+                gz(
+                    "<sitemapindex><sitemap><loc>/sitemaps/pages.xml.gz</loc></sitemap></sitemapindex>",
+                ),
+            )),
+            "/sitemaps/pages.xml.gz" => Some(Reply::ok(
+                "application/x-gzip",
+                gz("<urlset><url><loc>/gzdt/orphan.html</loc></url></urlset>"),
+            )),
+            "/gzdt/orphan.html" => Some(Reply::ok("text/html", orphan.clone())),
+            _ => None,
+        }
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert_eq!(
+        log.count("/gzdt/orphan.html"),
+        1,
+        "{:?}",
+        log.0.lock().unwrap()
+    );
+    assert!(
+        kind_urls(&v)
+            .iter()
+            .any(|(_, u)| u.ends_with("/gzdt/orphan.html")),
+        "the sitemap's page was audited"
+    );
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+#[test]
+fn attachments_are_checked_not_downloaded() {
+    let (server, log) = demo_server(|req, root| match req.path() {
+        "/" => Some(home_with_links(
+            root,
+            &["/files/plan.pdf", "/files/gone.pdf"],
+        )),
+        "/files/plan.pdf" if req.method == "HEAD" => {
+            Some(Reply::ok("application/pdf", vec![0u8; 100]))
+        }
+        // A server that refuses HEAD: the ranged GET decides.
+        "/files/gone.pdf" if req.method == "HEAD" => Some(Reply::status(405)),
+        "/files/gone.pdf" => Some(Reply::status(404)),
+        _ => None,
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert_eq!(log.methods("/files/plan.pdf"), vec!["HEAD"]);
+    assert_eq!(log.methods("/files/gone.pdf"), vec!["HEAD", "GET"]);
+    assert_eq!(fetch_errors(&v), vec![server.url("/files/gone.pdf")]);
+    assert!(
+        log.methods("/images/banner.jpg")
+            .iter()
+            .all(|m| m == "HEAD")
+    );
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+/// A demo-site server that sends an ETag and answers 304 when it matches.
+fn etag_server() -> (Server, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let full = Arc::new(AtomicUsize::new(0));
+    let not_modified = Arc::new(AtomicUsize::new(0));
+    let (f, n) = (full.clone(), not_modified.clone());
+    let root = demo_site();
+    let server = serve(move |req| {
+        let reply = file_reply(&root, req.path());
+        let Reply::Response {
+            status: 200,
+            mut headers,
+            body,
+        } = reply
+        else {
+            return reply;
+        };
+        let etag = format!(
+            "\"{:x}\"",
+            body.iter()
+                .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)))
+        );
+        if req.header("If-None-Match") == Some(etag.as_str()) {
+            n.fetch_add(1, Ordering::SeqCst);
+            return Reply::Response {
+                status: 304,
+                headers: vec![("ETag".into(), etag)],
+                body: Vec::new(),
+            };
+        }
+        if req.method == "GET" {
+            f.fetch_add(1, Ordering::SeqCst);
+        }
+        headers.push(("ETag".into(), etag));
+        Reply::Response {
+            status: 200,
+            headers,
+            body,
+        }
+    });
+    (server, full, not_modified)
+}
+
+#[test]
+fn a_cached_recrawl_answered_with_304_gives_the_same_findings() {
+    let (server, full, not_modified) = etag_server();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let (first, _) = crawl(&server.url("/"), &["--cache", dir]);
+    let pages = full.load(Ordering::SeqCst);
+    assert!(pages > 30, "{pages}");
+    assert_eq!(not_modified.load(Ordering::SeqCst), 0);
+    let (second, _) = crawl(&server.url("/"), &["--cache", dir]);
+    assert_eq!(
+        full.load(Ordering::SeqCst),
+        pages,
+        "nothing was downloaded again"
+    );
+    assert_eq!(not_modified.load(Ordering::SeqCst), pages);
+    assert_eq!(first["findings"], second["findings"]);
+    assert_eq!(first["summary"], second["summary"]);
+
+    // A damaged cache is set aside with a note, and the audit still runs.
+    for e in std::fs::read_dir(cache.path()).unwrap() {
+        std::fs::write(e.unwrap().path(), "garbage\n").unwrap();
+    }
+    let (third, _) = crawl(&server.url("/"), &["--cache", dir]);
+    assert!(
+        notes(&third).contains("starting afresh"),
+        "{}",
+        notes(&third)
+    );
+    assert_eq!(first["findings"], third["findings"]);
+}
+
+#[test]
+fn several_sites_get_one_report_each() {
+    let (a, _) = demo_server(|_, _| None);
+    let (b, _) = demo_server(|req, _| (req.path() == ARTICLE).then(|| Reply::status(404)));
+    let sites = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(sites.path(), format!("# nightly\n{}\n\n", b.url("/"))).unwrap();
+    let (v, _) = crawl(&a.url("/"), &["--sites", sites.path().to_str().unwrap()]);
+    let reports = v["reports"].as_array().expect("a list of reports");
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0]["site"], a.url("/"));
+    assert_eq!(reports[1]["site"], b.url("/"));
+    assert!(fetch_errors(&reports[0]).is_empty());
+    assert_eq!(fetch_errors(&reports[1]), vec![b.url(ARTICLE)]);
+    let base = baseline(&a);
+    assert_healthy_findings(&reports[0], &base, &[]);
+}
+
+#[test]
+fn ctrl_c_still_writes_the_report_of_what_was_gathered() {
+    let started = Arc::new(AtomicUsize::new(0));
+    let s = started.clone();
+    let (server, _) = demo_server(move |req, _| {
+        s.fetch_add(1, Ordering::SeqCst);
+        if req.path().contains("/20") {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        None
+    });
+    let out_dir = tempfile::tempdir().unwrap();
+    let out: PathBuf = out_dir.path().join("report.json");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args([
+            "--site",
+            &server.url("/"),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--delay-ms",
+            "0",
+            "--per-host",
+            "1",
+            "--fail-on",
+            "never",
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    while started.load(Ordering::SeqCst) < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait_with_output().unwrap().status;
+    assert_eq!(status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["incomplete"], true);
+    assert!(notes(&v).contains("interrupted"), "{}", notes(&v));
+    let pages = v["summary"]["pages"].as_u64().unwrap();
+    assert!(pages >= 1 && pages < 41, "{pages}");
+}
+
+#[test]
+fn scope_flags_limit_the_crawl() {
+    let (server, log) = demo_server(|_, _| None);
+    let (v, _) = crawl(
+        &server.url("/"),
+        &["--exclude", "**/tzgg/**", "--max-depth", "1"],
+    );
+    assert!(!log.any(|p| p.starts_with("/tzgg/")));
+    // Depth 1: the home page's links, not the articles behind the lists.
+    assert!(log.any(|p| p == "/zcwj/201903/t20190304_1158.html"));
+    assert!(!log.any(|p| p.starts_with("/zcwj/2018")));
+    assert!(fetch_errors(&v).is_empty());
+    let (v, _) = crawl(&server.url("/"), &["--max-pages", "5"]);
+    assert_eq!(v["incomplete"], true);
+    assert!(notes(&v).contains("--max-pages"));
+}
