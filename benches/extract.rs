@@ -3,7 +3,8 @@
 //! it menus, sidebars and scripts), compared with html5ever's bare parse,
 //! which bounds what extraction can reach.
 //!
-//! `cargo bench --bench extract` (one core; set ROUNDS to change the length).
+//! `cargo bench --bench extract` (one core; ROUNDS=N sets the length,
+//! ONLY=fixture or ONLY=typical runs one set).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -123,10 +124,15 @@ fn main() {
     )];
 
     println!("extraction, one core, {rounds} rounds");
+    // ONLY=fixture or ONLY=typical runs one input set (for profiling).
+    let only = std::env::var("ONLY").unwrap_or_default();
     for (label, inputs) in [
         ("fixture templates", &templates),
         ("typical 50 KB article", &typical),
     ] {
+        if !label.starts_with(only.as_str()) {
+            continue;
+        }
         let decoded: Vec<String> = inputs.iter().map(|d| decode(&d.body, None).0).collect();
         let parse = {
             let mut i = 0;
@@ -149,7 +155,9 @@ fn main() {
             100.0 * parse.time.as_secs_f64() / full.time.as_secs_f64()
         );
     }
-    steps(&rules.extract, &typical[0], rounds);
+    if only.is_empty() {
+        steps(&rules.extract, &typical[0], rounds);
+    }
 }
 
 /// Time of each extraction step on one parsed page, to see where time goes.

@@ -202,6 +202,7 @@ impl AuditConfig {
             )),
             in_flight: (self.concurrency * 4).max(16),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            lang: self.lang,
         }
     }
 }
@@ -334,16 +335,30 @@ pub fn audit_shared(
         })
     };
 
+    // `DISCLOSURE_AUDIT_TIMINGS=1` prints how long each phase took, for profiling.
+    let timings = std::env::var_os("DISCLOSURE_AUDIT_TIMINGS").is_some();
+    let phase = |name: &str, since: std::time::Instant| {
+        if timings {
+            eprintln!("timing: {name} {:.3}s", since.elapsed().as_secs_f64());
+        }
+    };
+    let started = std::time::Instant::now();
     let mut records = Vec::new();
-    let stats = source.run(&|doc| extractor.extract(doc), &mut |record| {
+    let mut stats = source.run(&|doc| extractor.extract(doc), &mut |record| {
         records.push(record)
     })?;
+    phase("crawl", started);
+    stats
+        .notes
+        .extend(extract::limits::note(&records, &rules.extract));
 
     let pages = records
         .iter()
         .filter(|r| r.kind != PageKind::Attachment)
         .count();
+    let started = std::time::Instant::now();
     let mut site_model = site::Site::build(records, rules);
+    phase("site model", started);
     site_model.complete_listing = !is_url(&cfg.site) && !stats.incomplete;
     site_model.root_url = Some(root_url);
     let ctx = checks::Ctx {
@@ -352,7 +367,10 @@ pub fn audit_shared(
         as_of: cfg.as_of,
         lang: cfg.lang,
     };
+    let started = std::time::Instant::now();
     let mut findings = checks::run(&ctx);
+    phase("checks", started);
+    let started = std::time::Instant::now();
     if !is_url(&cfg.site) {
         report::locate::annotate(&mut findings, &site_model, Path::new(&cfg.site));
     }
@@ -385,5 +403,6 @@ pub fn audit_shared(
     }
     report.columns = report::timeline::columns(&site_model, rules, cfg.as_of);
     report.dir = (!is_url(&cfg.site)).then(|| cfg.site.clone());
+    phase("report", started);
     Ok(report)
 }

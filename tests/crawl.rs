@@ -117,6 +117,8 @@ fn crawl(url: &str, extra: &[&str]) -> (Value, std::process::Output) {
         "--retry-base-ms",
         "20",
         "--quiet",
+        "--lang",
+        "en",
     ];
     args.extend_from_slice(extra);
     let (v, out) = common::audit_json(&args);
@@ -430,8 +432,16 @@ fn attachments_are_checked_not_downloaded() {
     let (server, log) = demo_server(|req, root| match req.path() {
         "/" => Some(home_with_links(
             root,
-            &["/files/plan.pdf", "/files/gone.pdf"],
+            &[
+                "/files/plan.pdf",
+                "/files/gone.pdf",
+                "/files/old.pdf",
+                "/files/moved.xls",
+            ],
         )),
+        // Redirects are followed to the file: one that exists, one that does not.
+        "/files/old.pdf" => Some(Reply::redirect("/files/plan.pdf")),
+        "/files/moved.xls" => Some(Reply::redirect("/files/nowhere.xls")),
         "/files/plan.pdf" if req.method == "HEAD" => {
             Some(Reply::ok("application/pdf", vec![0u8; 100]))
         }
@@ -441,9 +451,15 @@ fn attachments_are_checked_not_downloaded() {
         _ => None,
     });
     let (v, _) = crawl(&server.url("/"), &[]);
-    assert_eq!(log.methods("/files/plan.pdf"), vec!["HEAD"]);
+    assert_eq!(log.methods("/files/plan.pdf"), vec!["HEAD", "HEAD"]);
     assert_eq!(log.methods("/files/gone.pdf"), vec!["HEAD", "GET"]);
-    assert_eq!(fetch_errors(&v), vec![server.url("/files/gone.pdf")]);
+    assert_eq!(
+        fetch_errors(&v),
+        vec![
+            server.url("/files/gone.pdf"),
+            server.url("/files/moved.xls")
+        ]
+    );
     assert!(
         log.methods("/images/banner.jpg")
             .iter()
@@ -587,9 +603,10 @@ fn ctrl_c_still_writes_the_report_of_what_was_gathered() {
     assert_eq!(status.code(), Some(0));
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["incomplete"], true);
-    assert!(notes(&v).contains("interrupted"), "{}", notes(&v));
+    // Notes speak Chinese by default.
+    assert!(notes(&v).contains("已中断"), "{}", notes(&v));
     let pages = v["summary"]["pages"].as_u64().unwrap();
-    assert!(pages >= 1 && pages < 41, "{pages}");
+    assert!((1..41).contains(&pages), "{pages}");
 }
 
 #[test]
@@ -607,4 +624,97 @@ fn scope_flags_limit_the_crawl() {
     let (v, _) = crawl(&server.url("/"), &["--max-pages", "5"]);
     assert_eq!(v["incomplete"], true);
     assert!(notes(&v).contains("--max-pages"));
+}
+
+#[test]
+fn external_links_are_checked_once_with_an_honest_user_agent() {
+    let other_log = Log::default();
+    let ol = other_log.clone();
+    let agents = Arc::new(Mutex::new(Vec::<String>::new()));
+    let ag = agents.clone();
+    let other = serve_on(
+        "127.0.0.2",
+        Arc::new(move |req: &Request| {
+            ol.push(req);
+            ag.lock()
+                .unwrap()
+                .push(req.header("User-Agent").unwrap_or("").to_string());
+            match req.path() {
+                "/ok.html" => Reply::ok("text/html", "<html><title>外站</title></html>"),
+                _ => Reply::status(404),
+            }
+        }),
+    );
+    let (ok, gone) = (other.url("/ok.html"), other.url("/gone.html"));
+    let links = [ok.clone(), gone.clone()];
+    let (server, _) = demo_server(move |req, root| {
+        (req.path() == "/").then(|| home_with_links(root, &[&links[0], &links[1]]))
+    });
+    // Without the flag, other hosts are left alone.
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert!(!other_log.any(|_| true));
+    assert!(fetch_errors(&v).is_empty());
+
+    let (v, _) = crawl(&server.url("/"), &["--check-external"]);
+    assert_eq!(other_log.methods("/ok.html"), vec!["HEAD"]);
+    assert_eq!(other_log.methods("/gone.html"), vec!["HEAD"]);
+    assert_eq!(fetch_errors(&v), vec![gone]);
+    let ua = agents.lock().unwrap().clone();
+    assert!(
+        ua.iter()
+            .all(|a| a.starts_with(&format!("disclosure-audit/{}", env!("CARGO_PKG_VERSION")))),
+        "{ua:?}"
+    );
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+
+    let (_, _) = crawl(
+        &server.url("/"),
+        &["--check-external", "--user-agent", "NightlyCheck/2.0"],
+    );
+    assert_eq!(
+        agents.lock().unwrap().last().map(String::as_str),
+        Some("NightlyCheck/2.0")
+    );
+}
+
+#[test]
+fn crawl_delay_is_honoured_and_noted() {
+    let (server, log) = demo_server(|req, _| {
+        (req.path() == "/robots.txt").then(|| {
+            Reply::ok(
+                "text/plain",
+                "User-agent: *\nCrawl-delay: 0.02\n\nUser-agent: OtherBot\nDisallow: /\n",
+            )
+        })
+    });
+    let (v, _) = crawl(&server.url("/"), &["--max-pages", "8"]);
+    assert!(notes(&v).contains("Crawl-delay"), "{}", notes(&v));
+    assert!(log.count("/") == 1 && log.count("/robots.txt") == 1);
+    assert_eq!(v["incomplete"], true);
+}
+
+#[test]
+fn a_robots_txt_that_answers_5xx_stops_the_audit_unless_ignored() {
+    let (server, log) =
+        demo_server(|req, _| (req.path() == "/robots.txt").then(|| Reply::status(503)));
+    let out = common::audit(&[
+        "--site",
+        &server.url("/"),
+        "--as-of",
+        AS_OF,
+        "--delay-ms",
+        "0",
+        "--retries",
+        "0",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("robots.txt") && err.contains("--ignore-robots"),
+        "{err}"
+    );
+    assert_eq!(log.count("/"), 0, "nothing but robots.txt was fetched");
+    let (v, _) = crawl(&server.url("/"), &["--ignore-robots"]);
+    assert_healthy_findings(&v, &baseline(&server), &[]);
 }

@@ -316,7 +316,7 @@ const PAGES: &[Expect] = &[
         file: "hanweb-list-gbk.html",
         url: "http://www.qingshan.gov.cn/col/col77278/index.html",
         kind: "list",
-        title: "通知公告 青山县人民政府",
+        title: "通知公告",
         column: Some("通知公告"),
         column_url: Some("http://www.qingshan.gov.cn/col/col77278/"),
         items: &[
@@ -622,6 +622,25 @@ fn profile_selectors_win_over_heuristics() {
         r.next.and_then(|n| n.url).as_deref(),
         Some("http://www.bailu.gov.cn/xwzx/210.html")
     );
+    // A list profile: each selected row is an item.
+    let dir =
+        rules_dir("[[profile]]\nurls = [\"/zwdt/\"]\nlist_items = \"div.listbox div.item\"\n");
+    let rules2 = load_rules(true, &[dir.path().to_path_buf()]).unwrap();
+    let l = extract_with(
+        &rules2,
+        "homemade-list.html",
+        "http://www.taoyuan.gov.cn/zwdt/",
+    );
+    assert_eq!(l.kind.as_str(), "list");
+    let titles: Vec<&str> = l.items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "桃源镇完成秋冬季植树造林任务",
+            "桃源镇开展冬季消防安全宣传活动",
+            "桃源镇召开村级组织换届工作推进会"
+        ]
+    );
     // Another site's pages are not touched by the profile.
     let other = extract_with(
         &rules,
@@ -686,6 +705,28 @@ fn body_prose_and_footer_dates_are_not_metadata() {
     assert_eq!(r.prev, None);
     assert_eq!(r.document_date, None);
     assert_eq!(r.error, None);
+}
+
+/// A help page that explains 404 errors in its text is not itself a 404.
+#[test]
+fn help_page_about_404_is_not_a_soft_404() {
+    let html = "<html><head><meta charset=\"utf-8\"><title>使用帮助_某某区人民政府</title></head><body>\
+<div class=\"menu\"><a href=\"/\">首页</a></div><h1>使用帮助</h1><div class=\"help\">\
+<p>一、如果您在浏览本网站时遇到“页面不存在”（404）的提示，可能是该信息已经过期下线或者链接地址输入有误，请返回首页通过站内搜索查找相关信息，或通过“联系我们”栏目向网站管理员反映。</p>\
+<p>二、本网站推荐使用主流浏览器访问，分辨率为1366×768及以上，如遇显示异常，请清除浏览器缓存后重试，或者更换浏览器后再次访问。</p></div></body></html>";
+    let rules = load_rules(true, &[]).unwrap();
+    let doc = Document {
+        url: Url::parse("http://x.gov.cn/sybz/").unwrap(),
+        status: 200,
+        content_type: Some("text/html; charset=utf-8".into()),
+        body: html.as_bytes().to_vec(),
+        file: None,
+        error: None,
+        depth: 0,
+    };
+    let r = Extractor::new(&rules.extract).extract(&doc);
+    assert_eq!(r.error, None, "{r:?}");
+    assert_eq!(r.title, "使用帮助");
 }
 
 /// Page 1 and `index_1.html`, `index_2.html` of a list make one column, named

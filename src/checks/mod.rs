@@ -202,30 +202,67 @@ impl Ctx<'_> {
 
 /// Runs every rule over the site model.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for rule in &ctx.rules.rules {
-        match &rule.params {
-            Params::Freshness(p) => freshness::check(ctx, rule, p, &mut out),
-            Params::PublishLag(p) => publish_lag::check(ctx, rule, p, &mut out),
-            Params::MissingMetadata(p) => missing_metadata::check(ctx, rule, p, &mut out),
-            Params::FetchError(p) => fetch_error::check(ctx, rule, p, &mut out),
-            Params::Privacy(p) => privacy::check(ctx, rule, p, &mut out),
-            Params::AnnualReport(p) => annual_report::check(ctx, rule, p, &mut out),
-            Params::DuplicateHeading(p) => duplicate_heading::check(ctx, rule, p, &mut out),
-            Params::StaleNotice(p) => stale_notice::check(ctx, rule, p, &mut out),
-            Params::BrokenNav(p) => broken_nav::check(ctx, rule, p, &mut out),
-            Params::BrokenLink(p) => broken_link::check(ctx, rule, p, &mut out),
-            Params::EmptyColumn(p) => empty_column::check(ctx, rule, p, &mut out),
-            Params::Typo(p) => typo::check(ctx, rule, p, &mut out),
-            Params::Punctuation(p) => punctuation::check(ctx, rule, p, &mut out),
-        }
-    }
+    let rules = &ctx.rules.rules;
+    // Rules are independent: run them on all cores, then keep the rule-file order
+    // so the output does not depend on scheduling.
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(rules.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let timings = std::env::var_os("DISCLOSURE_AUDIT_TIMINGS").is_some();
+    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(rule) = rules.get(i) else { break };
+                        let started = std::time::Instant::now();
+                        let mut out = Vec::new();
+                        run_rule(ctx, rule, &mut out);
+                        if timings {
+                            eprintln!("timing: rule {} {:.3}s", rule.id, started.elapsed().as_secs_f64());
+                        }
+                        done.push((i, out));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A panicking check is a bug: surface it rather than drop its findings.
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    per_rule.sort_by_key(|(i, _)| *i);
+    let mut out: Vec<Finding> = per_rule.into_iter().flat_map(|(_, f)| f).collect();
     // No finding may repeat a personal number whole, whatever rule produced it.
     let masker = privacy::Masker::from_rules(ctx.rules, ctx.as_of);
     for f in &mut out {
         masker.redact_finding(f);
     }
     out
+}
+
+fn run_rule(ctx: &Ctx<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    match &rule.params {
+        Params::Freshness(p) => freshness::check(ctx, rule, p, out),
+        Params::PublishLag(p) => publish_lag::check(ctx, rule, p, out),
+        Params::MissingMetadata(p) => missing_metadata::check(ctx, rule, p, out),
+        Params::FetchError(p) => fetch_error::check(ctx, rule, p, out),
+        Params::Privacy(p) => privacy::check(ctx, rule, p, out),
+        Params::AnnualReport(p) => annual_report::check(ctx, rule, p, out),
+        Params::DuplicateHeading(p) => duplicate_heading::check(ctx, rule, p, out),
+        Params::StaleNotice(p) => stale_notice::check(ctx, rule, p, out),
+        Params::BrokenNav(p) => broken_nav::check(ctx, rule, p, out),
+        Params::BrokenLink(p) => broken_link::check(ctx, rule, p, out),
+        Params::EmptyColumn(p) => empty_column::check(ctx, rule, p, out),
+        Params::Typo(p) => typo::check(ctx, rule, p, out),
+        Params::Punctuation(p) => punctuation::check(ctx, rule, p, out),
+    }
 }
 
 /// Whole days from `a` to `b` (negative when `b` is earlier).

@@ -335,6 +335,11 @@ fn classify(digits: &str, as_of: Date, bank_prefixes: &[String]) -> Option<Numbe
 /// its grouping fits (`138 1234 5678`, `6222 0212 …`), else group by group.
 pub fn scan(s: &str, as_of: Date, bank_prefixes: &[String]) -> Vec<Hit> {
     let mut out = Vec::new();
+    // The shortest personal number (a mobile) has 11 digits; most lines, dates
+    // and all, have fewer, and are skipped without building the digit runs.
+    if s.chars().filter(|&c| ascii_digit(c).is_some()).take(11).count() < 11 {
+        return out;
+    }
     for run in runs(s) {
         let lens: Vec<usize> = run.groups.iter().map(|g| g.2.len()).collect();
         let whole: String = run.groups.iter().map(|g| g.2.as_str()).collect();
@@ -652,10 +657,9 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         }
         if p.attachments {
             for link in &page.links {
-                let path = url::Url::parse(link)
-                    .map(|u| u.path().to_string())
-                    .unwrap_or_default();
-                if !ctx.rules.extract.is_attachment_path(&path) {
+                // Links are canonical URLs: the path ends at `?` or `#`, no parse needed.
+                let path = link.split(['?', '#']).next().unwrap_or(link);
+                if !ctx.rules.extract.is_attachment_path(path) {
                     continue;
                 }
                 let name = file_name(link);

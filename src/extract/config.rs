@@ -60,6 +60,13 @@ pub struct ExtractConfig {
     pub page_script_patterns: Vec<Regex>,
     /// Most pages generated from a pagination script.
     pub max_script_pages: u32,
+    /// Limits on what a page's markup controls (0: none): tags nested deeper
+    /// than `max_depth` are dropped before parsing, and a page keeps at most
+    /// `max_links` links, `max_list_items` list items and `max_text_chars` of text.
+    pub max_depth: u32,
+    pub max_links: u32,
+    pub max_list_items: u32,
+    pub max_text_chars: u32,
     /// A page is a soft 404 when its title matches one of these…
     pub soft_404_title_patterns: Vec<Regex>,
     /// …or its main text is short and matches one of these.
@@ -135,6 +142,16 @@ impl ExtractConfig {
         }
         if let Some(n) = t.count("max_script_pages")? {
             self.max_script_pages = n.into_inner();
+        }
+        for (key, field) in [
+            ("max_depth", &mut self.max_depth),
+            ("max_links", &mut self.max_links),
+            ("max_list_items", &mut self.max_list_items),
+            ("max_text_chars", &mut self.max_text_chars),
+        ] {
+            if let Some(n) = t.count(key)? {
+                *field = n.into_inner();
+            }
         }
         for w in &mut self.boilerplate_classes {
             *w = w.to_ascii_lowercase();

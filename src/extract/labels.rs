@@ -252,6 +252,17 @@ mod tests {
     }
 
     #[test]
+    fn spacing_and_colons() {
+        let h = find(
+            &["发布时间"],
+            "发布时间 ：  2016/11/11 9:37:15  来源:区政府办",
+        );
+        assert_eq!(h[0].value, "2016/11/11 9:37:15");
+        let h = find(&["来源"], "发布时间:2019-03-06 来源：  区政府办  点击：12");
+        assert_eq!(h[0].value, "区政府办");
+    }
+
+    #[test]
     fn header_row_tables() {
         let labels: Vec<String> = vec!["发布日期".into()];
         let f = LabelFinder::new(&labels, &cfg()).unwrap();

@@ -162,14 +162,14 @@ fn item_of(
 
 /// The list markup Hanweb (大汉) pages deliver inside
 /// `<script type="text/xml"><datastore>…<record><![CDATA[<li>…</li>]]></record>`,
-/// where a browser's script builds the list. `None` when there is none.
-pub fn datastore_html(doc: &Html) -> Option<String> {
+/// where a browser's script builds the list; `scripts` are the page's
+/// `<script>` elements. `None` when there is none.
+pub fn datastore_html<'a>(scripts: impl Iterator<Item = ElementRef<'a>>) -> Option<String> {
     static RECORD: LazyLock<Option<Regex>> =
         LazyLock::new(|| Regex::new(r"(?s)<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>").ok());
     let re = RECORD.as_ref()?;
-    let sel = SCRIPTS.as_ref()?;
     let mut out = String::new();
-    for script in doc.select(sel) {
+    for script in scripts {
         let xml_type = script
             .value()
             .attr("type")
@@ -212,9 +212,10 @@ pub fn pagination(
     cfg: &ExtractConfig,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let first = first_page(page_url, cfg).unwrap_or_else(|| page_url.to_string());
-    let push = |u: String, out: &mut Vec<String>| {
-        if u != page_url && !out.contains(&u) {
+    let mut push = |u: String, out: &mut Vec<String>| {
+        if u != page_url && seen.insert(u.clone()) {
             out.push(u);
         }
     };
@@ -336,7 +337,8 @@ mod tests {
 <record><![CDATA[<li><a href="/art/2026/9/1/art_1_1.html">标题乙</a><span>2026-09-02</span></li>]]></record>
 </recordset></datastore></script></div></body>"#,
         );
-        let frag = Html::parse_fragment(&datastore_html(&html).unwrap());
+        let sel = Selector::parse("script").unwrap();
+        let frag = Html::parse_fragment(&datastore_html(html.select(&sel)).unwrap());
         let base = Url::parse("http://x.gov.cn/col/col1/index.html").unwrap();
         let items = items(
             &frag,

@@ -5,6 +5,7 @@ pub mod config;
 pub mod date;
 pub mod elements;
 pub mod labels;
+pub mod limits;
 pub mod links;
 pub mod list;
 pub mod nav;
@@ -20,7 +21,7 @@ use url::Url;
 
 use crate::source::Document;
 use crate::source::encoding::decode;
-use crate::source::urls::{canonical, resolve_canonical};
+use crate::source::urls::canonical;
 use config::ExtractConfig;
 use date::{find_dates, parse_date};
 use elements::Elements;
@@ -43,23 +44,17 @@ pub struct Extractor {
 }
 
 struct Selectors {
-    meta: Selector,
-    title: Selector,
     h1: Selector,
     img: Selector,
     link: Selector,
-    body: Selector,
 }
 
 impl Selectors {
     fn new() -> Option<Selectors> {
         Some(Selectors {
-            meta: Selector::parse("meta[name], meta[property]").ok()?,
-            title: Selector::parse("title").ok()?,
             h1: Selector::parse("h1, h2").ok()?,
             img: Selector::parse("img").ok()?,
             link: Selector::parse("a[href], area[href]").ok()?,
-            body: Selector::parse("body").ok()?,
         })
     }
 }
@@ -118,7 +113,11 @@ impl Extractor {
             return r;
         }
         let (text, _) = decode(&doc.body, doc.content_type.as_deref());
+        let (text, dropped) = limits::cap_depth(&text, self.cfg.max_depth as usize);
         let html = Html::parse_document(&text);
+        if dropped > 0 {
+            r.cut.push("max_depth".into());
+        }
         self.fill(&html, doc, &mut r);
         r
     }
@@ -127,7 +126,8 @@ impl Extractor {
         let cfg = &self.cfg;
         let base = &doc.url;
         let profile = cfg.profile_for(&r.url);
-        for m in html.select(&self.sel.meta) {
+        let els = Elements::new(html);
+        for m in els.named(&["meta"]) {
             let name = m
                 .value()
                 .attr("name")
@@ -152,8 +152,12 @@ impl Extractor {
         };
 
         let root = html.root_element();
-        let page_el = html.select(&self.sel.body).next().unwrap_or(root);
-        let els = Elements::new(html);
+        let page_el = els.named(&["body"]).next().unwrap_or(root);
+        let doc_title = els
+            .named(&["title"])
+            .next()
+            .map(text::inline)
+            .unwrap_or_default();
         let body = self.body(html, &els, page_el, profile);
         let page_lines = text::lines(page_el);
 
@@ -259,7 +263,7 @@ impl Extractor {
 
         r.title = match pick(profile.and_then(|p| p.title.as_ref())) {
             Some(el) => text::inline(el),
-            None => self.title(html, &els, &meta),
+            None => self.title(&els, &doc_title, &meta),
         };
         let crumbs = breadcrumb::find(html, base, cfg);
         let body_id = body.known.then(|| body.el.id());
@@ -274,27 +278,37 @@ impl Extractor {
         r.image_count = body.el.select(&self.sel.img).count();
         let res = Resolver::new(base);
         let mut seen = HashSet::new();
-        for a in html.select(&self.sel.link) {
+        let max_links = match cfg.max_links {
+            0 => usize::MAX,
+            n => n as usize,
+        };
+        for a in els.named(&["a", "area"]) {
             if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
                 && seen.insert(u.clone())
             {
+                if r.links.len() >= max_links {
+                    r.cut.push("max_links".into());
+                    break;
+                }
                 r.links.push(u);
             }
         }
         // Links of the main content, so link checks can tell them from the template's.
         if body.el.id() != page_el.id() {
+            let mut body_seen = HashSet::new();
             for a in body.el.select(&self.sel.link) {
-                if let Some(u) = a
-                    .value()
-                    .attr("href")
-                    .and_then(|h| resolve_canonical(base, h))
-                    && !r.body_links.contains(&u)
+                if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
+                    && body_seen.insert(u.clone())
                 {
+                    if r.body_links.len() >= max_links {
+                        break;
+                    }
                     r.body_links.push(u);
                 }
             }
         }
-        let datastore = list::datastore_html(html).map(|s| Html::parse_fragment(&s));
+        let datastore =
+            list::datastore_html(els.named(&["script"])).map(|s| Html::parse_fragment(&s));
         if let Some(frag) = &datastore {
             for a in frag.select(&self.sel.link) {
                 if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
@@ -321,6 +335,10 @@ impl Extractor {
                     None => list::items(html, &res, &r.url, cfg),
                 },
             };
+        }
+        if cfg.max_list_items > 0 && r.items.len() > cfg.max_list_items as usize {
+            r.items.truncate(cfg.max_list_items as usize);
+            r.cut.push("max_list_items".into());
         }
         r.kind = if is_home {
             PageKind::Home
@@ -382,17 +400,24 @@ impl Extractor {
                 r.column = column_meta;
             }
         }
-        if r.kind == PageKind::List && r.title.is_empty() {
-            r.title = r.column.clone().unwrap_or_default();
+        // A list page is its column: `通知公告 青山县人民政府` is titled `通知公告`.
+        if r.kind == PageKind::List
+            && let Some(col) = &r.column
+            && (r.title.is_empty() || r.title.starts_with(col.as_str()))
+        {
+            r.title = col.clone();
         }
         r.text = body.lines.join("\n");
+        if limits::cap_chars(&mut r.text, cfg.max_text_chars as usize) {
+            r.cut.push("max_text_chars".into());
+        }
         r.ignore = html
             .tree
             .values()
             .filter_map(|n| n.as_comment())
             .flat_map(|c| crate::suppress::directive_ids(c))
             .collect();
-        if let Some(why) = self.soft_404(html, r, &body, &page_lines) {
+        if let Some(why) = self.soft_404(&doc_title, r, &body, &page_lines) {
             r.error = Some(format!("soft 404: {why}"));
             r.kind = PageKind::Other;
             r.items.clear();
@@ -485,18 +510,13 @@ impl Extractor {
     /// discusses a 404 error has a date and a long text, and is left alone.
     fn soft_404(
         &self,
-        html: &Html,
+        doc_title: &str,
         r: &PageRecord,
         body: &Body<'_>,
         page_lines: &[String],
     ) -> Option<String> {
         let cfg = &self.cfg;
-        let doc_title = html
-            .select(&self.sel.title)
-            .next()
-            .map(text::inline)
-            .unwrap_or_default();
-        for t in [doc_title.as_str(), r.title.as_str()] {
+        for t in [doc_title, r.title.as_str()] {
             if let Some(m) = cfg.soft_404_title_patterns.iter().find_map(|re| re.find(t)) {
                 return Some(format!("{} ({t})", m.as_str()));
             }
@@ -523,18 +543,13 @@ impl Extractor {
 
     fn title(
         &self,
-        html: &Html,
         els: &Elements<'_>,
+        doc_title: &str,
         meta: &dyn Fn(&[String]) -> Option<String>,
     ) -> String {
         if let Some(t) = meta(&self.cfg.title_meta).filter(|t| !t.is_empty()) {
             return t;
         }
-        let doc_title = html
-            .select(&self.sel.title)
-            .next()
-            .map(text::inline)
-            .unwrap_or_default();
         let site = meta(&["SiteName".to_string()]).unwrap_or_default();
         let usable = |h: ElementRef<'_>| -> Option<String> {
             let t = text::inline_max(h, 1000)?;
@@ -558,7 +573,7 @@ impl Extractor {
                 return t;
             }
         }
-        let mut head = doc_title.as_str();
+        let mut head = doc_title;
         for sep in &self.cfg.title_separators {
             if let Some((a, _)) = head.rsplit_once(sep.as_str())
                 && !a.trim().is_empty()

@@ -111,6 +111,10 @@ pub struct PageRecord {
     pub ignore: Vec<String>,
     /// Body text for the text checks, block elements separated by newlines.
     pub text: String,
+    /// The `[extract]` limits this page went over (`max_links`…): what was
+    /// kept of it is cut there, and the report says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cut: Vec<String>,
     /// Why the page could not be read, when it could not.
     pub error: Option<String>,
 }

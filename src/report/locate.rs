@@ -9,33 +9,74 @@ use super::finding::Finding;
 use crate::site::Site;
 use crate::source::encoding::decode;
 
+/// Findings of one file that get their own line; a page of thousands of dead
+/// links would otherwise cost thousands of scans of a large file.
+const MAX_LOCATED_PER_FILE: usize = 200;
+
 /// Fills in `file` and `line` of each finding whose page came from a local file.
 pub fn annotate(findings: &mut [Finding], site: &Site, root: &Path) {
-    let mut cache: HashMap<String, Option<String>> = HashMap::new();
+    // Each file is read and prepared once: a page with thousands of findings
+    // (a link list) would otherwise be scanned afresh for each.
+    let mut cache: HashMap<String, Option<Prepared>> = HashMap::new();
+    let mut located: HashMap<String, usize> = HashMap::new();
     for f in findings.iter_mut() {
         let Some(file) = site.get(&f.url).and_then(|r| r.file.clone()) else {
             continue;
         };
+        let n = located.entry(file.clone()).or_default();
+        *n += 1;
+        if *n > MAX_LOCATED_PER_FILE {
+            // Each search scans the file: past this many, the file is named without a line.
+            f.line = Some(1);
+            f.file = Some(file.replace('\\', "/"));
+            continue;
+        }
         let text = cache.entry(file.clone()).or_insert_with(|| {
             // A file that vanished since the crawl still gets its path, without a line.
             std::fs::read(root.join(&file))
                 .ok()
-                .map(|b| decode(&b, None).0)
+                .map(|b| Prepared::new(&decode(&b, None).0))
         });
-        f.line = text.as_deref().map(|t| line_of(t, f).unwrap_or(1));
+        f.line = text.as_ref().map(|t| t.line_of(f).unwrap_or(1));
         f.file = Some(file.replace('\\', "/"));
     }
 }
 
 /// The first line that shows the finding's evidence, its bad link or its title.
 pub fn line_of(html: &str, f: &Finding) -> Option<u32> {
-    // Compared without any whitespace: pages break and indent text at will.
-    let lines: Vec<String> = html.lines().map(|l| squash(&visible(l))).collect();
-    let raw: Vec<&str> = html.lines().collect();
-    let body_start = raw
-        .iter()
-        .position(|l| l.to_ascii_lowercase().contains("<body"))
-        .unwrap_or(0);
+    Prepared::new(html).line_of(f)
+}
+
+/// A file's lines, as written and as shown (without markup and whitespace).
+struct Prepared {
+    lines: Vec<String>,
+    raw: Vec<String>,
+    body_start: usize,
+}
+
+impl Prepared {
+    fn new(html: &str) -> Prepared {
+        // Compared without any whitespace: pages break and indent text at will.
+        let lines: Vec<String> = html.lines().map(|l| squash(&visible(l))).collect();
+        let raw: Vec<String> = html.lines().map(str::to_string).collect();
+        let body_start = raw
+            .iter()
+            .position(|l| l.to_ascii_lowercase().contains("<body"))
+            .unwrap_or(0);
+        Prepared {
+            lines,
+            raw,
+            body_start,
+        }
+    }
+
+    fn line_of(&self, f: &Finding) -> Option<u32> {
+        let (lines, raw, body_start) = (&self.lines, &self.raw, self.body_start);
+        find_line(lines, raw, body_start, f)
+    }
+}
+
+fn find_line(lines: &[String], raw: &[String], body_start: usize, f: &Finding) -> Option<u32> {
     let find_text = |needle: &str, from: usize| -> Option<usize> {
         let needle = squash(needle);
         if needle.is_empty() {

@@ -12,12 +12,17 @@ use crate::checks::Lang;
 /// Room left for the table once the header and summary are written.
 const MAX_CHARS: usize = 60_000;
 
-/// Text safe inside a table cell: no pipes, no line breaks, no raw HTML.
+/// Text safe inside a table cell: no pipes, no line breaks, no raw HTML, no
+/// entities, and no code spans or links made from a page's backticks and brackets.
 fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
+        .replace('&', "&amp;")
         .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('`', "\\`")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
         .replace(['\r', '\n'], " ")
 }
 
@@ -104,7 +109,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 .unwrap_or(&f.url);
             let page = format!(
                 "[{}]({})",
-                cell(title).replace(['[', ']'], ""),
+                cell(title),
                 f.url.replace(' ', "%20").replace(')', "%29")
             );
             let mut msg = cell(&f.message);
@@ -181,7 +186,7 @@ mod tests {
         let row = md.lines().find(|l| l.starts_with("| 1 |")).expect("row");
         assert!(row.contains("a \\| b c"), "{row}");
         assert!(
-            row.contains("[&lt;b&gt;标题&lt;/b&gt;\\|x](http://x/1.html)"),
+            row.contains("[&lt;b&gt;\\[标题\\]&lt;/b&gt;\\|x](http://x/1.html)"),
             "{row}"
         );
         assert!(!md.contains("<b>"));

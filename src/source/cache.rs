@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::fetch::Validators;
+use crate::checks::Lang;
 use crate::extract::record::PageRecord;
 
 /// Bumped whenever the layout of the file changes.
@@ -98,6 +99,14 @@ pub struct Cache {
     old: HashMap<String, Entry>,
     out: Option<BufWriter<File>>,
     pub notes: Vec<String>,
+    lang: Lang,
+}
+
+fn say(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
 }
 
 /// The cache file of one site: readable, stable across runs, unique per start URL.
@@ -134,16 +143,21 @@ pub fn digest(text: &str) -> String {
 
 impl Cache {
     /// Opens the cache of `site` in `dir`, reading what the last run left.
-    pub fn open(dir: &Path, site: &str, fingerprint: &str) -> Result<Cache, String> {
+    pub fn open(dir: &Path, site: &str, fingerprint: &str, lang: Lang) -> Result<Cache, String> {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
         let path = file_for(dir, site);
         let mut notes = Vec::new();
         let old = match File::open(&path) {
-            Ok(f) => read(BufReader::new(f), fingerprint, &mut notes, &path),
+            Ok(f) => read(BufReader::new(f), fingerprint, &mut notes, &path, lang),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
             Err(e) => {
-                notes.push(format!("cache {} not read: {e}", path.display()));
+                let p = path.display();
+                notes.push(say(
+                    lang,
+                    format!("未能读取缓存 {p}:{e}"),
+                    format!("cache {p} not read: {e}"),
+                ));
                 HashMap::new()
             }
         };
@@ -168,6 +182,7 @@ impl Cache {
             old,
             out: Some(out),
             notes,
+            lang,
         })
     }
 
@@ -194,7 +209,12 @@ impl Cache {
     pub fn write(&mut self, line: &str) {
         let Some(out) = &mut self.out else { return };
         if let Err(e) = out.write_all(line.as_bytes()) {
-            self.notes.push(format!("the cache was not updated: {e}"));
+            let note = say(
+                self.lang,
+                format!("缓存未能更新:{e}"),
+                format!("the cache was not updated: {e}"),
+            );
+            self.notes.push(note);
             self.out = None;
             let _ = std::fs::remove_file(&self.tmp);
         }
@@ -218,10 +238,13 @@ impl Cache {
             .and_then(|_| std::fs::rename(&self.tmp, &self.path));
         if let Err(e) = done {
             let _ = std::fs::remove_file(&self.tmp);
-            self.notes.push(format!(
-                "the cache {} was not updated: {e}",
-                self.path.display()
-            ));
+            let p = self.path.display();
+            let note = say(
+                self.lang,
+                format!("缓存 {p} 未能更新:{e}"),
+                format!("the cache {p} was not updated: {e}"),
+            );
+            self.notes.push(note);
         }
         self.notes
     }
@@ -232,7 +255,9 @@ fn read(
     fingerprint: &str,
     notes: &mut Vec<String>,
     path: &Path,
+    lang: Lang,
 ) -> HashMap<String, Entry> {
+    let p = path.display();
     let mut lines = r.lines();
     let header = lines
         .next()
@@ -241,16 +266,18 @@ fn read(
     match header {
         Some(h) if h.format == FORMAT && h.fingerprint == fingerprint => {}
         Some(h) if h.format == FORMAT => {
-            notes.push(format!(
-                "cache {} was made by another version or with other extraction settings; starting afresh",
-                path.display()
+            notes.push(say(
+                lang,
+                format!("缓存 {p} 由其他版本或其他提取设置生成,已弃用并重新抓取"),
+                format!("cache {p} was made by another version or with other extraction settings; starting afresh"),
             ));
             return HashMap::new();
         }
         _ => {
-            notes.push(format!(
-                "cache {} is unreadable or of an old format; starting afresh",
-                path.display()
+            notes.push(say(
+                lang,
+                format!("缓存 {p} 无法读取或格式过旧,已弃用并重新抓取"),
+                format!("cache {p} is unreadable or of an old format; starting afresh"),
             ));
             return HashMap::new();
         }
@@ -279,9 +306,10 @@ fn read(
         }
     }
     if bad > 0 {
-        notes.push(format!(
-            "{bad} unreadable entries of cache {} were dropped",
-            path.display()
+        notes.push(say(
+            lang,
+            format!("缓存 {p} 中有 {bad} 条记录无法读取,已丢弃"),
+            format!("{bad} unreadable entries of cache {p} were dropped"),
         ));
     }
     map
@@ -308,7 +336,7 @@ mod tests {
             etag: Some("\"abc\"".into()),
             last_modified: None,
         };
-        let mut c = Cache::open(dir.path(), site, "fp1").unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
         assert!(c.is_empty());
         let l = line("http://127.0.0.1:8080/a.html", &v, &record("a")).unwrap();
         c.write(&l);
@@ -316,7 +344,7 @@ mod tests {
         assert!(line("u", &Validators::default(), &record("b")).is_none());
         assert!(c.finish(false).is_empty());
 
-        let mut c = Cache::open(dir.path(), site, "fp1").unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!(
             c.validators("http://127.0.0.1:8080/a.html"),
@@ -327,36 +355,36 @@ mod tests {
         assert_eq!(e.line, l);
         // Not written again: the next cache is empty.
         c.finish(false);
-        let c = Cache::open(dir.path(), site, "fp1").unwrap();
+        let c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
         assert!(c.is_empty());
         c.finish(false);
 
         // Another fingerprint, an old format, or garbage: set aside with a note.
-        let mut c = Cache::open(dir.path(), site, "fp1").unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
         c.write(&l);
         c.finish(false);
-        let c = Cache::open(dir.path(), site, "fp2").unwrap();
+        let c = Cache::open(dir.path(), site, "fp2", Lang::En).unwrap();
         assert!(c.is_empty() && c.notes[0].contains("another version"));
         c.finish(false);
         std::fs::write(file_for(dir.path(), site), "{\"format\":0}\n{}\n").unwrap();
-        let c = Cache::open(dir.path(), site, "fp2").unwrap();
+        let c = Cache::open(dir.path(), site, "fp2", Lang::En).unwrap();
         assert!(c.is_empty() && c.notes[0].contains("old format"));
         c.finish(false);
         std::fs::write(file_for(dir.path(), site), b"\xff\xfe garbage").unwrap();
-        let c = Cache::open(dir.path(), site, "fp2").unwrap();
+        let c = Cache::open(dir.path(), site, "fp2", Lang::En).unwrap();
         assert!(c.is_empty() && !c.notes.is_empty());
         c.finish(false);
         // One bad line among good ones loses only that line.
-        let mut c = Cache::open(dir.path(), site, "fp3").unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp3", Lang::En).unwrap();
         c.write(&l);
         c.write("{not json\n");
         c.finish(false);
-        let c = Cache::open(dir.path(), site, "fp3").unwrap();
+        let c = Cache::open(dir.path(), site, "fp3", Lang::En).unwrap();
         assert_eq!(c.len(), 1);
         assert!(c.notes[0].contains("1 unreadable"));
         c.finish(true);
         // keep_rest carried the entry over.
-        let c = Cache::open(dir.path(), site, "fp3").unwrap();
+        let c = Cache::open(dir.path(), site, "fp3", Lang::En).unwrap();
         assert_eq!(c.len(), 1);
         c.finish(false);
     }

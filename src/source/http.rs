@@ -25,6 +25,7 @@ use super::scope::{Scope, Verdict};
 use super::sitemap;
 use super::urls::canonical;
 use super::{CrawlStats, Document, Extract, Keep, Source};
+use crate::checks::Lang;
 use crate::error::AuditError;
 use crate::extract::record::{PageKind, PageRecord};
 use crate::progress::Progress;
@@ -51,6 +52,8 @@ pub struct HttpOptions {
     pub in_flight: usize,
     /// Threads that extract records.
     pub workers: usize,
+    /// The language of the notes.
+    pub lang: Lang,
 }
 
 pub struct HttpSource {
@@ -135,9 +138,32 @@ struct Shared {
 impl Shared {
     fn allowed(&self, url: &Url) -> bool {
         self.robots
-            .get(&host_key(url))
+            .get(&robots_key(url))
             .is_none_or(|r| r.allowed(url.as_str()))
     }
+}
+
+/// The first Ctrl-C asks for the report of what was gathered; a second one
+/// means "stop now", as the user expects of a command-line tool.
+fn second_ctrl_c_exits() {
+    std::thread::spawn(|| {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        });
+    });
+}
+
+/// robots.txt is looked up by host name: the site's http and https pages share it.
+fn robots_key(url: &Url) -> String {
+    url.host_str().unwrap_or("").to_ascii_lowercase()
 }
 
 fn doc(url: Url, depth: u32) -> Document {
@@ -217,7 +243,22 @@ async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cond: Option<Validato
 
 /// Checks that an attachment or external link exists, without reading it.
 async fn check(sh: Arc<Shared>, url: Url, depth: u32) -> TaskOut {
-    let answer = sh.fetcher.fetch(&url, Method::Check, None).await;
+    // Attachments often sit behind a redirect (a file server, a download
+    // script); what counts is where the chain ends.
+    let mut cur = url.clone();
+    let mut chain = vec![canonical(&url)];
+    let mut answer = sh.fetcher.fetch(&cur, Method::Check, None).await;
+    while let Some(next) = answer.location.take() {
+        let key = canonical(&next);
+        if chain.contains(&key) || chain.len() > sh.max_redirects {
+            chain.push(key);
+            answer.error = Some(format!("redirect loop: {}", chain.join(" → ")));
+            break;
+        }
+        chain.push(key);
+        cur = next;
+        answer = sh.fetcher.fetch(&cur, Method::Check, None).await;
+    }
     let mut d = doc(url.clone(), depth);
     d.status = answer.status;
     d.content_type = answer.content_type;
@@ -334,29 +375,40 @@ impl Source for HttpSource {
 }
 
 impl HttpSource {
-    async fn robots_for(&self, fetcher: &Fetcher, url: &Url, stats: &mut CrawlStats) -> Robots {
+    /// Notes are read by people: Chinese unless `--lang en`.
+    fn note(&self, stats: &mut CrawlStats, zh: String, en: String) {
+        stats.notes.push(match self.opts.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        });
+    }
+
+    /// The robots.txt of `url`'s host. One that answers 5xx stops the audit, as
+    /// RFC 9309 asks (complete disallow); no answer at all means the site is unreachable.
+    async fn robots_for(&self, fetcher: &Fetcher, url: &Url) -> Result<Robots, AuditError> {
         if !self.opts.obey_robots {
-            return Robots::allow_all();
+            return Ok(Robots::allow_all());
         }
         let Ok(robots_url) = url.join("/robots.txt") else {
-            return Robots::allow_all();
+            return Ok(Robots::allow_all());
         };
         let a = fetcher.fetch(&robots_url, Method::GetAny, None).await;
         match a.status {
-            200..=299 => Robots::parse(
+            0 => Err(AuditError::Site(format!(
+                "the site {} is unreachable: {}",
+                self.start,
+                a.error.as_deref().unwrap_or("no response")
+            ))),
+            200..=299 => Ok(Robots::parse(
                 &String::from_utf8_lossy(&a.body),
                 &self.opts.fetch.user_agent,
-            ),
+            )),
             // No robots.txt (or one that is not found after redirects): everything is allowed.
-            300..=499 => Robots::allow_all(),
-            _ => {
-                stats.notes.push(format!(
-                    "{robots_url} could not be read ({}); as robots.txt rules ask, nothing on {} was crawled. Pass --ignore-robots to audit the site anyway",
-                    a.error.unwrap_or_else(|| format!("HTTP {}", a.status)),
-                    url.host_str().unwrap_or("")
-                ));
-                Robots::deny_all()
-            }
+            300..=499 => Ok(Robots::allow_all()),
+            status => Err(AuditError::Site(format!(
+                "{robots_url} answered HTTP {status}; robots.txt rules then forbid crawling {}. Pass --ignore-robots if you may audit the site anyway",
+                url.host_str().unwrap_or("")
+            ))),
         }
     }
 
@@ -375,20 +427,22 @@ impl HttpSource {
         let mut cond = cache.as_ref().and_then(|c| c.validators(&chain[0]));
         loop {
             let key = host_key(&cur);
-            if !robots.contains_key(&key) {
-                let r = self.robots_for(fetcher, &cur, stats).await;
+            let rkey = robots_key(&cur);
+            if !robots.contains_key(&rkey) {
+                let r = self.robots_for(fetcher, &cur).await?;
                 if let Some(d) = r.crawl_delay {
                     let d = d.min(MAX_CRAWL_DELAY);
                     fetcher.gates().slow_down(&key, d);
-                    stats.notes.push(format!(
-                        "robots.txt of {} asks for {} s between requests; the crawl waited that long",
-                        cur.host_str().unwrap_or(""),
-                        d.as_secs_f64()
-                    ));
+                    let (host, secs) = (cur.host_str().unwrap_or(""), d.as_secs_f64());
+                    self.note(
+                        stats,
+                        format!("{host} 的 robots.txt 要求两次请求间隔 {secs} 秒(Crawl-delay),已照办"),
+                        format!("robots.txt of {host} asks for {secs} s between requests (Crawl-delay); the crawl waited that long"),
+                    );
                 }
-                robots.insert(key.clone(), r);
+                robots.insert(rkey.clone(), r);
             }
-            if robots.get(&key).is_some_and(|r| !r.allowed(cur.as_str())) {
+            if robots.get(&rkey).is_some_and(|r| !r.allowed(cur.as_str())) {
                 return Err(AuditError::Site(format!(
                     "robots.txt of {} disallows {cur}; pass --ignore-robots if you may audit the site anyway",
                     cur.host_str().unwrap_or("")
@@ -422,10 +476,14 @@ impl HttpSource {
                         )));
                     }
                     if a.truncated {
-                        stats.notes.push(format!(
-                            "{cur} is larger than {} bytes; only the start of it was read",
-                            self.opts.fetch.max_body_bytes
-                        ));
+                        let max = self.opts.fetch.max_body_bytes;
+                        self.note(
+                            stats,
+                            format!("{cur} 超过 {max} 字节,只读取了开头部分"),
+                            format!(
+                                "{cur} is larger than {max} bytes; only the start of it was read"
+                            ),
+                        );
                     }
                     let v = a.validators.clone();
                     return Ok(Job::Doc(into_doc(cur, 0, a), v));
@@ -477,7 +535,11 @@ impl HttpSource {
             let sm = match sitemap::parse(&a.body, self.opts.fetch.max_body_bytes) {
                 Ok(sm) => sm,
                 Err(e) => {
-                    stats.notes.push(format!("sitemap {file} not read: {e}"));
+                    self.note(
+                        stats,
+                        format!("未能读取站点地图 {file}:{e}"),
+                        format!("sitemap {file} not read: {e}"),
+                    );
                     continue;
                 }
             };
@@ -493,9 +555,11 @@ impl HttpSource {
             }
         }
         if cut {
-            stats.notes.push(format!(
-                "the sitemaps list more than was read ({cap} URLs, {MAX_SITEMAP_FILES} files at most)"
-            ));
+            self.note(
+                stats,
+                format!("站点地图列出的网址多于读取上限(最多 {cap} 个网址、{MAX_SITEMAP_FILES} 个文件)"),
+                format!("the sitemaps list more than was read ({cap} URLs, {MAX_SITEMAP_FILES} files at most)"),
+            );
         }
         out
     }
@@ -510,7 +574,9 @@ impl HttpSource {
         let mut stats = CrawlStats::default();
         if INTERRUPTED.load(Ordering::Relaxed) {
             stats.incomplete = true;
-            stats.notes.push(
+            self.note(
+                &mut stats,
+                "未抓取:本站开始前运行已被中断(Ctrl-C)".into(),
                 "not crawled: the run was interrupted (Ctrl-C) before this site began".into(),
             );
             return Ok(stats);
@@ -526,20 +592,20 @@ impl HttpSource {
             opts.check_external,
         )
         .map_err(AuditError::Usage)?;
-        let t0 = std::time::Instant::now();
         let mut cache = match &opts.cache_dir {
             Some(dir) => Some(
-                Cache::open(dir, self.start.as_str(), &opts.cache_fingerprint)
+                Cache::open(dir, self.start.as_str(), &opts.cache_fingerprint, opts.lang)
                     .map_err(AuditError::Output)?,
             ),
             None => None,
         };
         if !opts.obey_robots {
-            stats
-                .notes
-                .push("robots.txt was not consulted (--ignore-robots)".into());
+            self.note(
+                &mut stats,
+                "未遵守 robots.txt(--ignore-robots)".into(),
+                "robots.txt was not consulted (--ignore-robots)".into(),
+            );
         }
-        eprintln!("TIMING cache open {:?}", t0.elapsed());
         let mut robots = HashMap::new();
         let start = self
             .start_page(
@@ -622,7 +688,9 @@ impl HttpSource {
                 biased;
                 _ = &mut ctrl_c, if !interrupted => {
                     interrupted = true;
-                    INTERRUPTED.store(true, Ordering::Relaxed);
+                    if !INTERRUPTED.swap(true, Ordering::Relaxed) {
+                        second_ctrl_c_exits();
+                    }
                     break;
                 }
                 Some(d) = done.recv(), if extracting > 0 => {
@@ -666,7 +734,7 @@ impl HttpSource {
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
                     let Ok(out) = joined else {
                         stats.errors += 1;
-                        stats.notes.push("a fetch task failed unexpectedly".into());
+                        self.note(&mut stats, "一个抓取任务意外失败".into(), "a fetch task failed unexpectedly".into());
                         continue;
                     };
                     let job = match out.outcome {
@@ -709,7 +777,6 @@ impl HttpSource {
                 }
             }
         }
-        eprintln!("TIMING loop done {:?}", t0.elapsed());
         if interrupted {
             tasks.abort_all();
             // What is already being read is still worth keeping.
@@ -722,42 +789,52 @@ impl HttpSource {
                 keep(d.record);
             }
             stats.incomplete = true;
-            stats.notes.push(format!(
-                "interrupted (Ctrl-C) after {} pages; {} queued URLs were not fetched",
-                stats.fetched,
-                queue.len() + checks.len() + tasks.len()
-            ));
+            let (done_n, left) = (stats.fetched, queue.len() + checks.len() + tasks.len());
+            self.note(
+                &mut stats,
+                format!("已中断(Ctrl-C):抓取了 {done_n} 个页面,队列中还有 {left} 个网址未抓取"),
+                format!(
+                    "interrupted (Ctrl-C) after {done_n} pages; {left} queued URLs were not fetched"
+                ),
+            );
         }
         drop(jobs);
         if limited {
             stats.incomplete = true;
-            stats.notes.push(format!(
-                "stopped after {} pages (--max-pages); {} more URLs were queued",
-                opts.max_pages,
-                queue.len()
-            ));
+            let (max, left) = (opts.max_pages, queue.len());
+            self.note(
+                &mut stats,
+                format!("已达页数上限 {max}(--max-pages),另有 {left} 个网址未抓取"),
+                format!("stopped after {max} pages (--max-pages); {left} more URLs were queued"),
+            );
         }
         if tally.robots_count > 0 {
-            stats.notes.push(format!(
-                "{} URLs disallowed by robots.txt were not fetched, e.g. {}",
-                tally.robots_count,
-                tally.robots_skipped.join(", ")
-            ));
+            let (n, eg) = (tally.robots_count, tally.robots_skipped.join(", "));
+            self.note(
+                &mut stats,
+                format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
+                format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
+            );
         }
         if tally.left_count > 0 {
-            stats.notes.push(format!(
-                "{} redirects were not followed, e.g. {}",
-                tally.left_count,
-                tally.left.join("; ")
-            ));
+            let (n, eg) = (tally.left_count, tally.left.join("; "));
+            self.note(
+                &mut stats,
+                format!("{n} 个重定向未跟随(指向站外或 robots.txt 禁止的网址),例如 {eg}"),
+                format!("{n} redirects were not followed, e.g. {eg}"),
+            );
         }
         if tally.truncated_count > 0 {
-            stats.notes.push(format!(
-                "{} pages were larger than {} bytes and were cut, e.g. {}",
+            let (n, max, eg) = (
                 tally.truncated_count,
                 opts.fetch.max_body_bytes,
-                tally.truncated.join(", ")
-            ));
+                tally.truncated.join(", "),
+            );
+            self.note(
+                &mut stats,
+                format!("{n} 个页面超过 {max} 字节,只读取了开头部分,例如 {eg}"),
+                format!("{n} pages were larger than {max} bytes and were cut, e.g. {eg}"),
+            );
         }
         if let Some(c) = cache {
             stats.notes.extend(c.finish(stats.incomplete));

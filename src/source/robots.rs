@@ -68,6 +68,11 @@ impl Robots {
         }
     }
 
+    /// robots.txt could not be read, so nothing may be fetched.
+    pub fn denies_all(&self) -> bool {
+        self.deny_all
+    }
+
     pub fn allowed(&self, url: &str) -> bool {
         if self.deny_all {
             return false;

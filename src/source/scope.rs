@@ -6,8 +6,6 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use url::Url;
 
-use super::politeness::host_key;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// Fetch and read.
@@ -20,9 +18,18 @@ pub enum Verdict {
     Skip,
 }
 
+/// A host of the site: its name, and its port unless it is the scheme's default.
+type SiteHost = (String, Option<u16>);
+
+fn site_host(url: &Url) -> Option<SiteHost> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    // `http://x/` and `https://x/` are one site: sites often mix them in their links.
+    Some((host, url.port()))
+}
+
 #[derive(Debug, Clone)]
 pub struct Scope {
-    hosts: Vec<String>,
+    hosts: Vec<SiteHost>,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     max_depth: Option<u32>,
@@ -51,7 +58,7 @@ impl Scope {
         check_external: bool,
     ) -> Result<Scope, String> {
         Ok(Scope {
-            hosts: vec![host_key(start)],
+            hosts: site_host(start).into_iter().collect(),
             include: globs(include, "--include")?,
             exclude: globs(exclude, "--exclude")?,
             max_depth,
@@ -65,14 +72,16 @@ impl Scope {
 
     /// Adds the host the start URL redirected to (`gov.cn` → `www.gov.cn`).
     pub fn add_host(&mut self, url: &Url) {
-        let key = host_key(url);
-        if !self.hosts.contains(&key) {
-            self.hosts.push(key);
+        if let Some(h) = site_host(url)
+            && !self.hosts.contains(&h)
+        {
+            self.hosts.push(h);
         }
     }
 
     pub fn on_site(&self, url: &Url) -> bool {
-        matches!(url.scheme(), "http" | "https") && self.hosts.contains(&host_key(url))
+        matches!(url.scheme(), "http" | "https")
+            && site_host(url).is_some_and(|h| self.hosts.contains(&h))
     }
 
     pub fn is_attachment(&self, url: &Url) -> bool {
@@ -139,6 +148,12 @@ mod tests {
         assert_eq!(
             s.classify(&u("http://x.gov.cn:8080/a.html"), 1),
             Verdict::Skip
+        );
+        // http and https on their default ports are one site.
+        assert_eq!(s.classify(&u("https://X.gov.cn/a.html"), 1), Verdict::Page);
+        assert_eq!(
+            s.classify(&u("https://x.gov.cn:443/a.html"), 1),
+            Verdict::Page
         );
         assert_eq!(
             s.classify(&u("http://x.gov.cn/f/A.PDF"), 3),
