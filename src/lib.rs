@@ -121,6 +121,8 @@ pub struct AuditConfig {
     pub obey_robots: bool,
     /// Also check that links to other hosts answer (one request each, not crawled).
     pub check_external: bool,
+    /// Hosts besides the start host that may resolve to internal addresses.
+    pub allow_internal_hosts: Vec<String>,
     /// Seed the crawl from the site's sitemaps.
     pub sitemaps: bool,
     pub max_sitemap_urls: usize,
@@ -154,6 +156,7 @@ impl AuditConfig {
             exclude: Vec::new(),
             obey_robots: true,
             check_external: false,
+            allow_internal_hosts: Vec::new(),
             sitemaps: true,
             max_sitemap_urls: 50_000,
             cache_dir: None,
@@ -192,6 +195,7 @@ impl AuditConfig {
             attachment_extensions: rules.extract.attachment_extensions.clone(),
             obey_robots: self.obey_robots,
             check_external: self.check_external,
+            allow_internal_hosts: self.allow_internal_hosts.clone(),
             sitemaps: self.sitemaps,
             max_sitemap_urls: self.max_sitemap_urls,
             cache_dir: self.cache_dir.clone(),

@@ -169,6 +169,10 @@ struct CrawlArgs {
     /// Also check that links to other hosts answer (one HEAD each; not crawled).
     #[arg(long)]
     check_external: bool,
+    /// A host that may be on an internal network (private, loopback, link-local
+    /// address) and still be requested, besides the start host (repeatable).
+    #[arg(long, value_name = "HOST")]
+    allow_internal_host: Vec<String>,
     /// Do not seed the crawl from robots.txt sitemaps and /sitemap.xml.
     #[arg(long)]
     no_sitemaps: bool,
@@ -201,6 +205,7 @@ impl CrawlArgs {
         cfg.exclude = self.exclude.clone();
         cfg.obey_robots = !self.ignore_robots;
         cfg.check_external = self.check_external;
+        cfg.allow_internal_hosts = self.allow_internal_host.clone();
         cfg.sitemaps = !self.no_sitemaps;
         cfg.cache_dir = self.cache.clone();
         if let Some(ua) = &self.user_agent {

@@ -655,7 +655,30 @@ fn external_links_are_checked_once_with_an_honest_user_agent() {
     assert!(!other_log.any(|_| true));
     assert!(fetch_errors(&v).is_empty());
 
+    // 127.0.0.2 stands in for a host on the internal network: a public site's
+    // link to it is not followed, not even for a HEAD, and says why.
     let (v, _) = crawl(&server.url("/"), &["--check-external"]);
+    assert!(!other_log.any(|_| true));
+    let refused: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "fetch-error")
+        .map(|f| f["evidence"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .all(|e| e.contains("not fetched") && e.contains("127.0.0.2")),
+        "{refused:?}"
+    );
+
+    // Named by the user, the same host is checked like any external one.
+    let (v, _) = crawl(
+        &server.url("/"),
+        &["--check-external", "--allow-internal-host", "127.0.0.2"],
+    );
     assert_eq!(other_log.methods("/ok.html"), vec!["HEAD"]);
     assert_eq!(other_log.methods("/gone.html"), vec!["HEAD"]);
     assert_eq!(fetch_errors(&v), vec![gone]);
@@ -669,7 +692,13 @@ fn external_links_are_checked_once_with_an_honest_user_agent() {
 
     let (_, _) = crawl(
         &server.url("/"),
-        &["--check-external", "--user-agent", "NightlyCheck/2.0"],
+        &[
+            "--check-external",
+            "--allow-internal-host",
+            "127.0.0.2",
+            "--user-agent",
+            "NightlyCheck/2.0",
+        ],
     );
     assert_eq!(
         agents.lock().unwrap().last().map(String::as_str),

@@ -181,7 +181,15 @@ fn http_and_directory_audits_agree() {
         "--quiet",
     ]);
     // Politeness off: the test server is ours, and the default 500 ms per request only slows the test.
-    let (http, out) = audit_json(&["--site", &base, "--as-of", AS_OF, "--quiet", "--delay-ms", "0"]);
+    let (http, out) = audit_json(&[
+        "--site",
+        &base,
+        "--as-of",
+        AS_OF,
+        "--quiet",
+        "--delay-ms",
+        "0",
+    ]);
     assert!(
         out.status.code() == Some(1),
         "{}",

@@ -223,7 +223,11 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Finding> {
                         let mut out = Vec::new();
                         run_rule(ctx, rule, &mut out);
                         if timings {
-                            eprintln!("timing: rule {} {:.3}s", rule.id, started.elapsed().as_secs_f64());
+                            eprintln!(
+                                "timing: rule {} {:.3}s",
+                                rule.id,
+                                started.elapsed().as_secs_f64()
+                            );
                         }
                         done.push((i, out));
                     }

@@ -337,7 +337,12 @@ pub fn scan(s: &str, as_of: Date, bank_prefixes: &[String]) -> Vec<Hit> {
     let mut out = Vec::new();
     // The shortest personal number (a mobile) has 11 digits; most lines, dates
     // and all, have fewer, and are skipped without building the digit runs.
-    if s.chars().filter(|&c| ascii_digit(c).is_some()).take(11).count() < 11 {
+    if s.chars()
+        .filter(|&c| ascii_digit(c).is_some())
+        .take(11)
+        .count()
+        < 11
+    {
         return out;
     }
     for run in runs(s) {

@@ -206,7 +206,12 @@ pub fn runs(path: &Path, site: &str) -> Result<Vec<Run>, AuditError> {
             path.display()
         )));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(&err)?;
+    // Read-write, not read-only: after a run killed mid-write, SQLite must be
+    // able to roll its hot journal back before anyone can read.
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(&err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(&err)?;
     let mut st = conn
         .prepare(
             "SELECT id, as_of, run_at, pages, findings, errors, warnings, new, fixed

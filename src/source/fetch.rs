@@ -12,6 +12,7 @@ use reqwest::header::{self, HeaderMap};
 use url::Url;
 
 use super::politeness::{Gates, host_key};
+use super::safety::{SafeResolver, Safety};
 
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
@@ -94,11 +95,17 @@ pub struct Fetcher {
     client: reqwest::Client,
     opts: Arc<FetchOptions>,
     gates: Arc<Gates>,
+    /// Which addresses may be requested at all: decided before any connection.
+    safety: Arc<Safety>,
 }
 
 impl Fetcher {
-    pub fn new(opts: FetchOptions, gates: Arc<Gates>) -> Result<Fetcher, String> {
+    /// A fetcher that only ever connects to public addresses, or to the hosts
+    /// `safety` trusts (the start host): a public site cannot make a nightly
+    /// job probe the internal network through a link or a redirect.
+    pub fn new(opts: FetchOptions, gates: Arc<Gates>, safety: Safety) -> Result<Fetcher, String> {
         let client = reqwest::Client::builder()
+            .dns_resolver(Arc::new(SafeResolver::with_policy(safety.clone())))
             .user_agent(opts.user_agent.clone())
             .timeout(opts.timeout)
             .connect_timeout(opts.connect_timeout)
@@ -109,6 +116,7 @@ impl Fetcher {
             client,
             opts: Arc::new(opts),
             gates,
+            safety: Arc::new(safety),
         })
     }
 
@@ -118,6 +126,10 @@ impl Fetcher {
 
     /// Fetches `url`, retrying what is worth retrying.
     pub async fn fetch(&self, url: &Url, method: Method, cond: Option<&Validators>) -> Answer {
+        // IP literals and `file:` are judged here; host names by the resolver.
+        if let Err(refusal) = self.safety.check_url(url) {
+            return Answer::failed(format!("not fetched: {refusal}"));
+        }
         let key = host_key(url);
         let mut attempt = 0;
         loop {

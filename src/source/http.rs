@@ -21,6 +21,7 @@ use super::cache::{self, Cache, Entry};
 use super::fetch::{Answer, FetchOptions, Fetcher, Method, Validators};
 use super::politeness::{Gates, host_key};
 use super::robots::Robots;
+use super::safety::Safety;
 use super::scope::{Scope, Verdict};
 use super::sitemap;
 use super::urls::canonical;
@@ -42,6 +43,8 @@ pub struct HttpOptions {
     pub attachment_extensions: Vec<String>,
     pub obey_robots: bool,
     pub check_external: bool,
+    /// Hosts besides the start host that may resolve to internal addresses.
+    pub allow_internal_hosts: Vec<String>,
     /// Seed the crawl from robots.txt `Sitemap:` lines and `/sitemap.xml`.
     pub sitemaps: bool,
     pub max_sitemap_urls: usize,
@@ -564,6 +567,16 @@ impl HttpSource {
         out
     }
 
+    /// The addresses this site's crawl may reach: public ones, the start host's,
+    /// and the hosts the user allowed.
+    fn safety(&self) -> Safety {
+        let mut safety = Safety::for_start(&self.start);
+        for h in &self.opts.allow_internal_hosts {
+            safety.allow_host(h);
+        }
+        safety
+    }
+
     async fn crawl(
         &self,
         jobs: mpsc::Sender<Job>,
@@ -581,8 +594,8 @@ impl HttpSource {
             );
             return Ok(stats);
         }
-        let fetcher =
-            Fetcher::new(opts.fetch.clone(), self.gates.clone()).map_err(AuditError::Site)?;
+        let fetcher = Fetcher::new(opts.fetch.clone(), self.gates.clone(), self.safety())
+            .map_err(AuditError::Site)?;
         let mut scope = Scope::new(
             &self.start,
             &opts.include,

@@ -46,6 +46,12 @@ pub enum Reply {
     Stall(Vec<u8>),
     /// Close the connection without a word.
     Close,
+    /// Write `head`, then `body` one byte every `every` (a slow-drip server).
+    Drip {
+        head: Vec<u8>,
+        body: Vec<u8>,
+        every: std::time::Duration,
+    },
 }
 
 impl Reply {
@@ -181,6 +187,19 @@ fn handle(stream: TcpStream, handler: Handler) {
                 return;
             }
             Reply::Close => return,
+            Reply::Drip { head, body, every } => {
+                if stream.write_all(&head).is_err() {
+                    return;
+                }
+                for b in body {
+                    let _ = stream.flush();
+                    thread::sleep(every);
+                    if stream.write_all(&[b]).is_err() {
+                        return;
+                    }
+                }
+                return;
+            }
         }
     }
 }
