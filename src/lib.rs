@@ -123,6 +123,8 @@ pub struct AuditConfig {
     pub check_external: bool,
     /// Hosts besides the start host that may resolve to internal addresses.
     pub allow_internal_hosts: Vec<String>,
+    /// Links longer than this many bytes are not followed.
+    pub max_url_len: usize,
     /// Seed the crawl from the site's sitemaps.
     pub sitemaps: bool,
     pub max_sitemap_urls: usize,
@@ -157,6 +159,7 @@ impl AuditConfig {
             obey_robots: true,
             check_external: false,
             allow_internal_hosts: Vec::new(),
+            max_url_len: 2048,
             sitemaps: true,
             max_sitemap_urls: 50_000,
             cache_dir: None,
@@ -196,6 +199,7 @@ impl AuditConfig {
             obey_robots: self.obey_robots,
             check_external: self.check_external,
             allow_internal_hosts: self.allow_internal_hosts.clone(),
+            max_url_len: self.max_url_len,
             sitemaps: self.sitemaps,
             max_sitemap_urls: self.max_sitemap_urls,
             cache_dir: self.cache_dir.clone(),

@@ -173,6 +173,9 @@ struct CrawlArgs {
     /// address) and still be requested, besides the start host (repeatable).
     #[arg(long, value_name = "HOST")]
     allow_internal_host: Vec<String>,
+    /// Do not follow links longer than this many characters (crawler traps grow theirs).
+    #[arg(long, value_name = "N", default_value_t = 2048)]
+    max_url_length: usize,
     /// Do not seed the crawl from robots.txt sitemaps and /sitemap.xml.
     #[arg(long)]
     no_sitemaps: bool,
@@ -206,6 +209,7 @@ impl CrawlArgs {
         cfg.obey_robots = !self.ignore_robots;
         cfg.check_external = self.check_external;
         cfg.allow_internal_hosts = self.allow_internal_host.clone();
+        cfg.max_url_len = self.max_url_length.max(16);
         cfg.sitemaps = !self.no_sitemaps;
         cfg.cache_dir = self.cache.clone();
         if let Some(ua) = &self.user_agent {

@@ -561,6 +561,15 @@ fn several_sites_get_one_report_each() {
 
 #[test]
 fn ctrl_c_still_writes_the_report_of_what_was_gathered() {
+    stopped_by_signal_still_writes_the_report("-INT");
+}
+
+#[test]
+fn sigterm_still_writes_the_report_of_what_was_gathered() {
+    stopped_by_signal_still_writes_the_report("-TERM");
+}
+
+fn stopped_by_signal_still_writes_the_report(sig: &str) {
     let started = Arc::new(AtomicUsize::new(0));
     let s = started.clone();
     let (server, _) = demo_server(move |req, _| {
@@ -595,7 +604,7 @@ fn ctrl_c_still_writes_the_report_of_what_was_gathered() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([sig, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
@@ -746,4 +755,22 @@ fn a_robots_txt_that_answers_5xx_stops_the_audit_unless_ignored() {
     assert_eq!(log.count("/"), 0, "nothing but robots.txt was fetched");
     let (v, _) = crawl(&server.url("/"), &["--ignore-robots"]);
     assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
+#[test]
+fn overlong_urls_are_not_followed_and_noted() {
+    let long = format!("/trap/{}.html", "a".repeat(3000));
+    let short = "/zcwj/".to_string();
+    let links = [long.clone(), short];
+    let (server, log) = demo_server(move |req, root| {
+        (req.path() == "/").then(|| home_with_links(root, &[&links[0], &links[1]]))
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert!(!log.any(|p| p.starts_with("/trap/")));
+    assert!(notes(&v).contains("--max-url-length"), "{}", notes(&v));
+    assert!(fetch_errors(&v).is_empty());
+    // A limit raised above the link's length lets it through (it is then a 404).
+    let (v, _) = crawl(&server.url("/"), &["--max-url-length", "4000"]);
+    assert!(log.any(|p| p.starts_with("/trap/")));
+    assert_eq!(fetch_errors(&v).len(), 1);
 }

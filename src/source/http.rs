@@ -45,6 +45,9 @@ pub struct HttpOptions {
     pub check_external: bool,
     /// Hosts besides the start host that may resolve to internal addresses.
     pub allow_internal_hosts: Vec<String>,
+    /// Links longer than this are not followed: real pages have short URLs,
+    /// crawler traps grow theirs without end.
+    pub max_url_len: usize,
     /// Seed the crawl from robots.txt `Sitemap:` lines and `/sitemap.xml`.
     pub sitemaps: bool,
     pub max_sitemap_urls: usize,
@@ -121,6 +124,8 @@ struct Tally {
     left_count: usize,
     truncated: Vec<String>,
     truncated_count: usize,
+    too_long: Vec<String>,
+    too_long_count: usize,
 }
 
 fn example(list: &mut Vec<String>, count: &mut usize, s: String) {
@@ -162,6 +167,23 @@ fn second_ctrl_c_exits() {
             }
         });
     });
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, which cron, systemd and `timeout`
+/// send to stop a job: either way the report of what was read is written.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// robots.txt is looked up by host name: the site's http and https pages share it.
@@ -675,7 +697,7 @@ impl HttpSource {
         if jobs.send(start).is_ok() {
             extracting += 1;
         }
-        let ctrl_c = tokio::signal::ctrl_c();
+        let ctrl_c = stop_requested();
         tokio::pin!(ctrl_c);
         loop {
             while tasks.len() + extracting < cap {
@@ -716,6 +738,13 @@ impl HttpSource {
                         if ignored.contains(link.as_str())
                             || seen.lock().unwrap_or_else(|p| p.into_inner()).contains(link.as_str())
                         {
+                            continue;
+                        }
+                        if link.len() > opts.max_url_len {
+                            if claim(&seen, link.clone()) {
+                                let eg: String = link.chars().take(120).collect();
+                                example(&mut tally.too_long, &mut tally.too_long_count, format!("{eg}…"));
+                            }
                             continue;
                         }
                         let Ok(u) = Url::parse(link) else { continue };
@@ -827,6 +856,18 @@ impl HttpSource {
                 &mut stats,
                 format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
                 format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
+            );
+        }
+        if tally.too_long_count > 0 {
+            let (n, max, eg) = (
+                tally.too_long_count,
+                opts.max_url_len,
+                tally.too_long.join(", "),
+            );
+            self.note(
+                &mut stats,
+                format!("{n} 个网址长于 {max} 个字符(--max-url-length),未抓取,例如 {eg}"),
+                format!("{n} URLs longer than {max} characters (--max-url-length) were not fetched, e.g. {eg}"),
             );
         }
         if tally.left_count > 0 {
