@@ -127,6 +127,8 @@ pub struct AuditConfig {
     pub max_url_len: usize,
     /// Seed the crawl from the site's sitemaps.
     pub sitemaps: bool,
+    /// When the run stops fetching and reports what it read (`--max-time`).
+    pub deadline: Option<std::time::Instant>,
     pub max_sitemap_urls: usize,
     /// Where validators and records of the last crawl are kept (`--cache`).
     pub cache_dir: Option<PathBuf>,
@@ -161,6 +163,7 @@ impl AuditConfig {
             allow_internal_hosts: Vec::new(),
             max_url_len: 2048,
             sitemaps: true,
+            deadline: None,
             max_sitemap_urls: 50_000,
             cache_dir: None,
             user_agent: default_user_agent(),
@@ -182,7 +185,11 @@ impl AuditConfig {
     pub fn http_options(&self, rules: &RuleSet) -> HttpOptions {
         HttpOptions {
             fetch: FetchOptions {
-                timeout: self.timeout,
+                // No one request outlives the run's time limit.
+                timeout: self.deadline.map_or(self.timeout, |d| {
+                    let left = d.saturating_duration_since(std::time::Instant::now());
+                    self.timeout.min(left.max(Duration::from_millis(1)))
+                }),
                 connect_timeout: self.connect_timeout.min(self.timeout),
                 retries: self.retries,
                 backoff: self.backoff,
@@ -201,6 +208,7 @@ impl AuditConfig {
             allow_internal_hosts: self.allow_internal_hosts.clone(),
             max_url_len: self.max_url_len,
             sitemaps: self.sitemaps,
+            deadline: self.deadline,
             max_sitemap_urls: self.max_sitemap_urls,
             cache_dir: self.cache_dir.clone(),
             cache_fingerprint: source::cache::digest(&format!(

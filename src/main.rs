@@ -185,6 +185,10 @@ struct CrawlArgs {
     /// The User-Agent header (default: disclosure-audit/VERSION with a contact note).
     #[arg(long, value_name = "UA")]
     user_agent: Option<String>,
+    /// Stop fetching after this many seconds in all (every site together) and
+    /// write the report of what was read, marked incomplete.
+    #[arg(long, value_name = "SECONDS")]
+    max_time: Option<u64>,
     /// Sites audited at once with --site repeated or --sites.
     #[arg(long, default_value_t = 4, value_name = "N")]
     parallel_sites: usize,
@@ -211,6 +215,9 @@ impl CrawlArgs {
         cfg.allow_internal_hosts = self.allow_internal_host.clone();
         cfg.max_url_len = self.max_url_length.max(16);
         cfg.sitemaps = !self.no_sitemaps;
+        cfg.deadline = self
+            .max_time
+            .map(|s| std::time::Instant::now() + Duration::from_secs(s));
         cfg.cache_dir = self.cache.clone();
         if let Some(ua) = &self.user_agent {
             cfg.user_agent = ua.clone();

@@ -426,6 +426,10 @@ fn a_sitemap_of_100000_urls_stays_within_max_pages() {
     assert_eq!(v["incomplete"], true);
     let n = notes(&v);
     assert!(n.contains("--max-pages"), "{n}");
+    assert!(
+        n.contains("sitemaps list more"),
+        "the sitemap was read, in part: {n}"
+    );
     assert_healthy_findings(&v, &server);
 }
 
@@ -502,4 +506,37 @@ fn a_binary_garbage_robots_txt_does_not_stop_the_crawl() {
     let v = crawl(&server, &[]);
     assert!(asked.load(Ordering::SeqCst), "robots.txt was read");
     assert_healthy_findings(&v, &server);
+}
+
+#[test]
+fn max_time_stops_the_crawl_and_writes_an_incomplete_report() {
+    // The site's pages (not the home page) hang far longer than --max-time.
+    let server = site(&[], |req| {
+        req.path().starts_with("/gzdt/").then_some(Reply::Hang)
+    });
+    let (v, out) = common::audit_json(&[
+        "--site",
+        &server.url("/"),
+        "--as-of",
+        AS_OF,
+        "--delay-ms",
+        "0",
+        "--no-sitemaps",
+        "--timeout-s",
+        "30",
+        "--max-time",
+        "1",
+        "--quiet",
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(v["incomplete"], true);
+    // Notes speak Chinese by default.
+    assert!(notes(&v).contains("--max-time"), "{}", notes(&v));
+    assert!(notes(&v).contains("运行时间上限"), "{}", notes(&v));
+    assert_eq!(v["summary"]["pages"], 1);
 }

@@ -348,6 +348,10 @@ impl Extractor {
             PageKind::List
         } else if r.publish_date.is_some() {
             PageKind::Article
+        } else if r.items.is_empty() && looks_like_article(&r.source, &body.lines) {
+            // TRS and others put ColumnName on articles too: an undated page
+            // with a source line or prose is an article missing its date, not an empty list.
+            PageKind::Article
         } else if !r.items.is_empty() || column_meta.is_some() {
             PageKind::List
         } else {
@@ -596,6 +600,17 @@ fn strip_labels(text: &str, labels: &[String]) -> String {
         .trim_start_matches([':', '：'])
         .trim()
         .to_string()
+}
+
+/// An article's signs besides a date: a source line, or sentences of prose in
+/// the body. An empty list shows at most a `暂无信息` line.
+fn looks_like_article(source: &Option<String>, body: &[String]) -> bool {
+    let prose: usize = body
+        .iter()
+        .filter(|l| l.contains(['。', '，', '；']))
+        .map(|l| l.chars().count())
+        .sum();
+    source.is_some() || prose >= 30
 }
 
 /// The date a document is signed with: the last lines of the body read

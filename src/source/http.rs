@@ -50,6 +50,8 @@ pub struct HttpOptions {
     pub max_url_len: usize,
     /// Seed the crawl from robots.txt `Sitemap:` lines and `/sitemap.xml`.
     pub sitemaps: bool,
+    /// When the whole run must stop fetching (`--max-time`), as Ctrl-C does.
+    pub deadline: Option<std::time::Instant>,
     pub max_sitemap_urls: usize,
     pub cache_dir: Option<PathBuf>,
     /// Changes when cached records would be extracted differently.
@@ -616,6 +618,19 @@ impl HttpSource {
             );
             return Ok(stats);
         }
+        if opts
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            stats.incomplete = true;
+            self.note(
+                &mut stats,
+                "未抓取:本站开始前已达运行时间上限(--max-time)".into(),
+                "not crawled: the run time limit (--max-time) was reached before this site began"
+                    .into(),
+            );
+            return Ok(stats);
+        }
         let fetcher = Fetcher::new(opts.fetch.clone(), self.gates.clone(), self.safety())
             .map_err(AuditError::Site)?;
         let mut scope = Scope::new(
@@ -699,6 +714,15 @@ impl HttpSource {
         }
         let ctrl_c = stop_requested();
         tokio::pin!(ctrl_c);
+        let deadline = opts.deadline.map(tokio::time::Instant::from_std);
+        let time_up = async move {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(time_up);
+        let mut timed_out = false;
         loop {
             while tasks.len() + extracting < cap {
                 if let Some((url, depth)) = checks.pop_front() {
@@ -726,6 +750,11 @@ impl HttpSource {
                     if !INTERRUPTED.swap(true, Ordering::Relaxed) {
                         second_ctrl_c_exits();
                     }
+                    break;
+                }
+                _ = &mut time_up, if !interrupted => {
+                    interrupted = true;
+                    timed_out = true;
                     break;
                 }
                 Some(d) = done.recv(), if extracting > 0 => {
@@ -832,13 +861,23 @@ impl HttpSource {
             }
             stats.incomplete = true;
             let (done_n, left) = (stats.fetched, queue.len() + checks.len() + tasks.len());
-            self.note(
-                &mut stats,
-                format!("已中断(Ctrl-C):抓取了 {done_n} 个页面,队列中还有 {left} 个网址未抓取"),
-                format!(
-                    "interrupted (Ctrl-C) after {done_n} pages; {left} queued URLs were not fetched"
-                ),
-            );
+            if timed_out {
+                self.note(
+                    &mut stats,
+                    format!("已达运行时间上限(--max-time):抓取了 {done_n} 个页面,队列中还有 {left} 个网址未抓取"),
+                    format!(
+                        "stopped at the run time limit (--max-time) after {done_n} pages; {left} queued URLs were not fetched"
+                    ),
+                );
+            } else {
+                self.note(
+                    &mut stats,
+                    format!("已中断(Ctrl-C):抓取了 {done_n} 个页面,队列中还有 {left} 个网址未抓取"),
+                    format!(
+                        "interrupted (Ctrl-C) after {done_n} pages; {left} queued URLs were not fetched"
+                    ),
+                );
+            }
         }
         drop(jobs);
         if limited {
