@@ -125,6 +125,8 @@ pub struct AuditConfig {
     pub allow_internal_hosts: Vec<String>,
     /// Links longer than this many bytes are not followed.
     pub max_url_len: usize,
+    /// Pages of one column's list followed through its pagination.
+    pub max_list_pages: usize,
     /// Seed the crawl from the site's sitemaps.
     pub sitemaps: bool,
     /// When the run stops fetching and reports what it read (`--max-time`).
@@ -162,6 +164,7 @@ impl AuditConfig {
             check_external: false,
             allow_internal_hosts: Vec::new(),
             max_url_len: 2048,
+            max_list_pages: 500,
             sitemaps: true,
             deadline: None,
             max_sitemap_urls: 50_000,
@@ -207,6 +210,7 @@ impl AuditConfig {
             check_external: self.check_external,
             allow_internal_hosts: self.allow_internal_hosts.clone(),
             max_url_len: self.max_url_len,
+            max_list_pages: self.max_list_pages,
             sitemaps: self.sitemaps,
             deadline: self.deadline,
             max_sitemap_urls: self.max_sitemap_urls,

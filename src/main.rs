@@ -176,6 +176,9 @@ struct CrawlArgs {
     /// Do not follow links longer than this many characters (crawler traps grow theirs).
     #[arg(long, value_name = "N", default_value_t = 2048)]
     max_url_length: usize,
+    /// Follow at most this many pages of one column's paginated list.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    max_list_pages: usize,
     /// Do not seed the crawl from robots.txt sitemaps and /sitemap.xml.
     #[arg(long)]
     no_sitemaps: bool,
@@ -214,6 +217,7 @@ impl CrawlArgs {
         cfg.check_external = self.check_external;
         cfg.allow_internal_hosts = self.allow_internal_host.clone();
         cfg.max_url_len = self.max_url_length.max(16);
+        cfg.max_list_pages = self.max_list_pages.max(1);
         cfg.sitemaps = !self.no_sitemaps;
         cfg.deadline = self
             .max_time

@@ -774,3 +774,59 @@ fn overlong_urls_are_not_followed_and_noted() {
     assert!(log.any(|p| p.starts_with("/trap/")));
     assert_eq!(fetch_errors(&v).len(), 1);
 }
+
+#[test]
+fn a_column_paged_without_end_is_cut_at_max_list_pages() {
+    let log = Log::default();
+    let l = log.clone();
+    let server = serve(move |req| {
+        l.push(req);
+        let path = req.path().to_string();
+        let page = if path == "/" {
+            Some("<html><body><a href=\"/gzdt/\">工作动态</a></body></html>".to_string())
+        } else if let Some(n) = path.strip_prefix("/gzdt/").and_then(|r| {
+            if r.is_empty() {
+                Some(0)
+            } else {
+                r.strip_prefix("index_")?
+                    .strip_suffix(".html")?
+                    .parse::<usize>()
+                    .ok()
+            }
+        }) {
+            let items: String = (0..3)
+                .map(|i| format!("<li><a href=\"/gzdt/a{n}_{i}.html\">动态{n}之{i}</a><span>2019-03-{:02}</span></li>", 1 + i))
+                .collect();
+            Some(format!(
+                "<html><head><meta charset=\"utf-8\"><meta name=\"ColumnName\" content=\"工作动态\"></head><body>\
+                 <div>当前位置：<a href=\"/\">首页</a> &gt; 工作动态</div><ul>{items}</ul>\
+                 <div class=\"pager\"><a href=\"index_{}.html\">下一页</a></div></body></html>",
+                n + 1
+            ))
+        } else {
+            None
+        };
+        match page {
+            Some(p) => Reply::ok("text/html; charset=utf-8", p),
+            None => Reply::status(404),
+        }
+    });
+    let list_pages = |log: &Log| {
+        (0..200)
+            .filter(|n| {
+                let p = if *n == 0 {
+                    "/gzdt/".to_string()
+                } else {
+                    format!("/gzdt/index_{n}.html")
+                };
+                log.any(|q| q == p)
+            })
+            .count()
+    };
+    let (v, _) = crawl(
+        &server.url("/"),
+        &["--max-list-pages", "5", "--max-pages", "300"],
+    );
+    assert_eq!(list_pages(&log), 5);
+    assert!(notes(&v).contains("--max-list-pages"), "{}", notes(&v));
+}

@@ -48,6 +48,9 @@ pub struct HttpOptions {
     /// Links longer than this are not followed: real pages have short URLs,
     /// crawler traps grow theirs without end.
     pub max_url_len: usize,
+    /// Pages of one column's list followed through its pagination: a column
+    /// whose pager never ends must not take the whole page budget.
+    pub max_list_pages: usize,
     /// Seed the crawl from robots.txt `Sitemap:` lines and `/sitemap.xml`.
     pub sitemaps: bool,
     /// When the whole run must stop fetching (`--max-time`), as Ctrl-C does.
@@ -128,6 +131,8 @@ struct Tally {
     truncated_count: usize,
     too_long: Vec<String>,
     too_long_count: usize,
+    list_pages: Vec<String>,
+    list_pages_count: usize,
 }
 
 fn example(list: &mut Vec<String>, count: &mut usize, s: String) {
@@ -689,6 +694,8 @@ impl HttpSource {
         });
         let mut tally = Tally::default();
         let mut ignored: HashSet<String> = HashSet::new();
+        // List pages claimed per column (keyed by the column's first page).
+        let mut list_pages: HashMap<String, usize> = HashMap::new();
         let mut queue: VecDeque<(Url, u32)> = VecDeque::new();
         let mut checks: VecDeque<(Url, u32)> = VecDeque::new();
         if opts.sitemaps {
@@ -791,8 +798,23 @@ impl HttpSource {
                             }
                             continue;
                         }
+                        let column = d.record.pagination.contains(link).then(|| {
+                            d.record.column_url.clone().unwrap_or_else(|| d.record.url.clone())
+                        });
+                        if let Some(col) = &column
+                            // The first page itself counts as one.
+                            && *list_pages.get(col).unwrap_or(&1) >= opts.max_list_pages
+                        {
+                            if claim(&seen, canonical(&u)) {
+                                example(&mut tally.list_pages, &mut tally.list_pages_count, u.to_string());
+                            }
+                            continue;
+                        }
                         if !claim(&seen, canonical(&u)) {
                             continue;
+                        }
+                        if let Some(col) = column {
+                            *list_pages.entry(col).or_insert(1) += 1;
                         }
                         match verdict {
                             Verdict::Page => queue.push_back((u, d.depth + 1)),
@@ -895,6 +917,18 @@ impl HttpSource {
                 &mut stats,
                 format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
                 format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
+            );
+        }
+        if tally.list_pages_count > 0 {
+            let (n, max, eg) = (
+                tally.list_pages_count,
+                opts.max_list_pages,
+                tally.list_pages.join(", "),
+            );
+            self.note(
+                &mut stats,
+                format!("栏目列表翻页超过 {max} 页(--max-list-pages),另有 {n} 个列表页未抓取,例如 {eg}"),
+                format!("{n} more list pages of columns paginated beyond {max} pages (--max-list-pages) were not fetched, e.g. {eg}"),
             );
         }
         if tally.too_long_count > 0 {
