@@ -179,6 +179,18 @@ struct CrawlArgs {
     /// Follow at most this many pages of one column's paginated list.
     #[arg(long, value_name = "N", default_value_t = 500)]
     max_list_pages: usize,
+    /// Read at most this many links of one page ([extract] max_links, default 5000).
+    #[arg(long, value_name = "N")]
+    max_links_per_page: Option<u32>,
+    /// Read at most this many list items of one page ([extract] max_list_items, default 5000).
+    #[arg(long, value_name = "N")]
+    max_list_items: Option<u32>,
+    /// Keep at most this many characters of one page's text ([extract] max_text_chars, default 500000).
+    #[arg(long, value_name = "N")]
+    max_text_chars: Option<u32>,
+    /// Drop tags nested deeper than this ([extract] max_depth, default 512).
+    #[arg(long, value_name = "N")]
+    max_html_depth: Option<u32>,
     /// Do not seed the crawl from robots.txt sitemaps and /sitemap.xml.
     #[arg(long)]
     no_sitemaps: bool,
@@ -198,6 +210,19 @@ struct CrawlArgs {
 }
 
 impl CrawlArgs {
+    /// The per-page limits live in the rule files' `[extract]`; a flag beats them.
+    fn apply_limits(&self, ex: &mut disclosure_audit::extract::config::ExtractConfig) {
+        let set = |flag: Option<u32>, field: &mut u32| {
+            if let Some(v) = flag {
+                *field = v;
+            }
+        };
+        set(self.max_links_per_page, &mut ex.max_links);
+        set(self.max_list_items, &mut ex.max_list_items);
+        set(self.max_text_chars, &mut ex.max_text_chars);
+        set(self.max_html_depth, &mut ex.max_depth);
+    }
+
     fn apply(&self, cfg: &mut AuditConfig) {
         cfg.max_pages = self.max_pages;
         cfg.max_depth = self.max_depth;
@@ -471,7 +496,8 @@ fn given(matches: &ArgMatches, id: &str) -> bool {
 }
 
 fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> {
-    let (rules, config) = load(&a.rules)?;
+    let (mut rules, config) = load(&a.rules)?;
+    a.crawl.apply_limits(&mut rules.extract);
     let cpath = config.as_ref().map(|c| c.path.clone()).unwrap_or_default();
     let fail_on = from_file(
         matches,

@@ -429,3 +429,43 @@ fn output_file_and_text_report() {
     let en = String::from_utf8_lossy(&en.stdout);
     assert!(en.contains("has not been updated for 23 days"), "{en}");
 }
+
+#[test]
+fn per_page_limits_can_be_set_by_flag_and_are_noted() {
+    let links: String = (0..50)
+        .map(|i| format!("<a href=\"p{i}.html\">第{i}篇</a>"))
+        .collect();
+    let site = site_dir(&[("index.html", &format!("<html><body>{links}</body></html>"))]);
+    let (report, out) = audit_json(&[
+        "--site",
+        path_str(site.path()),
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+        "--max-links-per-page",
+        "10",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("max_links") && notes.contains("10"),
+        "{notes}"
+    );
+    let (report, _) = audit_json(&[
+        "--site",
+        path_str(site.path()),
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+    ]);
+    assert!(!report["notes"].to_string().contains("max_links"));
+}
