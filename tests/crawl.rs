@@ -630,6 +630,7 @@ fn scope_flags_limit_the_crawl() {
     assert!(log.any(|p| p == "/zcwj/201903/t20190304_1158.html"));
     assert!(!log.any(|p| p.starts_with("/zcwj/2018")));
     assert!(fetch_errors(&v).is_empty());
+    assert!(notes(&v).contains("--max-depth"), "{}", notes(&v));
     let (v, _) = crawl(&server.url("/"), &["--max-pages", "5"]);
     assert_eq!(v["incomplete"], true);
     assert!(notes(&v).contains("--max-pages"));

@@ -133,6 +133,8 @@ struct Tally {
     too_long_count: usize,
     list_pages: Vec<String>,
     list_pages_count: usize,
+    /// Pages left out by `--max-depth`, each counted once.
+    too_deep: HashSet<String>,
 }
 
 fn example(list: &mut Vec<String>, count: &mut usize, s: String) {
@@ -789,6 +791,8 @@ impl HttpSource {
                             // Out of scope at any depth: never look at it again.
                             if shared.scope.classify(&u, 0) == Verdict::Skip {
                                 ignored.insert(link.clone());
+                            } else if tally.too_deep.len() < 100_000 {
+                                tally.too_deep.insert(link.clone());
                             }
                             continue;
                         }
@@ -917,6 +921,26 @@ impl HttpSource {
                 &mut stats,
                 format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
                 format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
+            );
+        }
+        // A page first seen too deep may have been reached later by a shorter path.
+        let seen_now = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let too_deep: Vec<&String> = tally
+            .too_deep
+            .iter()
+            .filter(|l| !seen_now.contains(l.as_str()))
+            .collect();
+        if let (Some(max), false) = (opts.max_depth, too_deep.is_empty()) {
+            let n = too_deep.len();
+            let mut eg: Vec<&str> = too_deep.iter().map(|s| s.as_str()).collect();
+            eg.sort_unstable();
+            let eg = eg.into_iter().take(3).collect::<Vec<_>>().join(", ");
+            self.note(
+                &mut stats,
+                format!("{n} 个网址超出链接深度上限 {max}(--max-depth),未抓取,例如 {eg}"),
+                format!(
+                    "{n} URLs deeper than {max} links (--max-depth) were not fetched, e.g. {eg}"
+                ),
             );
         }
         if tally.list_pages_count > 0 {
