@@ -179,6 +179,9 @@ struct CrawlArgs {
     /// Follow at most this many pages of one column's paginated list.
     #[arg(long, value_name = "N", default_value_t = 500)]
     max_list_pages: usize,
+    /// Follow at most this many redirects for one URL.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    max_redirects: usize,
     /// Read at most this many links of one page ([extract] max_links, default 5000).
     #[arg(long, value_name = "N")]
     max_links_per_page: Option<u32>,
@@ -243,6 +246,7 @@ impl CrawlArgs {
         cfg.allow_internal_hosts = self.allow_internal_host.clone();
         cfg.max_url_len = self.max_url_length.max(16);
         cfg.max_list_pages = self.max_list_pages.max(1);
+        cfg.max_redirects = self.max_redirects;
         cfg.sitemaps = !self.no_sitemaps;
         cfg.deadline = self
             .max_time

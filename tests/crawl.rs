@@ -831,3 +831,31 @@ fn a_column_paged_without_end_is_cut_at_max_list_pages() {
     assert_eq!(list_pages(&log), 5);
     assert!(notes(&v).contains("--max-list-pages"), "{}", notes(&v));
 }
+
+#[test]
+fn max_redirects_caps_a_redirect_chain() {
+    let (server, _) = demo_server(|req, root| match req.path() {
+        "/" => Some(home_with_links(root, &["/r1"])),
+        p if p.starts_with("/r") => {
+            let n: u32 = p[2..].parse().unwrap_or(9);
+            Some(if n < 5 {
+                Reply::redirect(&format!("/r{}", n + 1))
+            } else {
+                Reply::ok("text/html; charset=utf-8", "<html><body>终点</body></html>")
+            })
+        }
+        _ => None,
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    assert!(fetch_errors(&v).is_empty(), "{:?}", fetch_errors(&v));
+    let (v, _) = crawl(&server.url("/"), &["--max-redirects", "2"]);
+    let errs: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "fetch-error")
+        .map(|f| f["evidence"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].contains("more than 2 redirects"), "{errs:?}");
+}
