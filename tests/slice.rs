@@ -469,3 +469,39 @@ fn per_page_limits_can_be_set_by_flag_and_are_noted() {
     ]);
     assert!(!report["notes"].to_string().contains("max_links"));
 }
+
+#[cfg(unix)]
+#[test]
+fn directory_mode_never_reads_outside_its_root() {
+    let outside = site_dir(&[(
+        "secret.html",
+        "<html><body><h1>外部文件</h1><p>发布时间:2019年03月01日 来源:</p></body></html>",
+    )]);
+    let site = site_dir(&[(
+        "index.html",
+        "<html><body><a href=\"leak.html\">链接</a></body></html>",
+    )]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.html"),
+        site.path().join("leak.html"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join("leakdir")).unwrap();
+    let (report, _) = audit_json(&[
+        "--site",
+        path_str(site.path()),
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+        "--fail-on",
+        "never",
+    ]);
+    let text = report.to_string();
+    assert!(!text.contains("外部文件"), "{text}");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("leak.html") && notes.contains("leakdir"),
+        "{notes}"
+    );
+}
