@@ -300,7 +300,8 @@ pub fn today_in(tz: &str) -> Result<Date, AuditError> {
 /// The base URL directory mode uses when none is given.
 pub const DEFAULT_BASE_URL: &str = "http://localhost/";
 
-fn is_url(site: &str) -> bool {
+/// Whether `--site` names a URL to crawl rather than a local directory.
+pub fn is_url(site: &str) -> bool {
     let lower = site.to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
 }
@@ -388,24 +389,30 @@ pub fn audit_shared(
         lang: cfg.lang,
     };
     let started = std::time::Instant::now();
-    let mut findings = checks::run(&ctx);
+    let findings = checks::run(&ctx);
     phase("checks", started);
     let started = std::time::Instant::now();
-    if !is_url(&cfg.site) {
+    let dir_mode = !is_url(&cfg.site);
+    let site_name = if dir_mode {
+        cfg.base_url.clone().unwrap_or_else(|| cfg.site.clone())
+    } else {
+        cfg.site.clone()
+    };
+    // Suppression and file lines need the page URLs and evidence as they are;
+    // masking comes last, so that no output repeats a personal number whole.
+    let (mut findings, suppressed) = suppress::apply(findings, &site_model, &cfg.ignore);
+    if dir_mode {
         report::locate::annotate(&mut findings, &site_model, Path::new(&cfg.site));
     }
-    let site_name = if is_url(&cfg.site) {
-        cfg.site.clone()
-    } else {
-        cfg.base_url.clone().unwrap_or_else(|| cfg.site.clone())
-    };
-    let (findings, suppressed) = suppress::apply(findings, &site_model, &cfg.ignore);
+    let masker = checks::privacy::Masker::from_rules(rules, cfg.as_of);
+    for f in &mut findings {
+        masker.redact_finding(f);
+    }
     let mut report = Report::new(site_name, cfg.as_of, pages, findings);
     report.summary.suppressed = suppressed.total;
     report.summary.suppressed_by_rule = suppressed.by_rule;
     report.incomplete = stats.incomplete;
     // Notes quote URLs, which can carry a personal number (an attachment's name).
-    let masker = checks::privacy::Masker::from_rules(rules, cfg.as_of);
     report.notes = stats.notes.iter().map(|n| masker.redact(n)).collect();
     if report.summary.suppressed > 0 {
         // Accepted findings stay visible as a count, never silently dropped.
@@ -415,11 +422,14 @@ pub fn audit_shared(
             .iter()
             .map(|(r, n)| format!("{r} {n}"))
             .collect();
-        report.notes.push(format!(
-            "{} findings suppressed by audit.toml [[ignore]] or <!-- audit:ignore --> ({})",
-            report.summary.suppressed,
-            per_rule.join(", ")
-        ));
+        let (n, rules_list) = (report.summary.suppressed, per_rule.join(", "));
+        let zh = format!(
+            "{n} 个问题已按 audit.toml [[ignore]] 或 <!-- audit:ignore --> 忽略({rules_list})"
+        );
+        let en = format!(
+            "{n} findings suppressed by audit.toml [[ignore]] or <!-- audit:ignore --> ({rules_list})"
+        );
+        report.notes.push(cfg.lang.pick(&zh, Some(&en)).clone());
     }
     report.columns = report::timeline::columns(&site_model, rules, cfg.as_of);
     report.dir = (!is_url(&cfg.site)).then(|| cfg.site.clone());

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use crate::extract::record::{PageKind, PageRecord};
 use crate::rules::RuleSet;
+use crate::source::urls::percent_decode;
 
 /// One dated entry of a column, from its list pages or from the article itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -367,25 +368,4 @@ impl Site {
 /// A record that stands for a page a visitor cannot read.
 pub fn is_broken(r: &PageRecord) -> bool {
     r.error.is_some() || r.status >= 400
-}
-
-/// `%E9%99%84` → the UTF-8 text it encodes; malformed escapes are kept as they are.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -22,6 +22,7 @@ use crate::extract::record::PageKind;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Values};
+use crate::source::urls::percent_decode;
 
 pub const KIND: &str = "privacy";
 
@@ -617,27 +618,6 @@ fn file_name(url: &str) -> String {
         .unwrap_or_else(|_| url.to_string());
     let name = path.rsplit('/').next().unwrap_or("").to_string();
     percent_decode(&name)
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {

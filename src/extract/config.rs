@@ -116,25 +116,25 @@ impl ExtractConfig {
                 *field(self) = v.into_iter().map(|s| s.into_inner()).collect();
             }
         }
-        if let Some(v) = selectors(t, "body_selectors")? {
+        if let Some(v) = t.selectors("body_selectors")? {
             self.body_selectors = v;
         }
-        if let Some(v) = selectors(t, "title_selectors")? {
+        if let Some(v) = t.selectors("title_selectors")? {
             self.title_selectors = v;
         }
-        if let Some(v) = regexes(t, "url_date_patterns", &["y", "m", "d"])? {
+        if let Some(v) = t.regexes("url_date_patterns", &["y", "m", "d"])? {
             self.url_date_patterns = v;
         }
-        if let Some(v) = regexes(t, "page_url_patterns", &["n"])? {
+        if let Some(v) = t.regexes("page_url_patterns", &["n"])? {
             self.page_url_patterns = v;
         }
-        if let Some(v) = regexes(t, "page_script_patterns", &["count"])? {
+        if let Some(v) = t.regexes("page_script_patterns", &["count"])? {
             self.page_script_patterns = v;
         }
-        if let Some(v) = regexes(t, "soft_404_title_patterns", &[])? {
+        if let Some(v) = t.regexes("soft_404_title_patterns", &[])? {
             self.soft_404_title_patterns = v;
         }
-        if let Some(v) = regexes(t, "soft_404_text_patterns", &[])? {
+        if let Some(v) = t.regexes("soft_404_text_patterns", &[])? {
             self.soft_404_text_patterns = v;
         }
         if let Some(n) = t.count("soft_404_max_chars")? {
@@ -178,68 +178,4 @@ impl ExtractConfig {
             None => false,
         }
     }
-}
-
-/// A list of regexes, each required to have the named `groups`.
-fn regexes(
-    t: &mut TableReader<'_, '_>,
-    key: &'static str,
-    groups: &[&str],
-) -> Result<Option<Vec<Regex>>, RuleError> {
-    let Some(v) = t.strings(key)? else {
-        return Ok(None);
-    };
-    let mut out = Vec::new();
-    for s in v {
-        let re = Regex::new(s.get_ref()).map_err(|e| {
-            let first = e.to_string().lines().last().unwrap_or_default().to_string();
-            t.error_at(
-                &s.span(),
-                format!("invalid regex `{}` in `{key}`: {first}", s.get_ref()),
-            )
-        })?;
-        let missing: Vec<&str> = groups
-            .iter()
-            .filter(|g| !re.capture_names().flatten().any(|n| n == **g))
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            let want: Vec<String> = groups.iter().map(|g| format!("(?P<{g}>…)")).collect();
-            return Err(t.error_at(
-                &s.span(),
-                format!(
-                    "`{key}` entry `{}` needs the named groups {}",
-                    s.get_ref(),
-                    want.join(", ")
-                ),
-            ));
-        }
-        out.push(re);
-    }
-    Ok(Some(out))
-}
-
-/// A list of CSS selectors, each checked to parse.
-fn selectors(
-    t: &mut TableReader<'_, '_>,
-    key: &'static str,
-) -> Result<Option<Vec<(String, Selector)>>, RuleError> {
-    let Some(v) = t.strings(key)? else {
-        return Ok(None);
-    };
-    let mut out = Vec::new();
-    for s in v {
-        let sel = Selector::parse(s.get_ref()).map_err(|e| {
-            t.error_at(
-                &s.span(),
-                format!(
-                    "invalid CSS selector `{}` in `{key}`: {}",
-                    s.get_ref(),
-                    crate::rules::css_error(&e)
-                ),
-            )
-        })?;
-        out.push((s.into_inner(), sel));
-    }
-    Ok(Some(out))
 }

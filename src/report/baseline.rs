@@ -148,28 +148,9 @@ impl Report {
 mod tests {
     use super::*;
     use crate::report::finding::Finding;
-    use crate::rules::Severity;
 
     fn f(id: &str) -> Finding {
-        Finding {
-            id: id.into(),
-            rule: "r".into(),
-            kind: "k".into(),
-            severity: Severity::Error,
-            url: format!("http://x/{id}"),
-            title: None,
-            column: None,
-            message: "m".into(),
-            evidence: None,
-            fix: None,
-            due: None,
-            target: None,
-            page_kind: None,
-            status: None,
-            first_seen: None,
-            file: None,
-            line: None,
-        }
+        Finding::sample(id)
     }
 
     #[test]

@@ -39,6 +39,32 @@ pub struct Finding {
     pub line: Option<u32>,
 }
 
+#[cfg(test)]
+impl Finding {
+    /// A finding with every optional field empty, for tests to fill in what they need.
+    pub(crate) fn sample(id: &str) -> Finding {
+        Finding {
+            id: id.into(),
+            rule: "r".into(),
+            kind: "k".into(),
+            severity: Severity::Error,
+            url: format!("http://x/{id}"),
+            title: None,
+            column: None,
+            message: "m".into(),
+            evidence: None,
+            fix: None,
+            due: None,
+            target: None,
+            page_kind: None,
+            status: None,
+            first_seen: None,
+            file: None,
+            line: None,
+        }
+    }
+}
+
 /// A finding compared with the previous run's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

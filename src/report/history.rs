@@ -325,27 +325,12 @@ pub fn trend(runs: &[Run], lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::report::finding::Finding;
-    use crate::rules::Severity;
 
     fn f(id: &str) -> Finding {
         Finding {
-            id: id.into(),
             rule: "news-weekly".into(),
             kind: "freshness".into(),
-            severity: Severity::Error,
-            url: format!("http://x/{id}"),
-            title: None,
-            column: None,
-            message: "m".into(),
-            evidence: None,
-            fix: None,
-            due: None,
-            target: None,
-            page_kind: None,
-            status: None,
-            first_seen: None,
-            file: None,
-            line: None,
+            ..Finding::sample(id)
         }
     }
 

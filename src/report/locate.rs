@@ -170,27 +170,14 @@ fn pieces(evidence: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Severity;
 
     fn finding(evidence: Option<&str>, target: Option<&str>, title: Option<&str>) -> Finding {
         Finding {
-            id: "x".into(),
-            rule: "r".into(),
-            kind: "k".into(),
-            severity: Severity::Error,
             url: "http://localhost/a.html".into(),
             title: title.map(str::to_string),
-            column: None,
-            message: "m".into(),
             evidence: evidence.map(str::to_string),
-            fix: None,
-            due: None,
             target: target.map(str::to_string),
-            page_kind: None,
-            status: None,
-            first_seen: None,
-            file: None,
-            line: None,
+            ..Finding::sample("x")
         }
     }
 

@@ -158,23 +158,13 @@ mod tests {
 
     fn finding(i: usize, title: &str) -> Finding {
         Finding {
-            id: format!("{i:04}"),
-            rule: "r".into(),
             kind: "typo".into(),
             severity: Severity::Warning,
             url: format!("http://x/{i}.html"),
             title: Some(title.into()),
             column: Some("工作动态".into()),
             message: "a | b\nc".into(),
-            evidence: None,
-            fix: None,
-            due: None,
-            target: None,
-            page_kind: None,
-            status: None,
-            first_seen: None,
-            file: None,
-            line: None,
+            ..Finding::sample(&format!("{i:04}"))
         }
     }
 

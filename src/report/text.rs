@@ -145,23 +145,10 @@ mod tests {
 
     fn report() -> Report {
         let f = Finding {
-            id: "a".into(),
-            rule: "r".into(),
-            kind: "freshness".into(),
-            severity: Severity::Error,
             url: "http://x/".into(),
-            title: None,
+            kind: "freshness".into(),
             column: Some("工作动态".into()),
-            message: "m".into(),
-            evidence: None,
-            fix: None,
-            due: None,
-            target: None,
-            page_kind: None,
-            status: None,
-            first_seen: None,
-            file: None,
-            line: None,
+            ..Finding::sample("a")
         };
         Report::new("s".into(), "2019-03-20".parse().expect("date"), 1, vec![f])
     }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::checks::{self, Params};
 use crate::extract::config::ExtractConfig;
 pub use template::Template;
+pub use toml_reader::css_error;
 use toml_reader::{RuleError, Source, TableReader};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -277,21 +278,6 @@ pub fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, RuleError> {
     }
     files.sort();
     Ok(files)
-}
-
-/// A CSS selector's parse error as a short phrase: scraper's own text for
-/// some errors is a request to report a bug, followed by a debug dump.
-pub fn css_error(e: &scraper::error::SelectorErrorKind) -> String {
-    let text = e.to_string();
-    let detail: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("Unexpected error occurred"))
-        .collect();
-    format!(
-        "it is not a valid CSS selector ({}); write it as in a stylesheet, e.g. `div.content` or `#zoom p`",
-        detail.join(" ")
-    )
 }
 
 fn check_id(

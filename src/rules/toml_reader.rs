@@ -6,6 +6,8 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use regex::Regex;
+use scraper::Selector;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -262,6 +264,106 @@ impl<'s, 'i> TableReader<'s, 'i> {
         }
     }
 
+    /// A list of strings without their spans, empty entries dropped; an absent key is an empty list.
+    pub fn string_list(&mut self, key: &'static str) -> Result<Vec<String>, RuleError> {
+        Ok(self
+            .strings(key)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Spanned::into_inner)
+            .filter(|s| !s.is_empty())
+            .collect())
+    }
+
+    /// Compiles `pattern` (read from `key` at `span`), or says in one line what is wrong with it.
+    pub fn compile_regex(
+        &self,
+        key: &str,
+        span: &Range<usize>,
+        pattern: &str,
+    ) -> Result<Regex, RuleError> {
+        Regex::new(pattern).map_err(|e| {
+            // The regex crate's message spans several lines; its last line says what is wrong.
+            let reason = e.to_string().lines().last().unwrap_or_default().to_string();
+            self.error_at(
+                span,
+                format!(
+                    "invalid regex `{pattern}` in `{key}` of {}: {reason}",
+                    self.context
+                ),
+            )
+        })
+    }
+
+    /// A list of regexes, each required to have the named capture `groups`.
+    pub fn regexes(
+        &mut self,
+        key: &'static str,
+        groups: &[&str],
+    ) -> Result<Option<Vec<Regex>>, RuleError> {
+        let Some(v) = self.strings(key)? else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(v.len());
+        for s in v {
+            let re = self.compile_regex(key, &s.span(), s.get_ref())?;
+            let missing = groups
+                .iter()
+                .any(|g| !re.capture_names().flatten().any(|n| n == *g));
+            if missing {
+                let want: Vec<String> = groups.iter().map(|g| format!("(?P<{g}>…)")).collect();
+                return Err(self.error_at(
+                    &s.span(),
+                    format!(
+                        "`{key}` entry `{}` needs the named groups {}",
+                        s.get_ref(),
+                        want.join(", ")
+                    ),
+                ));
+            }
+            out.push(re);
+        }
+        Ok(Some(out))
+    }
+
+    /// One CSS selector, with its text.
+    pub fn selector(&mut self, key: &'static str) -> Result<Option<(String, Selector)>, RuleError> {
+        match self.string(key)? {
+            None => Ok(None),
+            Some(s) => Ok(Some((s.get_ref().clone(), self.parse_selector(key, &s)?))),
+        }
+    }
+
+    /// A list of CSS selectors, each with its text.
+    pub fn selectors(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<Vec<(String, Selector)>>, RuleError> {
+        let Some(v) = self.strings(key)? else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(v.len());
+        for s in v {
+            let sel = self.parse_selector(key, &s)?;
+            out.push((s.into_inner(), sel));
+        }
+        Ok(Some(out))
+    }
+
+    fn parse_selector(&self, key: &str, s: &Spanned<String>) -> Result<Selector, RuleError> {
+        Selector::parse(s.get_ref()).map_err(|e| {
+            self.error_at(
+                &s.span(),
+                format!(
+                    "invalid CSS selector `{}` in `{key}` of {}: {}",
+                    s.get_ref(),
+                    self.context,
+                    css_error(&e)
+                ),
+            )
+        })
+    }
+
     /// A sub-table, read with its own reader.
     pub fn table(&mut self, key: &'static str) -> Result<Option<TableReader<'s, 'i>>, RuleError> {
         match self.take(key) {
@@ -351,6 +453,21 @@ impl<'s, 'i> TableReader<'s, 'i> {
         }
         Ok(())
     }
+}
+
+/// scraper's selector errors end in "please report this to the developer" and
+/// a debug dump; what a rule-file editor needs is the reason and an example.
+pub fn css_error(e: &scraper::error::SelectorErrorKind) -> String {
+    let text = e.to_string();
+    let detail: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Unexpected error occurred"))
+        .collect();
+    format!(
+        "it is not a valid CSS selector ({}); write it as in a stylesheet, e.g. `div.content` or `#zoom p`",
+        detail.join(" ")
+    )
 }
 
 /// Levenshtein distance over characters, for "did you mean" hints.

@@ -51,6 +51,13 @@ pub fn canonical(url: &Url) -> String {
     u.to_string()
 }
 
+/// `%E9%99%84` → the text it encodes; malformed escapes stay as they are.
+pub fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// Resolves and canonicalises in one step.
 pub fn resolve_canonical(base: &Url, href: &str) -> Option<String> {
     resolve(base, href).map(|u| canonical(&u))
