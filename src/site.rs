@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use crate::extract::record::{PageKind, PageRecord};
 use crate::rules::RuleSet;
-use crate::source::urls::percent_decode;
+use crate::source::urls::{extension, percent_decode};
 
 /// One dated entry of a column, from its list pages or from the article itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -326,14 +326,8 @@ impl Site {
         let Ok(u) = url::Url::parse(url) else {
             return false;
         };
-        let last = u.path().rsplit('/').next().unwrap_or("");
-        match last.rsplit_once('.') {
-            None => true,
-            Some((_, ext)) => {
-                let ext = ext.to_ascii_lowercase();
-                self.static_extensions.contains(&ext)
-            }
-        }
+        // A path without an extension is a folder or a routed page.
+        extension(u.path()).is_none_or(|e| self.static_extensions.contains(&e))
     }
 
     pub fn get(&self, url: &str) -> Option<&PageRecord> {

@@ -169,13 +169,7 @@ impl ExtractConfig {
 
     /// Whether a URL path names an attachment, judged by its extension.
     pub fn is_attachment_path(&self, path: &str) -> bool {
-        let last = path.rsplit('/').next().unwrap_or_default();
-        match last.rsplit_once('.') {
-            Some((_, ext)) => {
-                let ext = ext.to_ascii_lowercase();
-                self.attachment_extensions.contains(&ext)
-            }
-            None => false,
-        }
+        crate::source::urls::extension(path)
+            .is_some_and(|e| self.attachment_extensions.contains(&e))
     }
 }

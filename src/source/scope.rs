@@ -6,6 +6,8 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use url::Url;
 
+use super::urls::extension;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// Fetch and read.
@@ -84,12 +86,8 @@ impl Scope {
             && site_host(url).is_some_and(|h| self.hosts.contains(&h))
     }
 
-    pub fn is_attachment(&self, url: &Url) -> bool {
-        let last = url.path().rsplit('/').next().unwrap_or("");
-        last.rsplit_once('.').is_some_and(|(_, ext)| {
-            let ext = ext.to_ascii_lowercase();
-            self.attachment_extensions.contains(&ext)
-        })
+    fn is_attachment(&self, url: &Url) -> bool {
+        extension(url.path()).is_some_and(|e| self.attachment_extensions.contains(&e))
     }
 
     fn wanted(&self, url: &Url) -> bool {

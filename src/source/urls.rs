@@ -51,6 +51,14 @@ pub fn canonical(url: &Url) -> String {
     u.to_string()
 }
 
+/// The lower-cased extension of a URL path's last segment (`pdf` of
+/// `/a/b.PDF`), if it has one. Attachments and pages are told apart by it.
+pub fn extension(path: &str) -> Option<String> {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    last.rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+}
+
 /// `%E9%99%84` → the text it encodes; malformed escapes stay as they are.
 pub fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
