@@ -30,7 +30,9 @@ fn doc(url: &str, body: Vec<u8>) -> Document {
 
 /// A 50 KB article: the TRS template with a long menu, a sidebar and body text.
 fn typical_article(dir: &Path) -> Vec<u8> {
-    let page = std::fs::read_to_string(dir.join("trs-article.html")).unwrap_or_default();
+    let path = dir.join("trs-article.html");
+    // A missing template would leave the bench timing an empty page.
+    let page = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let menu: String = (0..190)
         .map(|i| format!("<li><a href=\"/zwgk/col{i}/\" target=\"_blank\">栏目名称{i}</a></li>\n"))
         .collect();
@@ -50,6 +52,13 @@ fn typical_article(dir: &Path) -> Vec<u8> {
             "<div class=\"Custom_UnionStyle\">",
             &format!("<div class=\"Custom_UnionStyle\">{para}"),
         );
+    // Each insertion point must be in the template, or the page is not the one measured.
+    assert!(
+        (45_000..60_000).contains(&page.len()),
+        "{}: the typical article is {} bytes, not about 50 KB; did the template change?",
+        path.display(),
+        page.len()
+    );
     page.into_bytes()
 }
 
@@ -105,14 +114,14 @@ fn main() {
     let mut templates = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_else(|_| Vec::new());
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     names.sort();
     for p in names
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
     {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("x.html");
-        let body = std::fs::read(p).unwrap_or_default();
+        let body = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         templates.push(doc(
             &format!("http://www.example.gov.cn/zwgk/gzdt/201903/{name}"),
             body,
@@ -162,6 +171,7 @@ fn main() {
 
 /// Time of each extraction step on one parsed page, to see where time goes.
 fn steps(cfg: &disclosure_audit::extract::config::ExtractConfig, d: &Document, rounds: usize) {
+    use disclosure_audit::extract::links::Resolver;
     use disclosure_audit::extract::{breadcrumb, list, nav, text};
     let html = Html::parse_document(&decode(&d.body, None).0);
     let page = html.root_element();
@@ -180,25 +190,21 @@ fn steps(cfg: &disclosure_audit::extract::config::ExtractConfig, d: &Document, r
     step("text::lines(page)", &mut || {
         black_box(text::lines(page));
     });
-    step("nav::find x2", &mut || {
-        black_box(nav::find(&html, &d.url, &cfg.prev_labels, cfg, None));
-        black_box(nav::find(&html, &d.url, &cfg.next_labels, cfg, None));
+    step("nav::find (both)", &mut || {
+        black_box(nav::find(&html, &Resolver::new(&d.url), cfg, None));
     });
     step("list::items", &mut || {
+        let els = disclosure_audit::extract::elements::Elements::new(&html);
         black_box(list::items(
-            &html,
-            &disclosure_audit::extract::links::Resolver::new(&d.url),
+            els.named(&["a"]),
+            &Resolver::new(&d.url),
             url,
             cfg,
+            cfg.max_list_items as usize,
         ));
     });
     step("breadcrumb::find", &mut || {
-        black_box(breadcrumb::find(&html, &d.url, cfg));
-    });
-    step("body+title selectors (walks)", &mut || {
-        for (_, sel) in cfg.body_selectors.iter().chain(&cfg.title_selectors) {
-            black_box(html.select(sel).next());
-        }
+        black_box(breadcrumb::find(&html, &Resolver::new(&d.url), cfg));
     });
     step("body+title selectors (Elements)", &mut || {
         let els = disclosure_audit::extract::elements::Elements::new(&html);
@@ -206,11 +212,13 @@ fn steps(cfg: &disclosure_audit::extract::config::ExtractConfig, d: &Document, r
             black_box(els.select(t, sel).next());
         }
     });
-    let links = scraper::Selector::parse("a[href]").unwrap_or_else(|e| panic!("{e}"));
-    step("links (resolve+canonical)", &mut || {
-        for a in html.select(&links) {
+    // As `fill` does: every `<a>`/`<area>` of the listed elements, through one resolver.
+    step("links (Elements + Resolver)", &mut || {
+        let els = disclosure_audit::extract::elements::Elements::new(&html);
+        let res = Resolver::new(&d.url);
+        for a in els.named(&["a", "area"]) {
             if let Some(h) = a.value().attr("href") {
-                black_box(disclosure_audit::source::urls::resolve_canonical(&d.url, h));
+                black_box(res.get(h));
             }
         }
     });

@@ -28,19 +28,16 @@
 
 use std::path::{Path, PathBuf};
 
+use clap::ValueEnum;
+
 use crate::AuditConfig;
+use crate::checks::Lang;
+use crate::report::{FailOn, Format};
 use crate::rules::toml_reader::{RuleError, Source, TableReader};
 use crate::rules::{Category, RuleSet, read_category};
 use crate::suppress::Ignore;
 
-pub const FILE_NAME: &str = "audit.toml";
-
-/// A value together with the line it was written on, for later error messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AtLine<T> {
-    pub value: T,
-    pub line: usize,
-}
+const FILE_NAME: &str = "audit.toml";
 
 /// Crawl settings; each is applied only when its flag was not given.
 #[derive(Debug, Clone, Default)]
@@ -67,9 +64,10 @@ pub struct ConfigFile {
     pub no_default_rules: Option<bool>,
     pub categories: Vec<Category>,
     pub ignore: Vec<Ignore>,
-    pub fail_on: Option<AtLine<String>>,
-    pub format: Option<AtLine<String>>,
-    pub lang: Option<AtLine<String>>,
+    pub fail_on: Option<FailOn>,
+    /// One or several (`format = "html,json"`), like the flag.
+    pub format: Option<Vec<Format>>,
+    pub lang: Option<Lang>,
     pub crawl: Crawl,
     /// `--history`, resolved against the file's directory.
     pub history: Option<PathBuf>,
@@ -95,25 +93,28 @@ pub fn locate(explicit: Option<&Path>) -> Result<Option<ConfigFile>, RuleError> 
     load(&path).map(Some)
 }
 
-fn one_of(
+/// `text`, one of the values the flag `--{key}` accepts (so the file and the
+/// command line cannot drift apart); `v` is where it was written.
+fn one_of<T: ValueEnum>(
     t: &TableReader<'_, '_>,
     key: &'static str,
-    v: toml::Spanned<String>,
-    allowed: &[&str],
-) -> Result<AtLine<String>, RuleError> {
-    if !allowed.is_empty() && !allowed.contains(&v.get_ref().as_str()) {
-        return Err(t.error_at(
+    v: &toml::Spanned<String>,
+    text: &str,
+    ignore_case: bool,
+) -> Result<T, RuleError> {
+    T::from_str(text, ignore_case).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|x| x.to_possible_value())
+            .map(|p| p.get_name().to_string())
+            .collect();
+        t.error_at(
             &v.span(),
             format!(
-                "`{key}` must be one of {}, not \"{}\"",
-                allowed.join(", "),
-                v.get_ref()
+                "`{key}` must be one of {}, not \"{text}\"",
+                names.join(", ")
             ),
-        ));
-    }
-    Ok(AtLine {
-        line: t.source().line_of(v.span().start),
-        value: v.into_inner(),
+        )
     })
 }
 
@@ -165,20 +166,20 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, RuleError> {
     }
     c.no_default_rules = top.boolean("no_default_rules")?;
     if let Some(v) = top.string("fail_on")? {
-        c.fail_on = Some(one_of(
-            &top,
-            "fail_on",
-            v,
-            &["error", "warning", "info", "never", "new"],
-        )?);
+        c.fail_on = Some(one_of(&top, "fail_on", &v, v.get_ref(), false)?);
     }
     if let Some(v) = top.string("format")? {
-        // The formats are the command line's; `main` checks the name.
-        c.format = Some(one_of(&top, "format", v, &[])?);
+        // Several are comma-separated; as on the command line, case does not matter.
+        let formats = v
+            .get_ref()
+            .split(',')
+            .map(|one| one_of(&top, "format", &v, one.trim(), true))
+            .collect::<Result<Vec<_>, _>>()?;
+        c.format = Some(formats);
     }
     c.history = top.string("history")?.map(|v| dir.join(v.get_ref()));
     if let Some(v) = top.string("lang")? {
-        c.lang = Some(one_of(&top, "lang", v, &["zh", "en"])?);
+        c.lang = Some(one_of(&top, "lang", &v, v.get_ref(), false)?);
     }
     if let Some(mut t) = top.table("crawl")? {
         t.set_context("[crawl]");
@@ -235,7 +236,8 @@ impl ConfigFile {
         set.validate()
     }
 
-    /// Applies the `[crawl]` settings whose flag was not given on the command line.
+    /// Applies the `[crawl]` settings whose flag was not given on the command
+    /// line. The caller brings values of either source into range afterwards.
     pub fn apply_crawl(&self, cfg: &mut AuditConfig, given: &dyn Fn(&str) -> bool) {
         let c = &self.crawl;
         let pick = |id: &str| !given(id);
@@ -246,16 +248,20 @@ impl ConfigFile {
             cfg.max_depth = Some(v);
         }
         if let Some(v) = c.concurrency.filter(|_| pick("concurrency")) {
-            cfg.concurrency = v.max(1);
+            cfg.concurrency = v;
         }
         if let Some(v) = c.per_host.filter(|_| pick("per_host")) {
-            cfg.per_host = v.max(1);
+            cfg.per_host = v;
         }
         if let Some(v) = c.delay_ms.filter(|_| pick("delay_ms")) {
             cfg.delay = std::time::Duration::from_millis(v);
         }
-        if let Some(v) = c.timeout_s.filter(|_| pick("timeout_s")) {
-            cfg.timeout = std::time::Duration::from_secs(v.max(1));
+        // Two flags set the timeout: `--timeout-s` and the finer `--timeout-ms`.
+        if let Some(v) = c
+            .timeout_s
+            .filter(|_| pick("timeout_s") && pick("timeout_ms"))
+        {
+            cfg.timeout = std::time::Duration::from_secs(v);
         }
         if let Some(v) = c.include.clone().filter(|_| pick("include")) {
             cfg.include = v;
@@ -268,9 +274,6 @@ impl ConfigFile {
         }
         if let Some(v) = c.ignore_robots.filter(|_| pick("ignore_robots")) {
             cfg.obey_robots = !v;
-        }
-        if let Some(v) = self.base_url.clone().filter(|_| pick("base_url")) {
-            cfg.base_url = Some(v);
         }
     }
 }
@@ -285,7 +288,7 @@ mod tests {
         let c = parse(Path::new("/x/audit.toml"), ok).unwrap();
         assert_eq!(c.site.as_deref(), Some("./public"));
         assert_eq!(c.crawl.max_pages, Some(5));
-        assert_eq!(c.fail_on.unwrap().value, "warning");
+        assert_eq!(c.fail_on, Some(FailOn::Warning));
         assert_eq!(c.ignore.len(), 1);
 
         let bad = "site = \"x\"\nfail-on = \"error\"\n";
@@ -300,6 +303,39 @@ mod tests {
         let bad_value = "lang = \"fr\"\n";
         let e = parse(Path::new("audit.toml"), bad_value).unwrap_err();
         assert!(e.message.contains("zh, en"), "{e}");
+    }
+
+    #[test]
+    fn formats_are_checked_in_the_file() {
+        let c = parse(Path::new("audit.toml"), "format = \"html, JSON\"\n").unwrap();
+        assert_eq!(c.format, Some(vec![Format::Html, Format::Json]));
+        let e = parse(Path::new("audit.toml"), "\nformat = \"csv,pdf\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("pdf"), "{e}");
+    }
+
+    /// A `[crawl]` setting applies only when its flag was not given.
+    #[test]
+    fn crawl_settings_yield_to_flags() {
+        use std::time::Duration;
+        let text = "[crawl]\nmax_pages = 5\nconcurrency = 3\ntimeout_s = 7\n";
+        let c = parse(Path::new("audit.toml"), text).unwrap();
+        let as_of = "2019-03-20".parse().unwrap();
+        let apply = |given: &[&str]| {
+            let mut cfg = AuditConfig::new("x", as_of);
+            cfg.max_pages = 100;
+            cfg.concurrency = 9;
+            cfg.timeout = Duration::from_millis(250);
+            c.apply_crawl(&mut cfg, &|id| given.contains(&id));
+            (cfg.max_pages, cfg.concurrency, cfg.timeout)
+        };
+        assert_eq!(apply(&[]), (5, 3, Duration::from_secs(7)));
+        assert_eq!(
+            apply(&["max_pages", "timeout_s"]),
+            (100, 3, Duration::from_millis(250))
+        );
+        // `--timeout-ms` is a timeout flag too: the file's `timeout_s` must not beat it.
+        assert_eq!(apply(&["timeout_ms"]), (5, 3, Duration::from_millis(250)));
     }
 
     #[test]

@@ -6,23 +6,8 @@ use std::fmt::Write;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::BUILTIN_RULES;
 use crate::checks::kind_spec;
-use crate::rules::{Rule, RuleSet};
-
-/// Keys every rule has; the rest are the kind's parameters.
-const COMMON: &[&str] = &[
-    "id",
-    "kind",
-    "severity",
-    "category",
-    "message",
-    "message_en",
-    "fix",
-    "fix_en",
-    "doc",
-    "due_days",
-];
+use crate::rules::{COMMON_KEYS, Rule, RuleSet};
 
 /// One line per rule: id, kind, severity, categories; with a header.
 pub fn list(rules: &RuleSet) -> String {
@@ -52,23 +37,12 @@ pub fn list(rules: &RuleSet) -> String {
     out
 }
 
-/// The text of the file a rule was read from: on disk, else built in.
-fn file_text(rule: &Rule) -> Option<String> {
-    if let Ok(t) = std::fs::read_to_string(&rule.file) {
-        return Some(t);
-    }
-    BUILTIN_RULES
-        .iter()
-        .find(|(name, _)| std::path::Path::new(name) == rule.file)
-        .map(|(_, t)| t.to_string())
-}
-
 /// The rule's keys as written in its file, in file order: (key, value source text).
+/// Read from the text kept when the rule was loaded, never from disk: a file
+/// of the same name in the current directory may say something else.
 fn written_keys(rule: &Rule) -> Vec<(String, String)> {
-    let Some(text) = file_text(rule) else {
-        return Vec::new();
-    };
-    let Ok(doc) = DeTable::parse(&text) else {
+    let text: &str = &rule.source.0;
+    let Ok(doc) = DeTable::parse(text) else {
         return Vec::new();
     };
     let Some(DeValue::Array(items)) = doc.get_ref().get("rule").map(|v| v.get_ref()) else {
@@ -136,7 +110,7 @@ pub fn explain(rule: &Rule) -> String {
     let keys = written_keys(rule);
     let params: Vec<_> = keys
         .iter()
-        .filter(|(k, _)| !COMMON.contains(&k.as_str()))
+        .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
         .collect();
     let _ = writeln!(out, "\nParameters");
     if params.is_empty() {

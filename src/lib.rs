@@ -321,7 +321,8 @@ pub fn audit_shared(
     let extractor = Extractor::new(&rules.extract);
     // The URL that decides which links are internal, for the link checks.
     let root_url: Url;
-    let mut source: Box<dyn Source> = if is_url(&cfg.site) {
+    let dir_mode = !is_url(&cfg.site);
+    let mut source: Box<dyn Source> = if !dir_mode {
         let start = Url::parse(&cfg.site)
             .map_err(|e| AuditError::Usage(format!("`{}` is not a valid URL: {e}", cfg.site)))?;
         root_url = start.clone();
@@ -353,6 +354,7 @@ pub fn audit_shared(
             max_pages: cfg.max_pages,
             html_extensions: rules.extract.html_extensions.clone(),
             progress,
+            lang: cfg.lang,
         })
     };
 
@@ -371,7 +373,7 @@ pub fn audit_shared(
     phase("crawl", started);
     stats
         .notes
-        .extend(extract::limits::note(&records, &rules.extract));
+        .extend(extract::limits::note_in(&records, &rules.extract, cfg.lang));
 
     let pages = records
         .iter()
@@ -380,7 +382,7 @@ pub fn audit_shared(
     let started = std::time::Instant::now();
     let mut site_model = site::Site::build(records, rules);
     phase("site model", started);
-    site_model.complete_listing = !is_url(&cfg.site) && !stats.incomplete;
+    site_model.complete_listing = dir_mode && !stats.incomplete;
     site_model.root_url = Some(root_url);
     let ctx = checks::Ctx {
         site: &site_model,
@@ -392,7 +394,6 @@ pub fn audit_shared(
     let findings = checks::run(&ctx);
     phase("checks", started);
     let started = std::time::Instant::now();
-    let dir_mode = !is_url(&cfg.site);
     let site_name = if dir_mode {
         cfg.base_url.clone().unwrap_or_else(|| cfg.site.clone())
     } else {
@@ -432,7 +433,7 @@ pub fn audit_shared(
         report.notes.push(cfg.lang.pick(&zh, Some(&en)).clone());
     }
     report.columns = report::timeline::columns(&site_model, rules, cfg.as_of);
-    report.dir = (!is_url(&cfg.site)).then(|| cfg.site.clone());
+    report.dir = dir_mode.then(|| cfg.site.clone());
     phase("report", started);
     Ok(report)
 }

@@ -6,16 +6,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::parser::ValueSource;
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use disclosure_audit::checks::Lang;
 use disclosure_audit::config_file::{self, ConfigFile};
 use disclosure_audit::explain;
-use disclosure_audit::output::{write_atomic, write_atomic_bytes};
+use disclosure_audit::output::write_atomic_bytes;
 use disclosure_audit::report::baseline::Baseline;
-use disclosure_audit::report::{self, history, json, text};
-use disclosure_audit::rules::Severity;
+use disclosure_audit::report::{FailOn, Format, history, text};
 use disclosure_audit::{
-    AuditConfig, AuditError, RuleSet, audit, audit_sites, load_rules, today_in,
+    AuditConfig, AuditError, RuleSet, audit, audit_sites, is_url, load_rules, today_in,
 };
 
 #[derive(Parser)]
@@ -50,8 +49,8 @@ enum Command {
         /// The history database that audits wrote with --history.
         #[arg(long, value_name = "FILE")]
         history: PathBuf,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
     },
 }
 
@@ -114,8 +113,8 @@ struct RunArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Language of the report.
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    lang: LangArg,
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    lang: Lang,
     #[command(flatten)]
     crawl: CrawlArgs,
     /// Print nothing but the report.
@@ -226,26 +225,28 @@ impl CrawlArgs {
         set(self.max_html_depth, &mut ex.max_depth);
     }
 
+    /// Sets every crawl setting from its flag (or the flag's default); audit.toml's
+    /// `[crawl]` is applied afterwards, and `in_range` last.
     fn apply(&self, cfg: &mut AuditConfig) {
         cfg.max_pages = self.max_pages;
         cfg.max_depth = self.max_depth;
-        cfg.concurrency = self.concurrency.max(1);
-        cfg.per_host = self.per_host.max(1);
+        cfg.concurrency = self.concurrency;
+        cfg.per_host = self.per_host;
         cfg.delay = Duration::from_millis(self.delay_ms);
         cfg.timeout = match self.timeout_ms {
-            Some(ms) => Duration::from_millis(ms.max(1)),
-            None => Duration::from_secs(self.timeout_s.max(1)),
+            Some(ms) => Duration::from_millis(ms),
+            None => Duration::from_secs(self.timeout_s),
         };
         cfg.retries = self.retries;
         cfg.backoff = Duration::from_millis(self.retry_base_ms);
-        cfg.max_body_bytes = self.max_body_bytes.max(1);
+        cfg.max_body_bytes = self.max_body_bytes;
         cfg.include = self.include.clone();
         cfg.exclude = self.exclude.clone();
         cfg.obey_robots = !self.ignore_robots;
         cfg.check_external = self.check_external;
         cfg.allow_internal_hosts = self.allow_internal_host.clone();
-        cfg.max_url_len = self.max_url_length.max(16);
-        cfg.max_list_pages = self.max_list_pages.max(1);
+        cfg.max_url_len = self.max_url_length;
+        cfg.max_list_pages = self.max_list_pages;
         cfg.max_redirects = self.max_redirects;
         cfg.sitemaps = !self.no_sitemaps;
         cfg.deadline = self
@@ -255,6 +256,19 @@ impl CrawlArgs {
         if let Some(ua) = &self.user_agent {
             cfg.user_agent = ua.clone();
         }
+    }
+}
+
+/// Brings the crawl settings, from flags or audit.toml, into a usable range:
+/// a zero would stall the crawl or refuse every page.
+fn in_range(cfg: &mut AuditConfig) {
+    cfg.concurrency = cfg.concurrency.max(1);
+    cfg.per_host = cfg.per_host.max(1);
+    cfg.max_body_bytes = cfg.max_body_bytes.max(1);
+    cfg.max_url_len = cfg.max_url_len.max(16);
+    cfg.max_list_pages = cfg.max_list_pages.max(1);
+    if cfg.timeout.is_zero() {
+        cfg.timeout = Duration::from_secs(1);
     }
 }
 
@@ -296,36 +310,13 @@ struct OutputArgs {
     history: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Csv,
-    Xlsx,
-    Md,
-    Html,
-    Sarif,
-}
-
-impl Format {
-    fn lib(self) -> report::Format {
-        match self {
-            Format::Text => report::Format::Text,
-            Format::Json => report::Format::Json,
-            Format::Csv => report::Format::Csv,
-            Format::Xlsx => report::Format::Xlsx,
-            Format::Md => report::Format::Md,
-            Format::Html => report::Format::Html,
-            Format::Sarif => report::Format::Sarif,
-        }
-    }
-}
-
 /// A file-system-safe name for a site, for one file per site in --output-dir.
+/// `http://x/` keeps its scheme in the name, so that it does not overwrite the
+/// report of `https://x/`.
 fn site_slug(site: &str) -> String {
-    let s: String = site
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
+    let rest = site.strip_prefix("https://").unwrap_or(site);
+    let s: String = rest
+        .replacen("://", "_", 1)
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '.' || c == '-' {
@@ -365,34 +356,13 @@ impl OutputArgs {
         lang: Lang,
         site: Option<&str>,
     ) -> Result<(), AuditError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| AuditError::Output(format!("cannot create {}: {e}", dir.display())))?;
         let stem = site.map_or_else(|| "report".to_string(), site_slug);
         for f in formats {
-            let bytes = f
-                .lib()
-                .render(report, lang, false)
-                .map_err(AuditError::Output)?;
-            write_atomic_bytes(&dir.join(format!("{stem}.{}", f.lib().extension())), &bytes)?;
+            let bytes = f.render(report, lang, false).map_err(AuditError::Output)?;
+            write_atomic_bytes(&dir.join(format!("{stem}.{}", f.extension())), &bytes)?;
         }
         Ok(())
     }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
-    /// Only findings that are not in --baseline.
-    New,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum LangArg {
-    Zh,
-    En,
 }
 
 /// A command-line error as one line on stderr (exit 2), like every other
@@ -439,10 +409,6 @@ fn main() -> ExitCode {
             history,
             lang,
         }) => history::runs(&history, &site).map(|runs| {
-            let lang = match lang {
-                LangArg::Zh => Lang::Zh,
-                LangArg::En => Lang::En,
-            };
             print!("{}", history::trend(&runs, lang));
             ExitCode::SUCCESS
         }),
@@ -471,25 +437,11 @@ fn load(r: &RuleArgs) -> Result<(RuleSet, Option<ConfigFile>), AuditError> {
     Ok((rules, config))
 }
 
-/// An audit.toml setting that is a flag's value, unless the flag was given.
-fn from_file<T: ValueEnum>(
-    matches: &ArgMatches,
-    id: &str,
-    flag: T,
-    file: Option<&config_file::AtLine<String>>,
-    path: &std::path::Path,
-) -> Result<T, AuditError> {
+/// The flag's value, unless it was not given and audit.toml sets it.
+fn flag_or_file<T>(matches: &ArgMatches, id: &str, flag: T, file: Option<T>) -> T {
     match file {
-        Some(v) if !given(matches, id) => T::from_str(&v.value, true).map_err(|_| {
-            AuditError::Usage(format!(
-                "{}:{}: `{id}` = \"{}\" is not a value --{} accepts",
-                path.display(),
-                v.line,
-                v.value,
-                id.replace('_', "-")
-            ))
-        }),
-        _ => Ok(flag),
+        Some(v) if !given(matches, id) => v,
+        _ => flag,
     }
 }
 
@@ -502,36 +454,16 @@ fn given(matches: &ArgMatches, id: &str) -> bool {
 fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> {
     let (mut rules, config) = load(&a.rules)?;
     a.crawl.apply_limits(&mut rules.extract);
-    let cpath = config.as_ref().map(|c| c.path.clone()).unwrap_or_default();
-    let fail_on = from_file(
+    let file = config.as_ref();
+    // audit.toml's values were checked when it was read.
+    let fail_on = flag_or_file(matches, "fail_on", a.fail_on, file.and_then(|c| c.fail_on));
+    let lang = flag_or_file(matches, "lang", a.lang, file.and_then(|c| c.lang));
+    let format_list = flag_or_file(
         matches,
-        "fail_on",
-        a.fail_on,
-        config.as_ref().and_then(|c| c.fail_on.as_ref()),
-        &cpath,
-    )?;
-    let lang_arg = from_file(
-        matches,
-        "lang",
-        a.lang,
-        config.as_ref().and_then(|c| c.lang.as_ref()),
-        &cpath,
-    )?;
-    let format_list: Vec<Format> = match config.as_ref().and_then(|c| c.format.as_ref()) {
-        // `format = "html,json"` names several, like the flag.
-        Some(f) if !given(matches, "format") => f
-            .value
-            .split(',')
-            .map(|one| {
-                let one = config_file::AtLine {
-                    value: one.trim().to_string(),
-                    line: f.line,
-                };
-                from_file(matches, "format", Format::Text, Some(&one), &cpath)
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        _ => a.format.clone(),
-    };
+        "format",
+        a.format.clone(),
+        file.and_then(|c| c.format.clone()),
+    );
     let as_of = match &a.as_of {
         Some(s) => s.parse::<jiff::civil::Date>().map_err(|_| {
             AuditError::Usage(format!(
@@ -540,10 +472,9 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         })?,
         None => today_in(&a.timezone)?,
     };
-    let file_site = config.as_ref().and_then(|c| {
+    let file_site = file.and_then(|c| {
         let s = c.site.as_ref()?;
-        let lower = s.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
+        if is_url(s) {
             return Some(s.clone());
         }
         // A directory is relative to the file, like its rule directories.
@@ -558,27 +489,18 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         .iter()
         .map(|site| {
             let mut cfg = AuditConfig::new(site.clone(), as_of);
-            cfg.base_url = a.base_url.clone();
-            cfg.lang = match lang_arg {
-                LangArg::Zh => Lang::Zh,
-                LangArg::En => Lang::En,
-            };
+            cfg.base_url = a.base_url.clone().or_else(|| file?.base_url.clone());
+            cfg.lang = lang;
             a.crawl.apply(&mut cfg);
-            if let Some(c) = &config {
+            if let Some(c) = file {
                 c.apply_crawl(&mut cfg, &|id| given(matches, id));
                 cfg.ignore = c.ignore.clone();
             }
+            in_range(&mut cfg);
             cfg.progress = !a.quiet;
             cfg
         })
         .collect();
-    let lang = cfgs.first().map_or(Lang::Zh, |c| c.lang);
-    let threshold = match fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never | FailOn::New => None,
-    };
     let formats: Vec<Format> = {
         let mut seen = Vec::new();
         for f in &format_list {
@@ -590,20 +512,32 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
     };
     let primary = formats.first().copied().unwrap_or(Format::Text);
     let out_dir = a.outputs.output_dir.as_deref();
+    let several = sites.len() > 1;
+    // Every usage error is found before the crawl, which can take hours.
     if out_dir.is_none() && formats.len() > 1 {
         return Err(AuditError::Usage(
             "several --format values need --output-dir DIR (one file per format)".into(),
         ));
     }
-    if out_dir.is_none() && sites.len() > 1 && !matches!(primary, Format::Text | Format::Json) {
+    if out_dir.is_none() && several && !matches!(primary, Format::Text | Format::Json) {
         return Err(AuditError::Usage(
             "with several sites, only text and json can share one output; use --output-dir".into(),
+        ));
+    }
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if primary == Format::Xlsx && out_dir.is_none() && a.output.is_none() && tty {
+        return Err(AuditError::Usage(
+            "an xlsx workbook is binary: write it with --output FILE or --output-dir DIR".into(),
         ));
     }
     if matches!(fail_on, FailOn::New) && a.outputs.baseline.is_none() {
         return Err(AuditError::Usage(
             "--fail-on new needs --baseline PREVIOUS.json to tell new findings from old".into(),
         ));
+    }
+    if let Some(dir) = out_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| AuditError::Output(format!("cannot create {}: {e}", dir.display())))?;
     }
     let baseline = a
         .outputs
@@ -615,99 +549,86 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         [one] => vec![Ok(audit(one, &rules)?)],
         many => audit_sites(many, &rules, a.crawl.parallel_sites),
     };
-    let several = results.len() > 1;
     let mut code = 0u8;
+    // With several sites and one output: the text reports one after another,
+    // or the JSON reports in one `{"reports": […]}`.
     let mut json_reports = Vec::new();
-    let mut rendered = String::new();
+    let mut rendered: Vec<u8> = Vec::new();
     for (site, result) in sites.iter().zip(results) {
-        match result {
-            Ok(mut report) => {
-                let history = config.as_ref().and_then(|c| c.history.as_deref());
-                a.outputs.enrich(&mut report, baseline.as_ref(), history)?;
-                let fail = match fail_on {
-                    FailOn::New => report.has_new(),
-                    _ => threshold.is_some_and(|t| report.has_at_or_above(t)),
-                };
-                if fail {
-                    code = code.max(1);
-                }
-                if let Some(dir) = out_dir {
-                    let name = several.then_some(site.as_str());
-                    a.outputs.write_dir(dir, &formats, &report, lang, name)?;
-                    continue;
-                }
-                if !several {
-                    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
-                    if primary == Format::Xlsx && a.output.is_none() && tty {
-                        return Err(AuditError::Usage(
-                            "an xlsx workbook is binary: write it with --output FILE or --output-dir DIR"
-                                .into(),
-                        ));
-                    }
-                    let color = a.output.is_none() && text::color_wanted(tty);
-                    let bytes = primary
-                        .lib()
-                        .render(&report, lang, color)
-                        .map_err(AuditError::Output)?;
-                    match &a.output {
-                        Some(path) => write_atomic_bytes(path, &bytes)?,
-                        None => {
-                            use std::io::Write;
-                            let mut out = std::io::stdout().lock();
-                            out.write_all(&bytes)
-                                .and_then(|()| out.flush())
-                                .map_err(|e| {
-                                    AuditError::Output(format!("cannot write the report: {e}"))
-                                })?;
-                        }
-                    }
-                    continue;
-                }
-                match primary {
-                    Format::Text => {
-                        if several && !rendered.is_empty() {
-                            rendered.push_str("\n\n");
-                        }
-                        rendered.push_str(&text::render(&report, lang));
-                    }
-                    Format::Json if !several => rendered = json::render(&report),
-                    Format::Json => {
-                        json_reports.push(serde_json::to_value(&report).unwrap_or_else(
-                            |e| serde_json::json!({"site": site, "error": e.to_string()}),
-                        ))
-                    }
-                    // Refused above: other formats with several sites need --output-dir.
-                    _ => {}
-                }
-            }
+        let mut report = match result {
+            Ok(r) => r,
             // With several sites, one that cannot be audited does not hide the others.
-            Err(e) if several => {
+            Err(e) => {
                 eprintln!("audit: error: {site}: {e}");
                 code = 2;
                 match primary {
                     Format::Json => {
                         json_reports.push(serde_json::json!({"site": site, "error": e.to_string()}))
                     }
-                    _ => {
-                        rendered.push_str(&format!("\n\n{site}: {e}\n"));
-                    }
+                    _ => rendered.extend_from_slice(format!("\n\n{site}: {e}\n").as_bytes()),
                 }
+                continue;
             }
-            Err(e) => return Err(e),
+        };
+        let history = file.and_then(|c| c.history.as_deref());
+        a.outputs.enrich(&mut report, baseline.as_ref(), history)?;
+        if report.fails(fail_on) {
+            code = code.max(1);
+        }
+        if let Some(dir) = out_dir {
+            let name = several.then_some(site.as_str());
+            a.outputs.write_dir(dir, &formats, &report, lang, name)?;
+            continue;
+        }
+        if !several {
+            let color = a.output.is_none() && text::color_wanted(tty);
+            let bytes = primary
+                .render(&report, lang, color)
+                .map_err(AuditError::Output)?;
+            emit(a.output.as_deref(), &bytes)?;
+            continue;
+        }
+        match primary {
+            Format::Text => {
+                if !rendered.is_empty() {
+                    rendered.extend_from_slice(b"\n\n");
+                }
+                let bytes = Format::Text
+                    .render(&report, lang, false)
+                    .map_err(AuditError::Output)?;
+                rendered.extend_from_slice(&bytes);
+            }
+            Format::Json => json_reports.push(
+                serde_json::to_value(&report)
+                    .unwrap_or_else(|e| serde_json::json!({"site": site, "error": e.to_string()})),
+            ),
+            // Refused above: other formats with several sites need --output-dir.
+            _ => {}
         }
     }
     if out_dir.is_some() || !several {
         return Ok(ExitCode::from(code));
     }
-    if let (Format::Json, true) = (primary, several) {
+    if primary == Format::Json {
         let all = serde_json::json!({ "reports": json_reports });
-        rendered = serde_json::to_string_pretty(&all).unwrap_or_default() + "\n";
+        rendered = (serde_json::to_string_pretty(&all).unwrap_or_default() + "\n").into_bytes();
     }
-    match &a.output {
-        Some(path) => write_atomic(path, &rendered)?,
-        None => print!("{rendered}"),
-    }
+    emit(a.output.as_deref(), &rendered)?;
     Ok(ExitCode::from(code))
+}
+
+/// Writes the report to `--output FILE` (atomically) or to standard output.
+fn emit(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), AuditError> {
+    match output {
+        Some(path) => write_atomic_bytes(path, bytes),
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| AuditError::Output(format!("cannot write the report: {e}")))
+        }
+    }
 }
 
 fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> {
@@ -741,4 +662,23 @@ fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> 
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_slug;
+
+    #[test]
+    fn site_file_names_differ_by_scheme() {
+        assert_eq!(
+            site_slug("https://www.example.gov.cn/"),
+            "www.example.gov.cn"
+        );
+        assert_eq!(
+            site_slug("http://www.example.gov.cn/"),
+            "http_www.example.gov.cn"
+        );
+        assert_ne!(site_slug("http://x/"), site_slug("https://x/"));
+        assert_eq!(site_slug("./public"), "._public");
+    }
 }

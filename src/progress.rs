@@ -24,7 +24,7 @@ impl ProgressGroup {
     /// A progress line for `site`.
     pub fn site(&self, site: &str) -> Progress {
         match &self.multi {
-            Some(m) => Progress::bar(Some(m), site),
+            Some(m) => Progress::bar(m, site),
             None => Progress::hidden(),
         }
     }
@@ -36,19 +36,8 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn new(enabled: bool) -> Progress {
-        if !enabled || !std::io::stderr().is_terminal() {
-            return Progress::hidden();
-        }
-        Progress::bar(None, "")
-    }
-
-    fn bar(multi: Option<&MultiProgress>, site: &str) -> Progress {
-        let bar = ProgressBar::new_spinner();
-        let bar = match multi {
-            Some(m) => m.add(bar),
-            None => bar,
-        };
+    fn bar(multi: &MultiProgress, site: &str) -> Progress {
+        let bar = multi.add(ProgressBar::new_spinner());
         let style = ProgressStyle::with_template(
             "{spinner} {prefix} {elapsed_precise} {pos} pages, {msg} ({per_sec})",
         )

@@ -220,7 +220,11 @@ impl Site {
     /// Whether a URL is on the audited site: same host and port as the root URL,
     /// and in directory mode also under its path.
     pub fn is_internal(&self, url: &str) -> bool {
-        let (Some(root), Ok(u)) = (&self.root_url, url::Url::parse(url)) else {
+        url::Url::parse(url).is_ok_and(|u| self.is_internal_url(&u))
+    }
+
+    fn is_internal_url(&self, u: &url::Url) -> bool {
+        let Some(root) = &self.root_url else {
             return false;
         };
         let same_origin = u.scheme() == root.scheme()
@@ -241,15 +245,19 @@ impl Site {
 
     /// Looks a link target up: the record it names, or why there is none.
     pub fn link_state(&self, url: &str) -> LinkState<'_> {
-        if let Some(r) = self.record_for(url) {
-            return if is_broken(r) {
-                LinkState::Broken(r)
-            } else {
-                LinkState::Ok(r)
-            };
+        // Most links name a record as written: no need to parse them.
+        if let Some(r) = self.get(url) {
+            return found(r);
         }
-        if self.is_internal(url) {
-            return if self.complete_listing && self.is_static_target(url) {
+        // Parsed once here for every test below; a URL that does not parse is off-site.
+        let Ok(u) = url::Url::parse(url) else {
+            return LinkState::OffSite;
+        };
+        if let Some(r) = self.record_for(&u) {
+            return found(r);
+        }
+        if self.is_internal_url(&u) {
+            return if self.complete_listing && self.is_static_target(&u) {
                 LinkState::Missing
             } else {
                 LinkState::Unknown
@@ -257,41 +265,34 @@ impl Site {
         }
         // A site repo often links its own pages by their live URL
         // (`https://www.example.gov.cn/gzdt/…`): the same path in the directory is that page.
-        if let Some(r) = self.local_twin(url) {
-            return if is_broken(r) {
-                LinkState::Broken(r)
-            } else {
-                LinkState::Ok(r)
-            };
+        if let Some(r) = self.local_twin(&u) {
+            return found(r);
         }
         LinkState::OffSite
     }
 
     /// In directory mode, the record at the same path under the root as an off-site URL.
-    fn local_twin(&self, url: &str) -> Option<&PageRecord> {
+    fn local_twin(&self, u: &url::Url) -> Option<&PageRecord> {
         if !self.complete_listing {
             return None;
         }
         let root = self.root_url.as_ref()?;
-        let u = url::Url::parse(url).ok()?;
         if !matches!(u.scheme(), "http" | "https") || u.path() == "/" {
             return None;
         }
         let mut local = root.join(u.path().trim_start_matches('/')).ok()?;
         local.set_query(u.query());
-        self.record_for(local.as_str())
+        self.get(local.as_str()).or_else(|| self.record_for(&local))
     }
 
-    /// The record a link reaches. A static file server ignores the query and
-    /// redirects `/gzdt` to `/gzdt/`, so in directory mode those forms count too.
-    fn record_for(&self, url: &str) -> Option<&PageRecord> {
-        if let Some(r) = self.get(url) {
-            return Some(r);
-        }
+    /// The record a parsed link reaches when its text names none. A static file
+    /// server ignores the query and redirects `/gzdt` to `/gzdt/`, so in
+    /// directory mode those forms count too.
+    fn record_for(&self, u: &url::Url) -> Option<&PageRecord> {
         if !self.complete_listing {
             return None;
         }
-        let mut u = url::Url::parse(url).ok()?;
+        let mut u = u.clone();
         u.set_query(None);
         u.set_fragment(None);
         let plain = u.to_string();
@@ -322,10 +323,7 @@ impl Site {
 
     /// Whether a directory would hold this target: a folder, or a file with a
     /// page or attachment extension, or no extension at all.
-    fn is_static_target(&self, url: &str) -> bool {
-        let Ok(u) = url::Url::parse(url) else {
-            return false;
-        };
+    fn is_static_target(&self, u: &url::Url) -> bool {
         // A path without an extension is a folder or a routed page.
         extension(u.path()).is_none_or(|e| self.static_extensions.contains(&e))
     }
@@ -362,4 +360,13 @@ impl Site {
 /// A record that stands for a page a visitor cannot read.
 pub fn is_broken(r: &PageRecord) -> bool {
     r.error.is_some() || r.status >= 400
+}
+
+/// The state of a link that reaches a record.
+fn found(r: &PageRecord) -> LinkState<'_> {
+    if is_broken(r) {
+        LinkState::Broken(r)
+    } else {
+        LinkState::Ok(r)
+    }
 }

@@ -279,6 +279,25 @@ fn rules_list_check_and_explain() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
+/// `rules explain` quotes the rule file that was loaded, not a file of the
+/// same name that happens to lie in the current directory.
+#[test]
+fn explain_ignores_a_same_named_file_in_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    std::fs::write(
+        dir.path().join("rules/privacy.toml"),
+        "[[rule]]\nid = \"privacy-id-card\"\nkind = \"privacy\"\ndetect = \"id-card\"\n\
+         severity = \"error\"\nlabel_window = 999\nmessage = \"m\"\n",
+    )
+    .unwrap();
+    let out = audit_in(dir.path(), &["rules", "explain", "privacy-id-card"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let e = String::from_utf8_lossy(&out.stdout);
+    assert!(e.contains("label_window = 4"), "{e}");
+    assert!(!e.contains("999"), "{e}");
+}
+
 #[test]
 fn page_directive_by_kind_covers_its_rules() {
     let page = |directive: &str| {

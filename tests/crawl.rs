@@ -293,6 +293,33 @@ fn a_redirect_to_another_host_is_not_followed() {
     assert_healthy_findings(&v, &baseline(&server), &[]);
 }
 
+#[test]
+fn a_redirect_into_an_excluded_folder_is_not_followed() {
+    let (server, log) = demo_server(|req, root| match req.path() {
+        "/" => Some(home_with_links(root, &["/go.html"])),
+        "/go.html" => Some(Reply::redirect("/private/secret.html")),
+        "/private/secret.html" => Some(Reply::ok(
+            "text/html; charset=utf-8",
+            "<html><title>内部</title></html>",
+        )),
+        _ => None,
+    });
+    let (v, _) = crawl(&server.url("/"), &["--exclude", "**/private/**"]);
+    assert_eq!(log.count("/go.html"), 1);
+    assert_eq!(
+        log.count("/private/secret.html"),
+        0,
+        "an excluded page was fetched through a redirect"
+    );
+    let n = notes(&v);
+    assert!(
+        n.contains("redirects were not followed") && n.contains("--include/--exclude"),
+        "{n}"
+    );
+    assert!(fetch_errors(&v).is_empty());
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
 /// An article in the demo site's style with an empty 来源, so that it yields a
 /// `missing-metadata` finding that quotes its (decoded) title.
 fn gbk_article(title: &str, charset_meta: &str) -> Vec<u8> {

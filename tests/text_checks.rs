@@ -239,6 +239,7 @@ fn shipped_rules_are_silent_on_correct_official_prose() {
     let control = site_dir(&[(
         "control.toml",
         "[[rule]]\nid = \"control\"\nkind = \"typo\"\nseverity = \"info\"\nmessage = \"{wrong}\"\n\
+         context_chars = 10\nevidence_chars = 10\n\
          [rule.dictionary]\n\"街道\" = \"街巷\"\n",
     )]);
     let (report, _) = audit_json(&[
@@ -333,6 +334,8 @@ fn a_sites_own_typo_rules_add_contextual_pairs() {
 id = "site-typos"
 kind = "typo"
 severity = "info"
+context_chars = 10
+evidence_chars = 10
 message = "「{wrong}」应为「{right}」"
 message_en = "“{wrong}” should be “{right}”"
 [rule.dictionary]

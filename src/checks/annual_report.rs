@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use regex::Regex;
 
-use crate::checks::{At, Ctx, Draft, KindSpec, days_between};
+use crate::checks::{At, Ctx, Draft, KindSpec, Override, days_between};
+use crate::extract::date::normalize_width;
 use crate::extract::record::PageKind;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -93,23 +94,16 @@ fn year_of(t: &TableReader<'_, '_>, key: &str, n: toml::Spanned<u32>) -> Result<
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
-    let p = t.req_string("title_pattern")?;
-    let title_pattern = Regex::new(p.get_ref()).map_err(|e| {
-        let last = e.to_string().lines().last().unwrap_or_default().to_string();
-        t.error_at(
-            &p.span(),
-            format!("invalid regex `{}` in `title_pattern`: {last}", p.get_ref()),
-        )
-    })?;
-    if !title_pattern.capture_names().any(|n| n == Some("year")) {
-        return Err(t.error_at(
-            &p.span(),
-            format!(
-                "`title_pattern` of {} needs a `(?P<year>…)` group",
-                t.context
-            ),
-        ));
-    }
+    let title_pattern = match t.regexes("title_pattern", &["year"])?.as_deref() {
+        Some([one]) => one.clone(),
+        None => return Err(t.missing("title_pattern")),
+        Some(_) => {
+            return Err(t.error_at(
+                &t.span.clone(),
+                format!("`title_pattern` of {} must be one regex", t.context),
+            ));
+        }
+    };
     let mut deadlines = Vec::new();
     let ctx = t.context.clone();
     for mut d in t.tables("deadlines")? {
@@ -174,14 +168,7 @@ fn report_year(p: &Params, title: &str) -> Option<i16> {
     let c = p.title_pattern.captures(title.trim())?;
     let y = c.name("year")?.as_str();
     // Full-width digits are common in titles.
-    let ascii: String = y
-        .chars()
-        .map(|ch| match ch {
-            '０'..='９' => char::from_u32(ch as u32 - '０' as u32 + '0' as u32).unwrap_or(ch),
-            _ => ch,
-        })
-        .collect();
-    ascii.parse().ok()
+    normalize_width(y).parse().ok()
 }
 
 /// Every report in the rule's categories, by URL: column items and article pages.
@@ -281,16 +268,20 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             },
         };
         // A late report cannot be made timely; there is nothing to do by a date.
-        let mut late_rule = rule.clone();
-        late_rule.due_days = None;
-        out.push(ctx.finding(
-            &late_rule,
+        out.push(ctx.finding_as(
+            rule,
             Draft {
                 at,
                 key: format!("late:{year}"),
                 evidence: Some(format!("{date} 《{}》", r.title)),
                 target: None,
                 values,
+            },
+            &rule.message,
+            rule.message_en.as_ref(),
+            Override {
+                no_due: true,
+                ..Override::default()
             },
         ));
     }
@@ -320,6 +311,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     let Some(at_col) = column_at(ctx, rule, &found) else {
         return;
     };
+    let present: Vec<String> = earliest_per_year.keys().map(|y| y.to_string()).collect();
     for year in first..=last {
         if earliest_per_year.contains_key(&year) || p.deadline(year).is_none() {
             continue;
@@ -335,7 +327,6 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             column: at_col.column.clone(),
             page_kind: at_col.page_kind,
         };
-        let present: Vec<String> = earliest_per_year.keys().map(|y| y.to_string()).collect();
         out.push(ctx.finding_with(
             rule,
             Draft {

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::checks::{At, Ctx, Draft, KindSpec, Lang};
+use crate::checks::{At, Ctx, Draft, KindSpec, Lang, count, required};
 use crate::extract::record::{PageKind, PageRecord};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -49,13 +49,13 @@ pub struct Params {
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
-    let template_min_pages = t.count("template_min_pages")?.map_or(3, |s| s.into_inner()) as usize;
+    let template_min_pages = count(t, "template_min_pages")?;
     let template_message = opt_template(t, "template_message", PLACEHOLDERS)?;
     let template_message_en = opt_template(t, "template_message_en", PLACEHOLDERS)?;
     let missing_reason = t.req_string("missing_reason")?.into_inner();
     let missing_reason_en = t.string("missing_reason_en")?.map(|s| s.into_inner());
     Ok(Params {
-        template_min_pages: template_min_pages.max(1),
+        template_min_pages: required(t, "template_min_pages", template_min_pages)?.max(1),
         template_message,
         template_message_en,
         missing_reason,
@@ -78,10 +78,7 @@ pub fn broken_reason(
             Some(e) => e.clone(),
             None => format!("HTTP {}", r.status),
         }),
-        LinkState::Missing => Some(match lang {
-            Lang::En => missing_en.unwrap_or(missing).to_string(),
-            Lang::Zh => missing.to_string(),
-        }),
+        LinkState::Missing => Some(lang.pick(missing, missing_en).to_string()),
         LinkState::Ok(_) | LinkState::OffSite | LinkState::Unknown => None,
     }
 }

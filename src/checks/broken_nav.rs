@@ -24,7 +24,7 @@
 use std::collections::HashSet;
 
 use crate::checks::broken_link::broken_reason;
-use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::checks::{At, Ctx, Draft, KindSpec, count, required};
 use crate::extract::date::normalize_width;
 use crate::extract::record::{NavLink, PageKind, PageRecord};
 use crate::report::finding::Finding;
@@ -109,20 +109,16 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
             ),
         )
     })?;
+    // Normalised here, once, as the texts they end are normalised before comparing.
     let truncation_marks = t
-        .strings("truncation_marks")?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| s.into_inner())
-        .filter(|s| !s.is_empty())
+        .string_list("truncation_marks")?
+        .iter()
+        .map(|m| norm(m))
+        .filter(|m| !m.is_empty())
         .collect();
-    let count = |t: &mut TableReader<'_, '_>, key: &'static str, default: u32| {
-        t.count(key)
-            .map(|v| v.map_or(default, |s| s.into_inner()) as usize)
-    };
-    let min_prefix_chars = count(t, "min_prefix_chars", 8)?;
-    let min_column_articles = count(t, "min_column_articles", 3)?;
-    let min_nav_percent = count(t, "min_nav_percent", 80)?.min(100);
+    let min_prefix_chars = count(t, "min_prefix_chars")?;
+    let min_column_articles = count(t, "min_column_articles")?;
+    let min_nav_percent = count(t, "min_nav_percent")?;
     let text = |t: &mut TableReader<'_, '_>, key: &'static str| {
         t.string(key).map(|v| v.map(|s| s.into_inner()))
     };
@@ -138,12 +134,27 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
             return Err(t.missing("off_site_reason"));
         }
     }
+    // Each limit is required by the check that reads it; the others leave it unused.
+    let min_prefix_chars = match check {
+        Check::Title => required(t, "min_prefix_chars", min_prefix_chars)?,
+        _ => min_prefix_chars.unwrap_or_default(),
+    };
+    let (min_column_articles, min_nav_percent) = match check {
+        Check::Absent => (
+            required(t, "min_column_articles", min_column_articles)?,
+            required(t, "min_nav_percent", min_nav_percent)?,
+        ),
+        _ => (
+            min_column_articles.unwrap_or_default(),
+            min_nav_percent.unwrap_or_default(),
+        ),
+    };
     Ok(Params {
         check,
         truncation_marks,
         min_prefix_chars,
         min_column_articles: min_column_articles.max(1),
-        min_nav_percent,
+        min_nav_percent: min_nav_percent.min(100),
         missing_reason: missing_reason.unwrap_or_default(),
         missing_reason_en,
         off_site_reason: off_site_reason.unwrap_or_default(),
@@ -161,7 +172,8 @@ fn norm(s: &str) -> String {
 
 /// Whether a link text names this title: the same after normalising, or its
 /// start when the text was cut (`…`, `...`, or at least `min_prefix` characters).
-pub fn text_matches_title(text: &str, title: &str, marks: &[String], min_prefix: usize) -> bool {
+/// `marks` are normalised already (as `params` leaves them).
+fn text_matches_title(text: &str, title: &str, marks: &[String], min_prefix: usize) -> bool {
     let full = norm(title);
     let mut shown = norm(text);
     if shown == full || full.is_empty() {
@@ -171,7 +183,6 @@ pub fn text_matches_title(text: &str, title: &str, marks: &[String], min_prefix:
     loop {
         let before = shown.len();
         for m in marks {
-            let m = norm(m);
             if !m.is_empty()
                 && let Some(s) = shown.strip_suffix(m.as_str())
             {
@@ -208,13 +219,6 @@ fn entries<'a>(ctx: &'a Ctx<'_>, r: &'a PageRecord) -> [(Option<&'a NavLink>, &'
     ]
 }
 
-fn pick<'a>(lang: crate::checks::Lang, zh: &'a str, en: Option<&'a str>) -> &'a str {
-    match lang {
-        crate::checks::Lang::En => en.unwrap_or(zh),
-        crate::checks::Lang::Zh => zh,
-    }
-}
-
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     if p.check == Check::Absent {
         absent(ctx, rule, p, out);
@@ -237,7 +241,6 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             values.insert("label", label.to_string());
             values.insert("target", target.to_string());
             values.insert("link_text", link.text.clone());
-            let state = site.link_state(target);
             let finding = match p.check {
                 Check::SelfLink => (target == page.url).then(|| {
                     (
@@ -252,6 +255,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                     // Over HTTP an off-site target stays off-site even when
                     // `--check-external` fetched it; in directory mode a target
                     // that maps onto a local file is the site's own live URL.
+                    let state = site.link_state(target);
                     let off_site = matches!(state, LinkState::OffSite)
                         || !site.complete_listing && !site.is_internal(target);
                     let broken = broken_reason(
@@ -262,12 +266,9 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                     );
                     let reason = broken.or_else(|| {
                         off_site.then(|| {
-                            pick(
-                                ctx.lang,
-                                &p.off_site_reason,
-                                p.off_site_reason_en.as_deref(),
-                            )
-                            .to_string()
+                            ctx.lang
+                                .pick(p.off_site_reason.as_str(), p.off_site_reason_en.as_deref())
+                                .to_string()
                         })
                     });
                     reason.map(|r| {
@@ -280,7 +281,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                         )
                     })
                 }
-                Check::Title => match state {
+                Check::Title => match site.link_state(target) {
                     LinkState::Ok(t)
                         if t.kind != PageKind::Attachment
                             && !text_matches_title(
@@ -301,7 +302,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                     _ => None,
                 },
                 Check::Symmetry | Check::Placeholder => {
-                    let LinkState::Ok(other) = state else {
+                    let LinkState::Ok(other) = site.link_state(target) else {
                         continue;
                     };
                     if !is_nav_page(other) {

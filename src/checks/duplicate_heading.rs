@@ -16,7 +16,8 @@
 
 use regex::Regex;
 
-use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::checks::{At, Ctx, Draft, KindSpec, count, read_page_kinds, required};
+use crate::extract::date::parse_number;
 use crate::extract::record::{PageKind, PageRecord};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -42,8 +43,8 @@ pub const SPEC: KindSpec = KindSpec {
           characters), with `message`; and, with `numbering_message`, a number that repeats \
           or skips within its level (a restart at 1 is a new list). Only lines of at most \
           `max_chars` characters count as headings for the repeat check. Parameters: levels, \
-          min_chars, max_chars, numbering_message, numbering_message_en, page_kinds (defaults: \
-          min_chars = 4, max_chars = 40, page_kinds = [\"article\"]; without `numbering_message`, \
+          min_chars, max_chars, numbering_message, numbering_message_en, page_kinds (default: \
+          page_kinds = [\"article\"]; without `numbering_message`, \
           numbering is not checked). Example \
           finding: 标题「开展政策解读情况」重复出现, evidence `六、开展政策解读情况 → \
           八、开展政策解读情况及政务舆情处置回应情况`.",
@@ -60,94 +61,33 @@ pub struct Params {
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
-    let list = t.strings("levels")?.ok_or_else(|| t.missing("levels"))?;
-    let mut levels = Vec::new();
-    for p in list {
-        let re = Regex::new(p.get_ref()).map_err(|e| {
-            let last = e.to_string().lines().last().unwrap_or_default().to_string();
-            t.error_at(
-                &p.span(),
-                format!("invalid regex `{}` in `levels`: {last}", p.get_ref()),
-            )
-        })?;
-        let names: Vec<_> = re.capture_names().flatten().collect();
-        if !names.contains(&"num") || !names.contains(&"text") {
-            return Err(t.error_at(
-                &p.span(),
-                format!(
-                    "each of `levels` in {} needs `(?P<num>…)` and `(?P<text>…)` groups: `{}`",
-                    t.context,
-                    p.get_ref()
-                ),
-            ));
-        }
-        levels.push(re);
-    }
-    let min_chars = t.count("min_chars")?.map_or(4, |s| s.into_inner()) as usize;
-    let max_chars = t.count("max_chars")?.map_or(40, |s| s.into_inner()) as usize;
+    let levels = t
+        .regexes("levels", &["num", "text"])?
+        .ok_or_else(|| t.missing("levels"))?;
+    let min_chars = count(t, "min_chars")?;
+    let max_chars = count(t, "max_chars")?;
     let numbering_message = opt_template(t, "numbering_message", NUMBERING_PLACEHOLDERS)?;
     let numbering_message_en = opt_template(t, "numbering_message_en", NUMBERING_PLACEHOLDERS)?;
-    let mut page_kinds = Vec::new();
-    for k in t.strings("page_kinds")?.unwrap_or_default() {
-        page_kinds.push(PageKind::parse(k.get_ref()).ok_or_else(|| {
-            t.error_at(
-                &k.span(),
-                format!(
-                    "`page_kinds` of {} allows home, list, article, attachment, other, not \"{}\"",
-                    t.context,
-                    k.get_ref()
-                ),
-            )
-        })?);
-    }
-    if page_kinds.is_empty() {
-        page_kinds.push(PageKind::Article);
-    }
+    let page_kinds = read_page_kinds(t)?;
     Ok(Params {
         levels,
-        min_chars,
-        max_chars,
+        min_chars: required(t, "min_chars", min_chars)?,
+        max_chars: required(t, "max_chars", max_chars)?,
         numbering_message,
         numbering_message_en,
         page_kinds,
     })
 }
 
-/// `一` … `九十九`, `０`…, `12`: the value of a heading number.
-pub fn number_value(s: &str) -> Option<u32> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let ascii: String = s
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
-    if let Ok(n) = ascii.parse::<u32>() {
-        return Some(n);
-    }
-    let digit = |c: char| {
-        "〇一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32)
-    };
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        [d] => digit(*d).filter(|&n| n > 0).or((*d == '十').then_some(10)),
-        ['十', d] => Some(10 + digit(*d)?),
-        [d, '十'] => Some(digit(*d)? * 10),
-        [a, '十', b] => Some(digit(*a)? * 10 + digit(*b)?),
-        _ => None,
-    }
+/// `一` … `九十九`, `０`…, `12`: the value of a heading number, read as dates
+/// read their numbers. Nothing is numbered 0 (`〇、` is not a heading).
+fn number_value(s: &str) -> Option<u32> {
+    parse_number(s.trim()).filter(|&n| n > 0)
 }
 
 /// One numbered line.
 #[derive(Debug, Clone)]
-pub struct Heading {
+struct Heading {
     pub level: usize,
     pub num: u32,
     /// The number as written, e.g. `四`.
@@ -156,7 +96,7 @@ pub struct Heading {
     pub line: String,
 }
 
-pub fn headings(text: &str, levels: &[Regex]) -> Vec<Heading> {
+fn headings(text: &str, levels: &[Regex]) -> Vec<Heading> {
     let mut out = Vec::new();
     for line in text.lines() {
         let l = line.trim();
@@ -214,7 +154,7 @@ struct List {
 }
 
 /// The problems of one page's headings (indices into `hs`).
-pub fn problems(hs: &[Heading], min_chars: usize, max_chars: usize) -> Vec<Problem> {
+fn problems(hs: &[Heading], min_chars: usize, max_chars: usize) -> Vec<Problem> {
     let mut out = Vec::new();
     // The open lists, outermost first; a sub-list is dropped when its parent moves on.
     let mut stack: Vec<List> = Vec::new();

@@ -13,7 +13,6 @@ use std::collections::HashSet;
 
 use regex::Regex;
 
-use crate::checks::stale_notice::regexes;
 use crate::checks::{At, Ctx, Draft, KindSpec};
 use crate::extract::record::{PageKind, PageRecord};
 use crate::report::finding::Finding;
@@ -41,7 +40,7 @@ pub struct Params {
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
-    let placeholder_patterns = regexes(t, "placeholder_patterns")?;
+    let placeholder_patterns = t.regexes("placeholder_patterns", &[])?.unwrap_or_default();
     if placeholder_patterns.is_empty() {
         return Err(t.missing("placeholder_patterns"));
     }
@@ -69,57 +68,78 @@ fn folder_of(url: &str) -> &str {
 
 /// A list page without dated items that still links into its folder, or that
 /// articles name as their column, lists something the extractor could not date.
-fn lists_something(site: &Site, page: &PageRecord) -> bool {
+fn lists_something(page: &PageRecord, known: &KnownColumns<'_>) -> bool {
     let folder = folder_of(&page.url);
     // Pagination links also lead into the folder: such a page is not judged empty.
     let links_inside = page
         .links
         .iter()
         .any(|l| l != &page.url && l.starts_with(folder) && l.len() > folder.len());
-    let has_articles = site
-        .columns
-        .iter()
-        .any(|c| c.url.as_deref() == Some(page.url.as_str()) && !c.items.is_empty());
-    links_inside || has_articles
+    links_inside || known.with_items.contains(page.url.as_str())
+}
+
+/// The URLs of the site's known columns, gathered once per check rather than
+/// scanned for every page.
+struct KnownColumns<'a> {
+    home_links: HashSet<&'a str>,
+    pages: HashSet<&'a str>,
+    /// Column pages whose list has items.
+    with_items: HashSet<&'a str>,
+}
+
+impl<'a> KnownColumns<'a> {
+    fn of(site: &'a Site) -> Self {
+        let home_links = site
+            .records
+            .iter()
+            .filter(|r| r.kind == PageKind::Home)
+            .flat_map(|r| r.links.iter().map(String::as_str))
+            .collect();
+        let pages = site
+            .columns
+            .iter()
+            .filter_map(|c| c.url.as_deref())
+            .collect();
+        let with_items = site
+            .columns
+            .iter()
+            .filter(|c| !c.items.is_empty())
+            .filter_map(|c| c.url.as_deref())
+            .collect();
+        KnownColumns {
+            home_links,
+            pages,
+            with_items,
+        }
+    }
 }
 
 /// Whether a page stands for a column: a list page, a page naming its column,
 /// a known column's page, or a page the home page links to. A search result
 /// (`没有找到相关信息`) reached by a stray link is none of these.
-fn is_column_page(site: &Site, page: &PageRecord, home_links: &HashSet<&str>) -> bool {
+fn is_column_page(page: &PageRecord, known: &KnownColumns<'_>) -> bool {
     page.kind == PageKind::List
         || page.column.as_deref().is_some_and(|c| !c.trim().is_empty())
-        || home_links.contains(page.url.as_str())
-        || site
-            .columns
-            .iter()
-            .any(|c| c.url.as_deref() == Some(page.url.as_str()))
+        || known.home_links.contains(page.url.as_str())
+        || known.pages.contains(page.url.as_str())
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     let site = ctx.site;
-    let home_links: HashSet<&str> = site
-        .records
-        .iter()
-        .filter(|r| r.kind == PageKind::Home)
-        .flat_map(|r| r.links.iter().map(String::as_str))
-        .collect();
-    for (page, cats) in site.records.iter().zip(&site.page_categories) {
+    let known = KnownColumns::of(site);
+    for page in site.pages_in(&rule.categories) {
         if !matches!(page.kind, PageKind::List | PageKind::Other)
             || page.error.is_some()
             || !page.items.is_empty()
         {
             continue;
         }
-        if !rule.categories.is_empty() && !cats.iter().any(|c| rule.categories.contains(c)) {
-            continue;
-        }
-        if !is_column_page(site, page, &home_links) {
+        if !is_column_page(page, &known) {
             continue;
         }
         let evidence = match placeholder_line(page, p) {
             Some(line) => Some(line),
-            None if page.kind == PageKind::List && !lists_something(site, page) => None,
+            None if page.kind == PageKind::List && !lists_something(page, &known) => None,
             None => continue,
         };
         let name = page

@@ -9,7 +9,7 @@
 //! Example finding: `栏目「图片新闻」已23天未更新,超过14天的要求` on the column's
 //! list page, evidence `2019-02-25 《…》`.
 
-use crate::checks::{At, Ctx, Draft, KindSpec, days_between};
+use crate::checks::{At, Ctx, Draft, KindSpec, Override, days_between};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Severity, Template, Values, opt_template};
@@ -163,16 +163,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             values.insert("gap_days", gap.to_string());
             values.insert("gap_start", od.to_string());
             values.insert("gap_end", nd.to_string());
-            let mut gap_rule = rule.clone();
-            if let Some(s) = p.gap_severity {
-                gap_rule.severity = s;
-            }
-            // Past gaps cannot be fixed by a date, only explained.
-            gap_rule.due_days = None;
-            gap_rule.fix = None;
-            gap_rule.fix_en = None;
-            out.push(ctx.finding_with(
-                &gap_rule,
+            out.push(ctx.finding_as(
+                rule,
                 Draft {
                     at: at_column(column, &newest.url),
                     key: format!("gap:{od}"),
@@ -185,6 +177,12 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 },
                 gap_message,
                 p.gap_message_en.as_ref(),
+                // Past gaps cannot be fixed by a date, only explained.
+                Override {
+                    severity: p.gap_severity,
+                    no_due: true,
+                    no_fix: true,
+                },
             ));
         }
     }

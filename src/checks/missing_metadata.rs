@@ -8,7 +8,7 @@
 //!
 //! Example finding: `「2018年…年度报告」的来源为空`, evidence `来源:   点击:`.
 
-use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::checks::{At, Ctx, Draft, KindSpec, read_page_kinds};
 use crate::extract::record::{PageKind, PageRecord};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -21,8 +21,9 @@ pub const SPEC: KindSpec = KindSpec {
     placeholders: &["title", "column", "url", "as_of", "due", "field"],
     needs_category: false,
     doc: "Checks that pages of the given `page_kinds` (and categories, if any) carry `field`: \
-          publish_date, document_date, source, title or column, or `meta:NAME` for a \
-          <meta name=NAME> tag. Parameters: field, page_kinds.",
+          publish_date, document_date, source, title, column, index_no (索引号), doc_number \
+          (文号 / 发文字号), or `meta:NAME` for a <meta name=NAME> tag. Parameters: field, \
+          page_kinds.",
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,10 @@ pub enum Field {
     Source,
     Title,
     Column,
+    /// 索引号, the disclosure catalogue number.
+    IndexNo,
+    /// 文号 / 发文字号, the document number.
+    DocNumber,
     Meta(String),
 }
 
@@ -43,6 +48,8 @@ impl Field {
             "source" => Field::Source,
             "title" => Field::Title,
             "column" => Field::Column,
+            "index_no" => Field::IndexNo,
+            "doc_number" => Field::DocNumber,
             _ => match s.strip_prefix("meta:") {
                 Some(name) if !name.trim().is_empty() => Field::Meta(name.trim().to_string()),
                 _ => return None,
@@ -57,6 +64,8 @@ impl Field {
             Field::Source => "source".into(),
             Field::Title => "title".into(),
             Field::Column => "column".into(),
+            Field::IndexNo => "index_no".into(),
+            Field::DocNumber => "doc_number".into(),
             Field::Meta(n) => format!("meta:{n}"),
         }
     }
@@ -74,29 +83,19 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         t.error_at(
             &f.span(),
             format!(
-                "`field` of {} must be publish_date, document_date, source, title, column or meta:NAME, not \"{}\"",
+                "`field` of {} must be publish_date, document_date, source, title, column, index_no, doc_number or meta:NAME, not \"{}\"",
                 t.context,
                 f.get_ref()
             ),
         )
     })?;
-    let mut page_kinds = Vec::new();
-    for k in t.strings("page_kinds")?.unwrap_or_default() {
-        page_kinds.push(PageKind::parse(k.get_ref()).ok_or_else(|| {
-            t.error_at(
-                &k.span(),
-                format!(
-                    "`page_kinds` of {} allows home, list, article, attachment, other, not \"{}\"",
-                    t.context,
-                    k.get_ref()
-                ),
-            )
-        })?);
-    }
-    if page_kinds.is_empty() {
-        page_kinds.push(PageKind::Article);
-    }
+    let page_kinds = read_page_kinds(t)?;
     Ok(Params { field, page_kinds })
+}
+
+/// Whether a text field is absent or blank.
+fn blank(v: Option<&str>) -> bool {
+    v.is_none_or(|s| s.trim().is_empty())
 }
 
 /// `None` when the field is fine, else the evidence (empty label) or no evidence (absent).
@@ -108,10 +107,9 @@ fn problem(page: &PageRecord, field: &Field) -> Option<Option<String>> {
             .document_date
             .is_none()
             .then(|| snippet("document_date")),
-        Field::Source => match &page.source {
-            Some(s) if !s.trim().is_empty() => None,
-            _ => Some(snippet("source")),
-        },
+        Field::Source => blank(page.source.as_deref()).then(|| snippet("source")),
+        Field::IndexNo => blank(page.index_no.as_deref()).then(|| snippet("index_no")),
+        Field::DocNumber => blank(page.doc_number.as_deref()).then(|| snippet("doc_number")),
         Field::Title => page.title.trim().is_empty().then_some(None),
         Field::Column => page
             .column
@@ -153,5 +151,31 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 values,
             },
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_and_document_numbers_can_be_required() {
+        let index = Field::parse("index_no").unwrap();
+        let number = Field::parse("doc_number").unwrap();
+        assert_eq!(
+            (index.name(), number.name()),
+            ("index_no".into(), "doc_number".into())
+        );
+        let mut page = PageRecord {
+            index_no: Some("11440300007542213X/2019-00123".into()),
+            ..Default::default()
+        };
+        assert_eq!(problem(&page, &index), None);
+        // Absent: reported without evidence.
+        assert_eq!(problem(&page, &number), Some(None));
+        // Shown but empty: the label is the evidence.
+        page.doc_number = Some(" ".into());
+        page.snippets.insert("doc_number".into(), "文号:".into());
+        assert_eq!(problem(&page, &number), Some(Some("文号:".into())));
     }
 }

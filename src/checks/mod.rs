@@ -16,6 +16,8 @@ pub mod punctuation;
 pub mod stale_notice;
 pub mod typo;
 
+use std::ops::Range;
+
 use jiff::civil::Date;
 
 use crate::extract::record::{PageKind, PageRecord};
@@ -98,7 +100,7 @@ pub fn parse_params(kind: &str, t: &mut TableReader<'_, '_>) -> Result<Params, R
 }
 
 /// Which language person-facing text is rendered in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
     #[default]
     Zh,
@@ -151,6 +153,17 @@ pub struct Draft<'v> {
     pub values: Values<'v>,
 }
 
+/// What one finding changes of its rule's settings, e.g. a gap in the past
+/// that has no due date and no fix.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Override {
+    pub severity: Option<crate::rules::Severity>,
+    /// No due date: the problem cannot be fixed by a date, only explained.
+    pub no_due: bool,
+    /// No `fix` text.
+    pub no_fix: bool,
+}
+
 impl Ctx<'_> {
     pub fn finding(&self, rule: &Rule, d: Draft<'_>) -> Finding {
         self.finding_with(rule, d, &rule.message, rule.message_en.as_ref())
@@ -164,8 +177,21 @@ impl Ctx<'_> {
         message: &crate::rules::Template,
         message_en: Option<&crate::rules::Template>,
     ) -> Finding {
+        self.finding_as(rule, d, message, message_en, Override::default())
+    }
+
+    /// `finding_with`, with some of the rule's settings overridden.
+    pub fn finding_as(
+        &self,
+        rule: &Rule,
+        d: Draft<'_>,
+        message: &crate::rules::Template,
+        message_en: Option<&crate::rules::Template>,
+        over: Override,
+    ) -> Finding {
         let mut values = d.values;
-        let due = rule.due_days.and_then(|n| {
+        let due_days = if over.no_due { None } else { rule.due_days };
+        let due = due_days.and_then(|n| {
             self.as_of
                 .checked_add(jiff::Span::new().days(i64::from(n)))
                 .ok()
@@ -181,18 +207,18 @@ impl Ctx<'_> {
         }
         values.entry("url").or_insert_with(|| d.at.url.clone());
         values.insert("as_of", self.as_of.to_string());
-        let (msg, fix) = match self.lang {
-            Lang::En => (
-                message_en.unwrap_or(message),
-                rule.fix_en.as_ref().or(rule.fix.as_ref()),
-            ),
-            Lang::Zh => (message, rule.fix.as_ref()),
-        };
+        let msg = self.lang.pick(message, message_en);
+        // In English a rule's `fix_en` stands even where it has no Chinese `fix`.
+        let fix = self
+            .lang
+            .pick(&rule.fix, rule.fix_en.is_some().then_some(&rule.fix_en))
+            .as_ref()
+            .filter(|_| !over.no_fix);
         Finding {
             id: finding_id(&rule.id, &d.at.url, d.target.as_deref(), &d.key),
             rule: rule.id.clone(),
             kind: rule.kind.to_string(),
-            severity: rule.severity,
+            severity: over.severity.unwrap_or(rule.severity),
             message: msg.render(&values),
             fix: fix.map(|f| f.render(&values)),
             url: d.at.url,
@@ -276,4 +302,77 @@ fn run_rule(ctx: &Ctx<'_>, rule: &Rule, out: &mut Vec<Finding>) {
 /// Whole days from `a` to `b` (negative when `b` is earlier).
 pub fn days_between(a: Date, b: Date) -> i64 {
     a.until(b).map(|s| i64::from(s.get_days())).unwrap_or(0)
+}
+
+/// A count as a `usize`, if the key is there.
+pub(crate) fn count(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+) -> Result<Option<usize>, RuleError> {
+    Ok(t.count(key)?.map(|n| n.into_inner() as usize))
+}
+
+/// A value the rule files must give (every shipped rule does, so the code
+/// keeps no second copy of it). Checked after the rule's other keys, so that
+/// a wrong value elsewhere is reported before a missing one.
+pub(crate) fn required<T>(
+    t: &TableReader<'_, '_>,
+    key: &str,
+    v: Option<T>,
+) -> Result<T, RuleError> {
+    v.ok_or_else(|| t.missing(key))
+}
+
+/// The `page_kinds` a rule applies to (articles when it names none).
+pub(crate) fn read_page_kinds(t: &mut TableReader<'_, '_>) -> Result<Vec<PageKind>, RuleError> {
+    let mut page_kinds = Vec::new();
+    for k in t.strings("page_kinds")?.unwrap_or_default() {
+        page_kinds.push(PageKind::parse(k.get_ref()).ok_or_else(|| {
+            t.error_at(
+                &k.span(),
+                format!(
+                    "`page_kinds` of {} allows home, list, article, attachment, other, not \"{}\"",
+                    t.context,
+                    k.get_ref()
+                ),
+            )
+        })?);
+    }
+    if page_kinds.is_empty() {
+        page_kinds.push(PageKind::Article);
+    }
+    Ok(page_kinds)
+}
+
+/// The byte offset `n` characters before `at` (or the start of `s`).
+pub(crate) fn back_chars(s: &str, at: usize, n: usize) -> usize {
+    s[..at]
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(at, |(i, _)| i)
+}
+
+/// The byte offset `n` characters after `at` (or the end of `s`).
+pub(crate) fn fwd_chars(s: &str, at: usize, n: usize) -> usize {
+    s[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(s.len(), |(i, _)| at + i)
+}
+
+/// The hit with up to `n` characters of its line either side, `…` where the line goes on.
+pub(crate) fn evidence(line: &str, range: Range<usize>, n: usize) -> String {
+    let from = back_chars(line, range.start, n);
+    let to = fwd_chars(line, range.end, n);
+    let mut s = String::new();
+    if from > 0 {
+        s.push('…');
+    }
+    s.push_str(&line[from..to].replace('\t', " "));
+    if to < line.len() {
+        s.push('…');
+    }
+    s
 }

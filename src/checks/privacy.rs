@@ -17,7 +17,7 @@
 use jiff::civil::Date;
 use regex::Regex;
 
-use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::checks::{At, Ctx, Draft, KindSpec, count, required};
 use crate::extract::record::PageKind;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -38,10 +38,12 @@ pub const SPEC: KindSpec = KindSpec {
           `label_window` characters after one of `allow_after_labels` on the same line (or \
           under such a label in a table) is an official contact and allowed, as is a number \
           matching one of the `allow` regexes. Evidence shows the number masked, keeping \
-          `keep_first` and `keep_last` digits. Parameters: detect, allow_after_labels, \
-          label_window, allow, prefixes, keep_first, keep_last, attachments (defaults: \
-          label_window = 20, attachments = true, keep_first/keep_last = 2/3 for id-card, 3/4 for \
-          mobile, 4/4 for bank-card). Example finding: \
+          `keep_first` and `keep_last` digits, with `evidence_before` and `evidence_after` \
+          characters of its line. The report masks card numbers with the bank-card rules' \
+          `prefixes`, or without such a rule with the `redact_prefixes` of the privacy rules. \
+          Parameters: detect, allow_after_labels, label_window, allow, prefixes, keep_first, \
+          keep_last, evidence_before, evidence_after, redact_prefixes, attachments (default: \
+          attachments = true). Example finding: \
           「2019年临时救助对象公示」公开了居民身份证号码35*************123, evidence \
           `申请人：王某某，身份证号：35*************123`.",
 };
@@ -69,7 +71,8 @@ impl NumberKind {
         NumberKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// How much of a number stays visible when no rule says otherwise.
+    /// How much of a number the report shows when no rule of its kind is loaded
+    /// (every rule must give its own `keep_first` and `keep_last`).
     fn default_keep(self) -> (usize, usize) {
         match self {
             NumberKind::IdCard => (2, 3),
@@ -89,6 +92,11 @@ pub struct Params {
     pub prefixes: Vec<String>,
     pub keep_first: usize,
     pub keep_last: usize,
+    /// Characters of the line shown before and after the masked number.
+    pub evidence_before: usize,
+    pub evidence_after: usize,
+    /// Card prefixes the report masks when no bank-card rule is loaded.
+    pub redact_prefixes: Vec<String>,
     /// Also scan the file names of linked attachments.
     pub attachments: bool,
 }
@@ -105,26 +113,40 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
             ),
         )
     })?;
-    let allow_after_labels = t
-        .strings("allow_after_labels")?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| s.into_inner())
-        .filter(|s| !s.trim().is_empty())
-        .collect();
-    let label_window = t.count("label_window")?.map_or(20, |s| s.into_inner()) as usize;
-    let mut allow = Vec::new();
-    for p in t.strings("allow")?.unwrap_or_default() {
-        allow.push(Regex::new(p.get_ref()).map_err(|e| {
-            let last = e.to_string().lines().last().unwrap_or_default().to_string();
-            t.error_at(
-                &p.span(),
-                format!("invalid regex `{}` in `allow`: {last}", p.get_ref()),
-            )
-        })?);
-    }
+    let mut allow_after_labels = t.string_list("allow_after_labels")?;
+    // A blank label would "precede" every number.
+    allow_after_labels.retain(|l| !l.trim().is_empty());
+    let label_window = count(t, "label_window")?;
+    let allow = t.regexes("allow", &[])?.unwrap_or_default();
+    let prefixes = digit_prefixes(t, "prefixes")?;
+    let redact_prefixes = digit_prefixes(t, "redact_prefixes")?;
+    let keep_first = count(t, "keep_first")?;
+    let keep_last = count(t, "keep_last")?;
+    let evidence_before = count(t, "evidence_before")?;
+    let evidence_after = count(t, "evidence_after")?;
+    let attachments = t.boolean("attachments")?.unwrap_or(true);
+    Ok(Params {
+        detect,
+        allow_after_labels,
+        label_window: required(t, "label_window", label_window)?,
+        allow,
+        prefixes,
+        keep_first: required(t, "keep_first", keep_first)?,
+        keep_last: required(t, "keep_last", keep_last)?,
+        evidence_before: required(t, "evidence_before", evidence_before)?,
+        evidence_after: required(t, "evidence_after", evidence_after)?,
+        redact_prefixes,
+        attachments,
+    })
+}
+
+/// A list of card number prefixes, each all digits.
+fn digit_prefixes(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+) -> Result<Vec<String>, RuleError> {
     let prefixes: Vec<String> = t
-        .strings("prefixes")?
+        .strings(key)?
         .unwrap_or_default()
         .into_iter()
         .map(|s| s.into_inner())
@@ -135,27 +157,10 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     {
         return Err(t.error_at(
             &t.span.clone(),
-            format!("`prefixes` of {} must be digits, not \"{bad}\"", t.context),
+            format!("`{key}` of {} must be digits, not \"{bad}\"", t.context),
         ));
     }
-    let (df, dl) = detect.default_keep();
-    let keep_first = t
-        .count("keep_first")?
-        .map_or(df, |s| s.into_inner() as usize);
-    let keep_last = t
-        .count("keep_last")?
-        .map_or(dl, |s| s.into_inner() as usize);
-    let attachments = t.boolean("attachments")?.unwrap_or(true);
-    Ok(Params {
-        detect,
-        allow_after_labels,
-        label_window,
-        allow,
-        prefixes,
-        keep_first,
-        keep_last,
-        attachments,
-    })
+    Ok(prefixes)
 }
 
 /// A personal number found in a string.
@@ -188,7 +193,7 @@ const REGIONS: &[u32] = &[
 ];
 
 /// An 18-character resident ID number (GB 11643): region, birth date, check digit.
-pub fn is_id_number(digits: &str, as_of: Date) -> bool {
+fn is_id_number(digits: &str, as_of: Date) -> bool {
     let b = digits.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return false;
@@ -217,7 +222,7 @@ pub fn is_id_number(digits: &str, as_of: Date) -> bool {
     b[17].to_ascii_uppercase() == check
 }
 
-pub fn is_mobile(digits: &str) -> bool {
+fn is_mobile(digits: &str) -> bool {
     let b = digits.as_bytes();
     b.len() == 11
         && b.iter().all(u8::is_ascii_digit)
@@ -225,7 +230,7 @@ pub fn is_mobile(digits: &str) -> bool {
         && (b'3'..=b'9').contains(&b[1])
 }
 
-pub fn luhn(digits: &str) -> bool {
+fn luhn(digits: &str) -> bool {
     let mut sum = 0u32;
     for (i, c) in digits.bytes().rev().enumerate() {
         if !c.is_ascii_digit() {
@@ -413,17 +418,19 @@ impl Masker {
     pub fn from_rules(rules: &crate::rules::RuleSet, as_of: Date) -> Masker {
         let mut keep = NumberKind::ALL.map(NumberKind::default_keep);
         let mut prefixes: Vec<String> = Vec::new();
+        let mut fallback: Vec<String> = Vec::new();
         for r in &rules.rules {
             if let crate::checks::Params::Privacy(p) = &r.params {
                 keep[p.detect as usize] = (p.keep_first, p.keep_last);
                 if p.detect == NumberKind::BankCard {
                     prefixes.extend(p.prefixes.iter().cloned());
                 }
+                fallback.extend(p.redact_prefixes.iter().cloned());
             }
         }
         if prefixes.is_empty() {
-            // Without a bank-card rule, still hide UnionPay, Visa and Mastercard numbers.
-            prefixes = ["62", "4", "5"].map(String::from).to_vec();
+            // Without a bank-card rule, still hide the card numbers the rule files name.
+            prefixes = fallback;
         }
         Masker {
             keep,
@@ -526,7 +533,7 @@ fn after_label(
 struct PageScan<'a> {
     p: &'a Params,
     as_of: Date,
-    masker: Masker,
+    masker: &'a Masker,
     /// Masked numbers already reported on this page, to report each once.
     seen: Vec<String>,
 }
@@ -592,8 +599,8 @@ impl PageScan<'_> {
             at = x.end;
         }
         out.extend(line[at..].chars());
-        let start = from.saturating_sub(16);
-        let end = (to + 8).min(out.len());
+        let start = from.saturating_sub(self.p.evidence_before);
+        let end = (to + self.p.evidence_after).min(out.len());
         // Table cells are tab-separated; a space reads better in evidence.
         out[start..end]
             .iter()
@@ -611,13 +618,9 @@ impl PageScan<'_> {
     }
 }
 
-/// The decoded file name of an attachment URL.
-fn file_name(url: &str) -> String {
-    let path = url::Url::parse(url)
-        .map(|u| u.path().to_string())
-        .unwrap_or_else(|_| url.to_string());
-    let name = path.rsplit('/').next().unwrap_or("").to_string();
-    percent_decode(&name)
+/// The decoded file name of an attachment, from its URL up to the query.
+fn file_name(path: &str) -> String {
+    percent_decode(path.rsplit('/').next().unwrap_or(""))
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
@@ -629,7 +632,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         let mut scan = PageScan {
             p,
             as_of: ctx.as_of,
-            masker: masker.clone(),
+            masker: &masker,
             seen: Vec::new(),
         };
         let mut found: Vec<(String, String, String, Option<String>)> = Vec::new();
@@ -647,7 +650,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 if !ctx.rules.extract.is_attachment_path(path) {
                     continue;
                 }
-                let name = file_name(link);
+                let name = file_name(path);
                 for (d, m, e) in scan.lines(&[name.as_str()], false) {
                     found.push((d, m, e, Some(masker.redact(link))));
                 }
@@ -663,13 +666,12 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             let key = scan.key(&masked);
             let mut values = Values::new();
             values.insert("masked", masked);
-            let mut at = At::page(page);
-            at.title = at.title.map(|t| masker.redact(&t));
-            values.insert("title", at.title.clone().unwrap_or_default());
+            // The title and message are masked with every finding in lib.rs; the
+            // target is masked here because the finding id is made from it.
             out.push(ctx.finding(
                 rule,
                 Draft {
-                    at,
+                    at: At::page(page),
                     key,
                     evidence: Some(evidence),
                     target,
@@ -798,7 +800,7 @@ mod tests {
         let scan_ = PageScan {
             p: &p,
             as_of: as_of(),
-            masker: Masker::from_rules(&crate::rules::RuleSet::default(), as_of()),
+            masker: &Masker::from_rules(&crate::rules::RuleSet::default(), as_of()),
             seen: Vec::new(),
         };
         let n = id("35010219800101123");
@@ -819,6 +821,9 @@ mod tests {
             prefixes: vec!["62".to_string()],
             keep_first: 3,
             keep_last: 4,
+            evidence_before: 16,
+            evidence_after: 8,
+            redact_prefixes: Vec::new(),
             attachments: true,
         }
     }

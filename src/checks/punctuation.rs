@@ -26,8 +26,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use crate::checks::typo::{evidence, read_page_kinds};
-use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::checks::{At, Ctx, Draft, KindSpec, count, evidence, read_page_kinds, required};
 use crate::extract::record::PageKind;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -167,9 +166,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         )
     })?;
     let page_kinds = read_page_kinds(t)?;
-    let evidence_chars = t
-        .count("evidence_chars")?
-        .map_or(10, |n| n.into_inner() as usize);
+    let evidence_chars = count(t, "evidence_chars")?;
     let max_per_page = t.count("max_per_page")?;
     let more_message = opt_template(t, "more_message", MORE_PLACEHOLDERS)?;
     let more_message_en = opt_template(t, "more_message_en", MORE_PLACEHOLDERS)?;
@@ -185,20 +182,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         ));
     }
     let max_per_page = max_per_page.map(|n| n.into_inner() as usize);
-    let mut ignore = Vec::new();
-    for s in t.strings("ignore")?.unwrap_or_default() {
-        ignore.push(Regex::new(s.get_ref()).map_err(|e| {
-            let last = e.to_string().lines().last().unwrap_or_default().to_string();
-            t.error_at(
-                &s.span(),
-                format!(
-                    "invalid regex `{}` in `ignore` of {}: {last}",
-                    s.get_ref(),
-                    t.context
-                ),
-            )
-        })?);
-    }
+    let ignore = t.regexes("ignore", &[])?.unwrap_or_default();
 
     let replacements = map_table(t, "replacements")?;
     let marks = t.strings("marks")?;
@@ -220,7 +204,8 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         pairs: Vec::new(),
         ignore,
         page_kinds,
-        evidence_chars,
+        // Set below, once every other problem of the rule has been reported.
+        evidence_chars: 0,
         max_per_page,
         more_message,
         more_message_en,
@@ -285,11 +270,12 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
             ),
         ));
     }
+    p.evidence_chars = required(t, "evidence_chars", evidence_chars)?;
     Ok(p)
 }
 
 /// CJK ideographs, the characters a "Chinese character" neighbour means.
-pub fn is_han(c: char) -> bool {
+fn is_han(c: char) -> bool {
     matches!(c,
         '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
@@ -349,7 +335,7 @@ impl Params {
     }
 
     /// The problems of this rule in a page's lines, as (line index, hit), in order.
-    pub fn find_page(&self, lines: &[&str]) -> Vec<(usize, Hit)> {
+    fn find_page(&self, lines: &[&str]) -> Vec<(usize, Hit)> {
         let mut hits = match self.problem {
             Problem::Unbalanced => self.unbalanced(lines),
             Problem::HalfWidth | Problem::Doubled => {
@@ -619,7 +605,7 @@ mod tests {
 
     fn half() -> Params {
         load(&format!(
-            "problem = \"half-width\"\n{IGNORE}\n[replacements]\n\",\" = \"，\"\n\".\" = \"。\"\n\":\" = \"：\"\n\"(\" = \"（\"\n\")\" = \"）\"\n"
+            "problem = \"half-width\"\nevidence_chars = 10\n{IGNORE}\n[replacements]\n\",\" = \"，\"\n\".\" = \"。\"\n\":\" = \"：\"\n\"(\" = \"（\"\n\")\" = \"）\"\n"
         ))
         .unwrap()
     }
@@ -662,12 +648,14 @@ mod tests {
 
     #[test]
     fn doubled_and_unbalanced() {
-        let d = load("problem = \"doubled\"\nmarks = [\"，\", \"。\", \"、\"]\n").unwrap();
+        let d =
+            load("problem = \"doubled\"\nevidence_chars = 10\nmarks = [\"，\", \"。\", \"、\"]\n")
+                .unwrap();
         assert_eq!(found(&d, "居民，，为。。好、"), vec!["，，", "。。"]);
         assert!(found(&d, "等……——好。").is_empty());
 
         let u = load(&format!(
-            "problem = \"unbalanced\"\n{IGNORE}\n[pairs]\n\"《\" = \"》\"\n\"“\" = \"”\"\n\"（\" = \"）\"\n"
+            "problem = \"unbalanced\"\nevidence_chars = 10\n{IGNORE}\n[pairs]\n\"《\" = \"》\"\n\"“\" = \"”\"\n\"（\" = \"）\"\n"
         ))
         .unwrap();
         assert_eq!(found(&u, "印发《工作要点的通知"), vec!["《"]);

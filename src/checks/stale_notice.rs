@@ -15,12 +15,11 @@
 //! 仍作为有效通知展示`, evidence `报名截止时间：2019年3月1日`.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use jiff::civil::Date;
 use regex::Regex;
 
-use crate::checks::{At, Ctx, Draft, KindSpec, days_between};
+use crate::checks::{At, Ctx, Draft, KindSpec, count, days_between, required};
 use crate::extract::date::{find_dates, find_dates_with_default_year};
 use crate::extract::record::{PageKind, PageRecord};
 use crate::report::finding::Finding;
@@ -60,7 +59,8 @@ pub const SPEC: KindSpec = KindSpec {
           passed, and (with `max_days` and `age_message`) a notice with no such date that is \
           older than `max_days` and matches none of `expired_patterns`. Parameters: \
           cues_before, cues_after, ignore_before, ignore_after, cue_window, expired_patterns, \
-          max_days, age_message, age_message_en.",
+          max_days, age_message, age_message_en, range_joiners, cue_lead, time_after, \
+          clause_marks, rollover_days.",
 };
 
 #[derive(Debug, Clone)]
@@ -75,6 +75,17 @@ pub struct Params {
     pub ignore_after: Vec<String>,
     /// How many characters may stand between a cue and its date.
     pub cue_window: usize,
+    /// How many characters just before a cue may make its date the notice's own
+    /// (`发布时间：`); without a cue, `cue_window` more are looked at.
+    pub cue_lead: usize,
+    /// What may stand between a date and the cue after it: a weekday, a time
+    /// (`17:00`, `下午5点`). Anchored at the date's end.
+    pub time_after: Regex,
+    /// Characters that end a clause: a cue in another clause says nothing about a date.
+    pub clause_marks: Vec<char>,
+    /// A date without a year more than this many days before the publish date
+    /// is in the next year (`1月10日前` in a notice of late December).
+    pub rollover_days: u32,
     /// What joins the two dates of a range (`至`, `-`): the end of a deadline range is one too.
     pub range_joiners: Vec<String>,
     /// Title, text or column name matching one of these marks a notice as expired or archived.
@@ -84,41 +95,42 @@ pub struct Params {
     pub age_message_en: Option<Template>,
 }
 
-fn plain_strings(t: &mut TableReader<'_, '_>, key: &'static str) -> Result<Vec<String>, RuleError> {
-    Ok(t.strings(key)?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| s.into_inner())
-        .filter(|s| !s.is_empty())
-        .collect())
-}
-
-/// Reads a list of regexes, reporting a bad one at its line.
-pub fn regexes(t: &mut TableReader<'_, '_>, key: &'static str) -> Result<Vec<Regex>, RuleError> {
-    let mut out = Vec::new();
-    for p in t.strings(key)?.unwrap_or_default() {
-        out.push(Regex::new(p.get_ref()).map_err(|e| {
-            let last = e.to_string().lines().last().unwrap_or_default().to_string();
-            t.error_at(
-                &p.span(),
-                format!("invalid regex `{}` in `{key}`: {last}", p.get_ref()),
-            )
-        })?);
-    }
-    Ok(out)
-}
-
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
-    let cues_before = plain_strings(t, "cues_before")?;
-    let cues_after = plain_strings(t, "cues_after")?;
+    let cues_before = t.string_list("cues_before")?;
+    let cues_after = t.string_list("cues_after")?;
     if cues_before.is_empty() && cues_after.is_empty() {
         return Err(t.missing("cues_before"));
     }
-    let ignore_before = plain_strings(t, "ignore_before")?;
-    let ignore_after = plain_strings(t, "ignore_after")?;
-    let cue_window = t.count("cue_window")?.map_or(8, |s| s.into_inner()) as usize;
-    let range_joiners = plain_strings(t, "range_joiners")?;
-    let expired_patterns = regexes(t, "expired_patterns")?;
+    let ignore_before = t.string_list("ignore_before")?;
+    let ignore_after = t.string_list("ignore_after")?;
+    let cue_window = count(t, "cue_window")?;
+    let cue_lead = count(t, "cue_lead")?;
+    let time_after = match t.string("time_after")? {
+        Some(s) => {
+            Some(t.compile_regex("time_after", &s.span(), &format!(r"\A(?:{})", s.get_ref()))?)
+        }
+        None => None,
+    };
+    let mut clause_marks = Vec::new();
+    for m in t.strings("clause_marks")?.unwrap_or_default() {
+        let mut chars = m.get_ref().chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => clause_marks.push(c),
+            _ => {
+                return Err(t.error_at(
+                    &m.span(),
+                    format!(
+                        "`clause_marks` of {} must be single characters, not \"{}\"",
+                        t.context,
+                        m.get_ref()
+                    ),
+                ));
+            }
+        }
+    }
+    let rollover_days = t.count("rollover_days")?.map(|n| n.into_inner());
+    let range_joiners = t.string_list("range_joiners")?;
+    let expired_patterns = t.regexes("expired_patterns", &[])?.unwrap_or_default();
     let max_days = t.count("max_days")?.map(|s| s.into_inner());
     let age_message = opt_template(t, "age_message", AGE_PLACEHOLDERS)?;
     let age_message_en = opt_template(t, "age_message_en", AGE_PLACEHOLDERS)?;
@@ -136,7 +148,15 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         cues_after,
         ignore_before,
         ignore_after,
-        cue_window,
+        cue_window: required(t, "cue_window", cue_window)?,
+        cue_lead: required(t, "cue_lead", cue_lead)?,
+        time_after: required(t, "time_after", time_after)?,
+        clause_marks: if clause_marks.is_empty() {
+            return Err(t.missing("clause_marks"));
+        } else {
+            clause_marks
+        },
+        rollover_days: required(t, "rollover_days", rollover_days)?,
         range_joiners,
         expired_patterns,
         max_days,
@@ -152,32 +172,14 @@ pub struct Deadline {
     pub phrase: String,
 }
 
-/// What may follow a date before its cue: a weekday, a time (`17:00`, `下午5点`).
-static TIME_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"\A\s*(?:[（(]\s*(?:星期|周)[一二三四五六日天]\s*[)）])?\s*(?:(?:上午|下午|中午|晚上|早上)?\s*[0-9０-９]{1,2}\s*(?:[:：]\s*[0-9０-９]{2}|[时点點](?:\s*[0-9０-９]{1,2}\s*分|半)?))?\s*",
-    )
-    .ok()
-});
-
-/// Characters that end a clause: a cue in another clause says nothing about a date.
-fn ends_clause(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '；' | ';' | '！' | '!' | '？' | '?' | '，' | ',' | '\n'
-    )
-}
-
-fn skip_time(s: &str) -> usize {
-    TIME_AFTER
-        .as_ref()
-        .and_then(|re| re.find(s))
-        .map_or(0, |m| m.end())
+/// The length of the weekday or time at the start of `s` (see `time_after`).
+fn skip_time(s: &str, p: &Params) -> usize {
+    p.time_after.find(s).map_or(0, |m| m.end())
 }
 
 /// The deadline and event dates of one line of a notice. `year` resolves dates
 /// written without one; `published` is the notice's own date, which is never a deadline.
-pub fn deadlines_in_line(
+fn deadlines_in_line(
     line: &str,
     year: Option<i16>,
     published: Option<Date>,
@@ -195,7 +197,7 @@ pub fn deadlines_in_line(
         // `1月10日前` in a notice of late December means next January.
         if !m.has_year
             && let Some(pubd) = published
-            && days_between(date, pubd) > 30
+            && days_between(date, pubd) > i64::from(p.rollover_days)
             && let Ok(next) = date.checked_add(jiff::Span::new().years(1))
         {
             date = next;
@@ -204,7 +206,7 @@ pub fn deadlines_in_line(
         let clause_start = before
             .char_indices()
             .rev()
-            .find(|&(_, c)| ends_clause(c))
+            .find(|(_, c)| p.clause_marks.contains(c))
             .map_or(0, |(i, c)| i + c.len_utf8());
         let clause = &before[clause_start..];
         let cue_start = p
@@ -217,7 +219,7 @@ pub fn deadlines_in_line(
             })
             .min();
         let after = &line[m.end..];
-        let tail = &after[skip_time(after)..];
+        let tail = &after[skip_time(after, p)..];
         let ignored_after = p.ignore_after.iter().any(|w| tail.starts_with(w.as_str()));
         let cue_after = if ignored_after {
             None
@@ -233,9 +235,9 @@ pub fn deadlines_in_line(
         let near_start = {
             let anchor = cue_start.unwrap_or(m.start);
             let lead = if cue_start.is_some() {
-                3
+                p.cue_lead
             } else {
-                p.cue_window + 3
+                p.cue_window + p.cue_lead
             };
             line[clause_start..anchor]
                 .char_indices()
@@ -247,7 +249,7 @@ pub fn deadlines_in_line(
         let ignored_before = p.ignore_before.iter().any(|w| near.contains(w.as_str()));
         let range_end = prev.is_some_and(|(_, pend)| {
             let between = line.get(pend..m.start).unwrap_or("");
-            let joiner = between[skip_time(between)..].trim();
+            let joiner = between[skip_time(between, p)..].trim();
             p.range_joiners.iter().any(|j| j == joiner)
         });
         let is_deadline = !ignored_before
@@ -393,12 +395,33 @@ mod tests {
             ignore_before: s(&["发布", "印发", "成文", "施行"]),
             ignore_after: s(&["前后", "起", "以来"]),
             cue_window: 8,
+            cue_lead: 3,
+            time_after: Regex::new(TIME_AFTER).unwrap(),
+            clause_marks: vec!['。', '；', ';', '！', '!', '？', '?', '，', ',', '\n'],
+            rollover_days: 30,
             range_joiners: s(&["至", "到", "-", "—", "~", "～"]),
             expired_patterns: vec![Regex::new("已过期|已结束").unwrap()],
             max_days: Some(180),
             age_message: None,
             age_message_en: None,
         }
+    }
+
+    /// `time_after` of rules/notices.toml, anchored as `params` anchors it.
+    const TIME_AFTER: &str = r"\A(?:\s*(?:[（(]\s*(?:星期|周)[一二三四五六日天]\s*[)）])?\s*(?:(?:上午|下午|中午|晚上|早上)?\s*[0-9０-９]{1,2}\s*(?:[:：]\s*[0-9０-９]{2}|[时点點](?:\s*[0-9０-９]{1,2}\s*分|半)?))?\s*)";
+
+    #[test]
+    fn shipped_rule_reads_its_limits() {
+        let rules = crate::load_rules(true, &[]).unwrap();
+        let Some(crate::checks::Params::StaleNotice(shipped)) =
+            rules.rule("notice-expired").map(|r| &r.params)
+        else {
+            panic!("notice-expired is a stale-notice rule");
+        };
+        let s = shipped;
+        assert_eq!((s.cue_window, s.cue_lead, s.rollover_days), (8, 3, 30));
+        assert_eq!(s.time_after.as_str(), TIME_AFTER);
+        assert_eq!(s.clause_marks, p().clause_marks);
     }
 
     fn d(y: i16, m: i8, day: i8) -> Date {

@@ -22,7 +22,9 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 
-use crate::checks::{At, Ctx, Draft, KindSpec};
+use crate::checks::{
+    At, Ctx, Draft, KindSpec, back_chars, count, evidence, fwd_chars, read_page_kinds, required,
+};
 use crate::extract::record::PageKind;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -85,27 +87,6 @@ pub struct Hit {
     pub entry: usize,
 }
 
-const DEFAULT_CHARS: usize = 10;
-
-fn compile(
-    t: &TableReader<'_, '_>,
-    key: &str,
-    s: &toml::Spanned<String>,
-    wrap: impl Fn(&str) -> String,
-) -> Result<Regex, RuleError> {
-    Regex::new(&wrap(s.get_ref())).map_err(|e| {
-        let last = e.to_string().lines().last().unwrap_or_default().to_string();
-        t.error_at(
-            &s.span(),
-            format!(
-                "invalid regex `{}` in `{key}` of {}: {last}",
-                s.get_ref(),
-                t.context
-            ),
-        )
-    })
-}
-
 fn check_pair(
     t: &TableReader<'_, '_>,
     span: &Range<usize>,
@@ -129,34 +110,10 @@ fn check_pair(
     }
 }
 
-pub(crate) fn read_page_kinds(t: &mut TableReader<'_, '_>) -> Result<Vec<PageKind>, RuleError> {
-    let mut page_kinds = Vec::new();
-    for k in t.strings("page_kinds")?.unwrap_or_default() {
-        page_kinds.push(PageKind::parse(k.get_ref()).ok_or_else(|| {
-            t.error_at(
-                &k.span(),
-                format!(
-                    "`page_kinds` of {} allows home, list, article, attachment, other, not \"{}\"",
-                    t.context,
-                    k.get_ref()
-                ),
-            )
-        })?);
-    }
-    if page_kinds.is_empty() {
-        page_kinds.push(PageKind::Article);
-    }
-    Ok(page_kinds)
-}
-
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     let page_kinds = read_page_kinds(t)?;
-    let context_chars = t
-        .count("context_chars")?
-        .map_or(DEFAULT_CHARS, |n| n.into_inner() as usize);
-    let evidence_chars = t
-        .count("evidence_chars")?
-        .map_or(DEFAULT_CHARS, |n| n.into_inner() as usize);
+    let context_chars = count(t, "context_chars")?;
+    let evidence_chars = count(t, "evidence_chars")?;
     let global_exceptions = t.strings("exceptions")?.unwrap_or_default();
 
     // Spans are kept beside the entries so that later checks can point at the line.
@@ -205,15 +162,19 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
             ));
         }
         let context = match c.string("context")? {
-            Some(s) => Some(compile(&c, "context", &s, |r| r.to_string())?),
+            Some(s) => Some(c.compile_regex("context", &s.span(), s.get_ref())?),
             None => None,
         };
         let before = match c.string("before")? {
-            Some(s) => Some(compile(&c, "before", &s, |r| format!("(?:{r})$"))?),
+            Some(s) => {
+                Some(c.compile_regex("before", &s.span(), &format!("(?:{})$", s.get_ref()))?)
+            }
             None => None,
         };
         let after = match c.string("after")? {
-            Some(s) => Some(compile(&c, "after", &s, |r| format!("^(?:{r})"))?),
+            Some(s) => {
+                Some(c.compile_regex("after", &s.span(), &format!("^(?:{})", s.get_ref()))?)
+            }
             None => None,
         };
         let mut exceptions = Vec::new();
@@ -292,13 +253,14 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
                 format!("cannot build the dictionary of {}: {e}", t.context),
             )
         })?;
-    let p = Params {
+    let mut p = Params {
         entries,
         matcher,
         groups,
         page_kinds,
-        context_chars,
-        evidence_chars,
+        // Set below, once every other problem of the rule has been reported.
+        context_chars: 0,
+        evidence_chars: 0,
     };
     // A correction that itself contains an unconditional wrong form would be
     // reported again once the editor applied it.
@@ -317,40 +279,9 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
             ));
         }
     }
+    p.context_chars = required(t, "context_chars", context_chars)?;
+    p.evidence_chars = required(t, "evidence_chars", evidence_chars)?;
     Ok(p)
-}
-
-/// The byte offset `n` characters before `at` (or the start of `s`).
-fn back_chars(s: &str, at: usize, n: usize) -> usize {
-    s[..at]
-        .char_indices()
-        .rev()
-        .take(n)
-        .last()
-        .map_or(at, |(i, _)| i)
-}
-
-/// The byte offset `n` characters after `at` (or the end of `s`).
-fn fwd_chars(s: &str, at: usize, n: usize) -> usize {
-    s[at..]
-        .char_indices()
-        .nth(n)
-        .map_or(s.len(), |(i, _)| at + i)
-}
-
-/// The hit with up to `n` characters of its line either side, `…` where the line goes on.
-pub fn evidence(line: &str, range: Range<usize>, n: usize) -> String {
-    let from = back_chars(line, range.start, n);
-    let to = fwd_chars(line, range.end, n);
-    let mut s = String::new();
-    if from > 0 {
-        s.push('…');
-    }
-    s.push_str(&line[from..to].replace('\t', " "));
-    if to < line.len() {
-        s.push('…');
-    }
-    s
 }
 
 impl Params {
@@ -469,6 +400,8 @@ mod tests {
     }
 
     const RULE: &str = r#"
+context_chars = 10
+evidence_chars = 10
 exceptions = ["按装备", "按装修"]
 [dictionary]
 "按装" = "安装"

@@ -4,10 +4,9 @@
 
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node};
-use url::Url;
 
 use super::config::ExtractConfig;
-use crate::source::urls::resolve_canonical;
+use super::links::Resolver;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Crumb {
@@ -15,17 +14,16 @@ pub struct Crumb {
     pub url: Option<String>,
 }
 
-const SEPARATORS: &[char] = &['>', '＞', '»', '›', '→', '/', '|', '｜', '\u{2192}'];
-
 fn has_link(el: ElementRef<'_>) -> bool {
     el.descendent_elements().any(|e| e.value().name() == "a")
 }
 
 /// The breadcrumb items after the first marker, or `None` when the page has none.
-pub fn find(doc: &Html, base: &Url, cfg: &ExtractConfig) -> Option<Vec<Crumb>> {
+pub fn find(doc: &Html, res: &Resolver<'_>, cfg: &ExtractConfig) -> Option<Vec<Crumb>> {
     if cfg.breadcrumb_markers.is_empty() {
         return None;
     }
+    let separators = cfg.breadcrumb_separators.as_slice();
     // The element whose own text holds the marker.
     let holder = doc.root_element().descendent_elements().find(|el| {
         el.children().any(|c| match c.value() {
@@ -60,11 +58,11 @@ pub fn find(doc: &Html, base: &Url, cfg: &ExtractConfig) -> Option<Vec<Crumb>> {
                     {
                         let text: String = super::text::inline(a);
                         let text = text
-                            .trim_matches(|c: char| SEPARATORS.contains(&c) || c.is_whitespace());
+                            .trim_matches(|c: char| separators.contains(&c) || c.is_whitespace());
                         if !text.is_empty() {
                             tokens.push(Crumb {
                                 text: text.to_string(),
-                                url: e.attr("href").and_then(|h| resolve_canonical(base, h)),
+                                url: e.attr("href").and_then(|h| res.get(h)),
                             });
                         }
                     }
@@ -84,7 +82,7 @@ pub fn find(doc: &Html, base: &Url, cfg: &ExtractConfig) -> Option<Vec<Crumb>> {
                         started = true;
                         t = t[pos + m.len()..].trim_start_matches([':', '：', ' ', '\u{a0}']);
                     }
-                    for part in t.split(SEPARATORS) {
+                    for part in t.split(separators) {
                         let part = part.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
                         if !part.is_empty() {
                             tokens.push(Crumb {
@@ -117,15 +115,16 @@ pub fn find(doc: &Html, base: &Url, cfg: &ExtractConfig) -> Option<Vec<Crumb>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
 
     fn crumbs(html: &str) -> Vec<Crumb> {
         let cfg = ExtractConfig {
             breadcrumb_markers: vec!["当前位置".into(), "您现在的位置".into()],
             breadcrumb_ignore: vec!["正文".into()],
-            ..Default::default()
+            ..ExtractConfig::for_tests()
         };
         let base = Url::parse("http://x.gov.cn/gzdt/a.html").unwrap();
-        find(&Html::parse_document(html), &base, &cfg).unwrap()
+        find(&Html::parse_document(html), &Resolver::new(&base), &cfg).unwrap()
     }
 
     #[test]

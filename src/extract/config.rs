@@ -6,6 +6,7 @@
 use regex::Regex;
 use scraper::Selector;
 
+use super::limits::Limit;
 use crate::rules::toml_reader::{RuleError, TableReader};
 
 #[derive(Debug, Clone, Default)]
@@ -76,7 +77,65 @@ pub struct ExtractConfig {
     pub profiles: Vec<super::profile::Profile>,
     /// File extensions read as HTML pages in directory mode.
     pub html_extensions: Vec<String>,
+    /// `<meta name=…>` of the site's name, which a heading repeating it is not a title.
+    pub site_name_meta: Vec<String>,
+    /// Characters between breadcrumb items (`首页 > 政务公开`).
+    pub breadcrumb_separators: Vec<char>,
+    /// Punctuation after a navigation placeholder (`没有了！`) that does not matter.
+    pub nav_placeholder_punctuation: Vec<char>,
+    /// A navigation entry is at most this many characters, and its element at
+    /// most this many levels above the label's text.
+    pub nav_max_chars: u32,
+    pub nav_max_up: u32,
+    /// Text in a `<script>` that marks Hanweb's (大汉) list data, besides an XML type…
+    pub datastore_markers: Vec<String>,
+    /// …and regexes with a group `html` for each list row in it.
+    pub datastore_record_patterns: Vec<Regex>,
+    /// A quoted label and its value is cut to this many characters.
+    pub snippet_chars: u32,
+    /// Characters of prose that make an undated page without items an article.
+    pub article_min_prose_chars: u32,
+    /// The signed date (`云溪街道办事处` / `2019年3月6日`) is looked for in the
+    /// last `signature_tail_lines` lines of the body, on lines of at most
+    /// `signature_max_chars` characters, after at most
+    /// `signature_prefix_max_chars` characters of issuer on the same line.
+    pub signature_tail_lines: u32,
+    pub signature_max_chars: u32,
+    pub signature_prefix_max_chars: u32,
+    /// A heading is a title of at most `title_max_chars` characters (read no
+    /// further than `title_max_bytes` bytes of text); one matched against the
+    /// `<title>` has at least `title_min_chars`.
+    pub title_max_chars: u32,
+    pub title_min_chars: u32,
+    pub title_max_bytes: u32,
+    /// A page is a list with this many dated items, or this many publish-date labels.
+    pub list_min_items: u32,
+    pub list_min_date_labels: u32,
 }
+
+type Counts = [(&'static str, fn(&mut ExtractConfig) -> &mut u32)];
+
+/// The whole-number keys other than the limits (see [`super::limits::Limit`]).
+const COUNTS: &Counts = &[
+    ("soft_404_max_chars", |c| &mut c.soft_404_max_chars),
+    ("max_script_pages", |c| &mut c.max_script_pages),
+    ("nav_max_chars", |c| &mut c.nav_max_chars),
+    ("nav_max_up", |c| &mut c.nav_max_up),
+    ("snippet_chars", |c| &mut c.snippet_chars),
+    ("article_min_prose_chars", |c| {
+        &mut c.article_min_prose_chars
+    }),
+    ("signature_tail_lines", |c| &mut c.signature_tail_lines),
+    ("signature_max_chars", |c| &mut c.signature_max_chars),
+    ("signature_prefix_max_chars", |c| {
+        &mut c.signature_prefix_max_chars
+    }),
+    ("title_max_chars", |c| &mut c.title_max_chars),
+    ("title_min_chars", |c| &mut c.title_min_chars),
+    ("title_max_bytes", |c| &mut c.title_max_bytes),
+    ("list_min_items", |c| &mut c.list_min_items),
+    ("list_min_date_labels", |c| &mut c.list_min_date_labels),
+];
 
 type Fields = [(&'static str, fn(&mut ExtractConfig) -> &mut Vec<String>)];
 
@@ -105,7 +164,30 @@ const STRING_LISTS: &Fields = &[
     ("attachment_extensions", |c| &mut c.attachment_extensions),
     ("home_paths", |c| &mut c.home_paths),
     ("html_extensions", |c| &mut c.html_extensions),
+    ("site_name_meta", |c| &mut c.site_name_meta),
+    ("datastore_markers", |c| &mut c.datastore_markers),
 ];
+
+/// A list of single characters, written as strings (`[">", "»"]`).
+fn chars(t: &mut TableReader<'_, '_>, key: &'static str) -> Result<Option<Vec<char>>, RuleError> {
+    let Some(v) = t.strings(key)? else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(v.len());
+    for s in v {
+        let mut it = s.get_ref().chars();
+        match (it.next(), it.next()) {
+            (Some(c), None) => out.push(c),
+            _ => {
+                return Err(t.error_at(
+                    &s.span(),
+                    format!("`{key}` entry `{}` must be one character", s.get_ref()),
+                ));
+            }
+        }
+    }
+    Ok(Some(out))
+}
 
 impl ExtractConfig {
     /// Reads an `[extract]` table over `self`: each key present replaces the
@@ -137,20 +219,23 @@ impl ExtractConfig {
         if let Some(v) = t.regexes("soft_404_text_patterns", &[])? {
             self.soft_404_text_patterns = v;
         }
-        if let Some(n) = t.count("soft_404_max_chars")? {
-            self.soft_404_max_chars = n.into_inner();
+        if let Some(v) = t.regexes("datastore_record_patterns", &["html"])? {
+            self.datastore_record_patterns = v;
         }
-        if let Some(n) = t.count("max_script_pages")? {
-            self.max_script_pages = n.into_inner();
+        if let Some(v) = chars(t, "breadcrumb_separators")? {
+            self.breadcrumb_separators = v;
         }
-        for (key, field) in [
-            ("max_depth", &mut self.max_depth),
-            ("max_links", &mut self.max_links),
-            ("max_list_items", &mut self.max_list_items),
-            ("max_text_chars", &mut self.max_text_chars),
-        ] {
+        if let Some(v) = chars(t, "nav_placeholder_punctuation")? {
+            self.nav_placeholder_punctuation = v;
+        }
+        for (key, field) in COUNTS {
             if let Some(n) = t.count(key)? {
-                *field = n.into_inner();
+                *field(self) = n.into_inner();
+            }
+        }
+        for limit in Limit::ALL {
+            if let Some(n) = t.count(limit.key())? {
+                *limit.field(self) = n.into_inner();
             }
         }
         for w in &mut self.boilerplate_classes {
@@ -171,5 +256,34 @@ impl ExtractConfig {
     pub fn is_attachment_path(&self, path: &str) -> bool {
         crate::source::urls::extension(path)
             .is_some_and(|e| self.attachment_extensions.contains(&e))
+    }
+}
+
+#[cfg(test)]
+impl ExtractConfig {
+    /// The shipped file's numbers and punctuation, for unit tests that set
+    /// only the vocabulary they exercise.
+    pub fn for_tests() -> ExtractConfig {
+        ExtractConfig {
+            breadcrumb_separators: vec!['>', '＞', '»', '›', '→', '/', '|', '｜'],
+            nav_placeholder_punctuation: vec!['!', '！', '。', '.'],
+            nav_max_chars: 200,
+            nav_max_up: 4,
+            datastore_markers: vec!["<datastore".into()],
+            datastore_record_patterns: vec![
+                Regex::new(r"(?s)<record>\s*<!\[CDATA\[(?P<html>.*?)\]\]>\s*</record>").unwrap(),
+            ],
+            snippet_chars: 40,
+            article_min_prose_chars: 30,
+            signature_tail_lines: 6,
+            signature_max_chars: 40,
+            signature_prefix_max_chars: 30,
+            title_max_chars: 200,
+            title_min_chars: 4,
+            title_max_bytes: 1000,
+            list_min_items: 3,
+            list_min_date_labels: 3,
+            ..Default::default()
+        }
     }
 }

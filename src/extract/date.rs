@@ -305,7 +305,7 @@ fn date_from_caps(c: &Captures<'_>) -> Option<Date> {
     make_date(i32::try_from(year).ok()?, month, day)
 }
 
-fn make_date(year: i32, month: u32, day: u32) -> Option<Date> {
+pub(crate) fn make_date(year: i32, month: u32, day: u32) -> Option<Date> {
     if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
         return None;
     }
@@ -380,7 +380,7 @@ fn digit_value(c: char) -> Option<u32> {
 
 /// A small number written as digits (`2019`, `03`, `二〇一九`) or with
 /// 十/廿/卅 (`十二`, `二十`, `三十一`, `廿五`), or `元` (= 1, as in 元月).
-fn parse_number(s: &str) -> Option<u32> {
+pub(crate) fn parse_number(s: &str) -> Option<u32> {
     if s == "元" {
         return Some(1);
     }

@@ -4,10 +4,14 @@
 //! whose last part needs a class or id (`div.TRS_Editor`, `#zoom`) is only
 //! tried on the elements that carry one.
 
-use scraper::{ElementRef, Html, Selector};
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Html, Node, Selector};
 
 pub struct Elements<'a> {
     all: Vec<ElementRef<'a>>,
+    /// The comment nodes, anywhere in the document (also before `<html>`):
+    /// body markers and `audit:ignore` directives are read from these.
+    comments: Vec<NodeRef<'a, Node>>,
     /// The elements with a class or an id.
     with_class_or_id: Vec<ElementRef<'a>>,
 }
@@ -40,7 +44,17 @@ fn shape(text: &str) -> Shape<'_> {
 
 impl<'a> Elements<'a> {
     pub fn new(html: &'a Html) -> Elements<'a> {
-        let all: Vec<ElementRef<'a>> = html.root_element().descendent_elements().collect();
+        let mut all: Vec<ElementRef<'a>> = Vec::new();
+        let mut comments = Vec::new();
+        // From the document node, not the root element: a comment before
+        // `<html>` is a child of the document.
+        for node in html.tree.root().descendants() {
+            if let Some(el) = ElementRef::wrap(node) {
+                all.push(el);
+            } else if node.value().is_comment() {
+                comments.push(node);
+            }
+        }
         let with_class_or_id = all
             .iter()
             .copied()
@@ -48,8 +62,14 @@ impl<'a> Elements<'a> {
             .collect();
         Elements {
             all,
+            comments,
             with_class_or_id,
         }
+    }
+
+    /// The page's comment nodes, in document order.
+    pub fn comments(&self) -> &[NodeRef<'a, Node>] {
+        &self.comments
     }
 
     /// The elements with one of these tag names, in document order.

@@ -10,6 +10,7 @@
 use regex::Regex;
 
 use super::config::ExtractConfig;
+use super::text::label_cell;
 
 /// One label found in the page text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,19 +28,25 @@ pub struct AnyLabel {
     re: Option<Regex>,
 }
 
+/// Every label the configuration knows: the ones that give a value and the
+/// `other_labels` that only end one. Where a value stops and which lines hold
+/// a label are both judged by this one list, so the two cannot disagree.
+pub fn all_labels(cfg: &ExtractConfig) -> Vec<String> {
+    cfg.publish_date_labels
+        .iter()
+        .chain(&cfg.generic_date_labels)
+        .chain(&cfg.document_date_labels)
+        .chain(&cfg.source_labels)
+        .chain(&cfg.index_no_labels)
+        .chain(&cfg.doc_number_labels)
+        .chain(&cfg.other_labels)
+        .cloned()
+        .collect()
+}
+
 impl AnyLabel {
     pub fn new(cfg: &ExtractConfig) -> AnyLabel {
-        let all: Vec<String> = cfg
-            .publish_date_labels
-            .iter()
-            .chain(&cfg.generic_date_labels)
-            .chain(&cfg.document_date_labels)
-            .chain(&cfg.source_labels)
-            .chain(&cfg.index_no_labels)
-            .chain(&cfg.doc_number_labels)
-            .cloned()
-            .collect();
-        let alt = alternation(&all);
+        let alt = alternation(&all_labels(cfg));
         AnyLabel {
             re: (!alt.is_empty()).then(|| Regex::new(&alt).ok()).flatten(),
         }
@@ -65,6 +72,8 @@ pub struct LabelFinder {
     known: Vec<String>,
     /// Any known label followed by a colon: where a value ends.
     stop: Regex,
+    /// Characters of page text quoted as a hit's snippet.
+    snippet_chars: usize,
 }
 
 fn alternation(labels: &[String]) -> String {
@@ -85,14 +94,7 @@ impl LabelFinder {
         if alt.is_empty() {
             return None;
         }
-        let all: Vec<String> = cfg
-            .publish_date_labels
-            .iter()
-            .chain(&cfg.document_date_labels)
-            .chain(&cfg.source_labels)
-            .chain(&cfg.other_labels)
-            .cloned()
-            .collect();
+        let all = all_labels(cfg);
         let stop_alt = alternation(&all);
         let re = Regex::new(&format!(
             r"(?:^|[\t|｜]|\s\s|\s|】|\])(?:{alt})(?:\s*[:：]|\s*\t|\s*$)"
@@ -112,14 +114,15 @@ impl LabelFinder {
             stop,
             own: trimmed(labels),
             known,
+            snippet_chars: cfg.snippet_chars as usize,
         })
     }
 
     /// `索引号 | 分类 | 发布机构` over `… | … | …`: the hits of a header row.
     fn header_row(&self, lines: &[String], i: usize) -> Option<Vec<LabelHit>> {
         let cells: Vec<&str> = lines[i].split('\t').collect();
-        let bare = |c: &str| c.trim().trim_end_matches([':', '：']).trim().to_string();
-        if cells.len() < 2 || !cells.iter().all(|c| self.known.contains(&bare(c))) {
+        let is_in = |set: &[String], c: &str| set.iter().any(|k| k == label_cell(c));
+        if cells.len() < 2 || !cells.iter().all(|c| is_in(&self.known, c)) {
             return None;
         }
         let values: Vec<&str> = lines.get(i + 1)?.split('\t').collect();
@@ -129,12 +132,12 @@ impl LabelFinder {
         let hits = cells
             .iter()
             .zip(&values)
-            .filter(|(c, _)| self.own.contains(&bare(c)))
+            .filter(|(c, _)| is_in(&self.own, c))
             .map(|(c, v)| LabelHit {
                 value: v.trim().to_string(),
-                snippet: format!("{} {}", bare(c), v.trim())
+                snippet: format!("{} {}", label_cell(c), v.trim())
                     .chars()
-                    .take(40)
+                    .take(self.snippet_chars)
                     .collect(),
                 line: i + 1,
             })
@@ -143,6 +146,7 @@ impl LabelFinder {
     }
 
     /// Every occurrence in `lines`, in order.
+    #[cfg(test)]
     pub fn find_all(&self, lines: &[String]) -> Vec<LabelHit> {
         self.find_in(lines, 0..lines.len())
     }
@@ -193,7 +197,7 @@ impl LabelFinder {
                 let snippet: String = line[snippet_start..quote_end]
                     .replace('\t', " ")
                     .chars()
-                    .take(40)
+                    .take(self.snippet_chars)
                     .collect();
                 out.push(LabelHit {
                     value,
@@ -215,7 +219,7 @@ mod tests {
             publish_date_labels: vec!["发布时间".into(), "发布日期".into()],
             source_labels: vec!["来源".into(), "信息来源".into()],
             other_labels: vec!["点击".into(), "作者".into()],
-            ..Default::default()
+            ..ExtractConfig::for_tests()
         }
     }
 
@@ -280,5 +284,22 @@ mod tests {
     fn prose_is_not_a_label() {
         assert!(find(&["发布时间"], "本通知自发布时间起施行，请各单位遵照执行。").is_empty());
         assert!(find(&["来源"], "资金来源：区财政").is_empty());
+    }
+
+    #[test]
+    fn every_label_ends_a_value() {
+        // `发文文号` is a document-number label, not one of `other_labels`:
+        // it still ends the source's value.
+        let cfg = ExtractConfig {
+            doc_number_labels: vec!["文号".into(), "发文字号".into(), "发文文号".into()],
+            ..cfg()
+        };
+        let f = LabelFinder::new(&["来源".to_string()], &cfg).unwrap();
+        let h = f.find_all(&["来源：区政府 发文文号：青政发〔2019〕3号".to_string()]);
+        assert_eq!(h[0].value, "区政府");
+        let f = LabelFinder::new(&cfg.doc_number_labels, &cfg).unwrap();
+        let h = f.find_all(&["来源：区政府 发文文号：青政发〔2019〕3号".to_string()]);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].value, "青政发〔2019〕3号");
     }
 }

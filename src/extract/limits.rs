@@ -8,6 +8,10 @@
 
 use std::borrow::Cow;
 
+use super::config::ExtractConfig;
+use super::record::PageRecord;
+use crate::checks::Lang;
+
 /// Elements without an end tag.
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -28,80 +32,52 @@ const RAW_TEXT: &[&str] = &[
 
 /// The page with start and end tags deeper than `max_depth` removed, and how
 /// many tags were removed. `max_depth` 0 means no limit.
+///
+/// One pass: nothing is copied until the first tag to drop, so a page that
+/// needs no cutting (nearly every page) costs one scan and no allocation.
 pub fn cap_depth(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
-    if max_depth == 0 || !too_deep(html, max_depth) {
+    if max_depth == 0 {
         return (Cow::Borrowed(html), 0);
     }
-    let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len());
+    // Allocated at the first dropped tag.
+    let mut out: Option<String> = None;
     let mut depth = 0usize;
     let mut dropped = 0usize;
     let mut copied = 0usize;
     let mut i = 0usize;
+    let mut cut = |start: usize, end: usize, copied: &mut usize| {
+        let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+        o.push_str(&html[*copied..start]);
+        *copied = end;
+        dropped += 1;
+    };
     while let Some(off) = html[i..].find('<') {
         let start = i + off;
         match scan_tag(html, start) {
-            Tag::Start { end, name, counts } => {
-                let keep = if counts {
+            Tag::Start {
+                end,
+                name_at,
+                name_len,
+                counts,
+            } => {
+                if counts {
                     depth += 1;
-                    depth <= max_depth
-                } else {
-                    true
-                };
-                if !keep {
-                    out.push_str(&html[copied..start]);
-                    copied = end;
-                    dropped += 1;
+                    if depth > max_depth {
+                        cut(start, end, &mut copied);
+                    }
                 }
                 i = end;
-                if RAW_TEXT.contains(&name.as_str()) {
+                let name = &html.as_bytes()[name_at..name_at + name_len];
+                if is_one_of(name, RAW_TEXT) {
                     // Its end tag is read next, as an end tag that does not count.
-                    i = raw_text_end(html, end, &name);
+                    i = raw_text_end(html, end, name);
                 }
             }
             Tag::End { end, counts } => {
                 if counts {
                     if depth > max_depth {
-                        out.push_str(&html[copied..start]);
-                        copied = end;
-                        dropped += 1;
+                        cut(start, end, &mut copied);
                     }
-                    depth = depth.saturating_sub(1);
-                }
-                i = end;
-            }
-            Tag::Other { end } => i = end,
-        }
-        if i >= bytes.len() {
-            break;
-        }
-    }
-    out.push_str(&html[copied.min(html.len())..]);
-    (Cow::Owned(out), dropped)
-}
-
-/// A quick pass that tells whether the page needs cutting at all.
-fn too_deep(html: &str, max_depth: usize) -> bool {
-    let mut depth = 0usize;
-    let mut i = 0usize;
-    while let Some(off) = html[i..].find('<') {
-        let start = i + off;
-        match scan_tag(html, start) {
-            Tag::Start { end, name, counts } => {
-                if counts {
-                    depth += 1;
-                    if depth > max_depth {
-                        return true;
-                    }
-                }
-                i = end;
-                if RAW_TEXT.contains(&name.as_str()) {
-                    // Its end tag is read next, as an end tag that does not count.
-                    i = raw_text_end(html, end, &name);
-                }
-            }
-            Tag::End { end, counts } => {
-                if counts {
                     depth = depth.saturating_sub(1);
                 }
                 i = end;
@@ -112,14 +88,29 @@ fn too_deep(html: &str, max_depth: usize) -> bool {
             break;
         }
     }
-    false
+    match out {
+        None => (Cow::Borrowed(html), 0),
+        Some(mut o) => {
+            o.push_str(&html[copied.min(html.len())..]);
+            (Cow::Owned(o), dropped)
+        }
+    }
+}
+
+/// Whether the ASCII tag name `name` is one of `names` (lower case), in any case.
+fn is_one_of(name: &[u8], names: &[&str]) -> bool {
+    names
+        .iter()
+        .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
 }
 
 enum Tag {
+    /// `name_at`, `name_len`: where the tag name is, as written.
     /// `counts`: the tag opens an element that stays open until its end tag.
     Start {
         end: usize,
-        name: String,
+        name_at: usize,
+        name_len: usize,
         counts: bool,
     },
     End {
@@ -159,20 +150,20 @@ fn scan_tag(html: &str, start: usize) -> Tag {
         .iter()
         .take_while(|b| !b.is_ascii_whitespace() && **b != b'>' && **b != b'/')
         .count();
-    let name = html[name_at..name_at + name_len].to_ascii_lowercase();
+    let name = &bytes[name_at..name_at + name_len];
     let end = tag_end(html, name_at + name_len);
     let self_closed = end >= 2 && bytes.get(end - 2) == Some(&b'/');
     // Raw-text elements are never dropped: their content would turn into markup.
-    let counts = !VOID.contains(&name.as_str())
-        && !OPTIONAL_END.contains(&name.as_str())
-        && !RAW_TEXT.contains(&name.as_str());
+    let counts =
+        !is_one_of(name, VOID) && !is_one_of(name, OPTIONAL_END) && !is_one_of(name, RAW_TEXT);
     if closing {
         Tag::End { end, counts }
     } else {
         Tag::Start {
             end,
+            name_at,
+            name_len,
             counts: counts && !self_closed,
-            name,
         }
     }
 }
@@ -193,17 +184,15 @@ fn tag_end(html: &str, from: usize) -> usize {
     html.len()
 }
 
-/// Where the raw text of a `<script>` (or `style`…) ends: at its end tag.
-fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
-    let closing = format!("</{name}");
-    let lower_len = closing.len();
+/// Where the raw text of a `<script>` (or `style`…, named `name`) ends: at its end tag.
+fn raw_text_end(html: &str, from: usize, name: &[u8]) -> usize {
     let bytes = html.as_bytes();
     let mut k = from;
     while let Some(off) = html[k..].find("</") {
         let at = k + off;
         if bytes
-            .get(at..at + lower_len)
-            .is_some_and(|s| s.eq_ignore_ascii_case(closing.as_bytes()))
+            .get(at + 2..at + 2 + name.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(name))
         {
             return at;
         }
@@ -226,11 +215,60 @@ pub fn cap_chars(text: &mut String, max_chars: usize) -> bool {
     }
 }
 
-/// The report's note on pages that went over a limit, if any did.
-pub fn note(
-    records: &[super::record::PageRecord],
-    cfg: &super::config::ExtractConfig,
-) -> Option<String> {
+/// The `[extract]` limits a page can go over: the rule files' keys, and
+/// the names `PageRecord::cut` records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Depth,
+    Links,
+    ListItems,
+    TextChars,
+}
+
+impl Limit {
+    pub const ALL: [Limit; 4] = [
+        Limit::Depth,
+        Limit::Links,
+        Limit::ListItems,
+        Limit::TextChars,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Limit::Depth => "max_depth",
+            Limit::Links => "max_links",
+            Limit::ListItems => "max_list_items",
+            Limit::TextChars => "max_text_chars",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Limit> {
+        Limit::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    pub fn field(self, cfg: &mut ExtractConfig) -> &mut u32 {
+        match self {
+            Limit::Depth => &mut cfg.max_depth,
+            Limit::Links => &mut cfg.max_links,
+            Limit::ListItems => &mut cfg.max_list_items,
+            Limit::TextChars => &mut cfg.max_text_chars,
+        }
+    }
+
+    pub fn value(self, cfg: &ExtractConfig) -> u32 {
+        match self {
+            Limit::Depth => cfg.max_depth,
+            Limit::Links => cfg.max_links,
+            Limit::ListItems => cfg.max_list_items,
+            Limit::TextChars => cfg.max_text_chars,
+        }
+    }
+}
+
+/// The report's note on pages that went over a limit, if any did, in `lang`.
+/// The limits read `max_links = 5000 (3)` in both languages: the key is what
+/// a rule file sets.
+pub fn note_in(records: &[PageRecord], cfg: &ExtractConfig, lang: Lang) -> Option<String> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     let mut first: Option<&str> = None;
     for r in records.iter().filter(|r| !r.cut.is_empty()) {
@@ -246,21 +284,20 @@ pub fn note(
     let pages = records.iter().filter(|r| !r.cut.is_empty()).count();
     let parts: Vec<String> = counts
         .iter()
-        .map(|(key, n)| {
-            let limit = match *key {
-                "max_depth" => cfg.max_depth,
-                "max_links" => cfg.max_links,
-                "max_list_items" => cfg.max_list_items,
-                "max_text_chars" => cfg.max_text_chars,
-                _ => 0,
-            };
-            format!("{key} = {limit} ({n})")
+        .map(|(key, n)| match Limit::parse(key) {
+            Some(l) => format!("{key} = {} ({n})", l.value(cfg)),
+            // A record from an older cache may name a limit that is gone.
+            None => format!("{key} ({n})"),
         })
         .collect();
-    Some(format!(
-        "{pages} pages were read only in part, cut at the [extract] limits {} (first: {first}); raise them in a rule file to read more",
-        parts.join(", ")
-    ))
+    let parts = parts.join(", ");
+    let zh = format!(
+        "{pages} 个页面只读取了一部分，在 [extract] 限值 {parts} 处截断（第一个：{first}）；可在规则文件中调高这些限值"
+    );
+    let en = format!(
+        "{pages} pages were read only in part, cut at the [extract] limits {parts} (first: {first}); raise them in a rule file to read more"
+    );
+    Some(lang.pick(&zh, Some(&en)).clone())
 }
 
 #[cfg(test)]
@@ -340,5 +377,39 @@ mod tests {
         let mut s = "短".to_string();
         assert!(!cap_chars(&mut s, 5));
         assert!(!cap_chars(&mut s, 0));
+    }
+
+    #[test]
+    fn the_note_names_each_limit_in_both_languages() {
+        let cfg = ExtractConfig {
+            max_links: 5000,
+            max_depth: 512,
+            ..Default::default()
+        };
+        let cut = |url: &str, keys: &[&str]| PageRecord {
+            url: url.into(),
+            cut: keys.iter().map(|k| k.to_string()).collect(),
+            ..Default::default()
+        };
+        let records = [
+            cut("http://x.gov.cn/a.html", &["max_links", "max_depth"]),
+            PageRecord::default(),
+            cut("http://x.gov.cn/b.html", &["max_depth"]),
+        ];
+        for lang in [Lang::Zh, Lang::En] {
+            let n = note_in(&records, &cfg, lang).unwrap();
+            assert!(n.contains("max_links = 5000 (1)"), "{n}");
+            assert!(n.contains("max_depth = 512 (2)"), "{n}");
+            assert!(n.contains("http://x.gov.cn/a.html"), "{n}");
+        }
+        assert!(
+            note_in(&records, &cfg, Lang::Zh)
+                .unwrap()
+                .contains("个页面")
+        );
+        assert_eq!(note_in(&records[1..2], &cfg, Lang::Zh), None);
+        for l in Limit::ALL {
+            assert_eq!(Limit::parse(l.key()), Some(l));
+        }
     }
 }

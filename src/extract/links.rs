@@ -22,10 +22,6 @@ impl<'u> Resolver<'u> {
         }
     }
 
-    pub fn base(&self) -> &Url {
-        self.base
-    }
-
     /// The canonical absolute URL of `href`, or `None` for links that are not pages.
     pub fn get(&self, href: &str) -> Option<String> {
         if let Some(hit) = self.cache.borrow().get(href) {

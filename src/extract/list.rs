@@ -3,25 +3,21 @@
 //! the link, else from the link's URL (`t20190313_1203.html`,
 //! `/art/2026/9/16/art_…html`).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 use ego_tree::NodeId;
 use jiff::civil::Date;
-use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
+use scraper::ElementRef;
 use url::Url;
 
 use super::config::ExtractConfig;
-use super::date::find_dates;
+use super::date::{find_dates, make_date};
 use super::links::Resolver;
+use super::nav::{first_link, link_title};
 use super::record::ListItem;
-use super::text::inline;
+use super::text::{inline, inline_max};
 use crate::source::urls::{canonical, resolve_canonical};
-
-/// Selectors used on every list page, parsed once.
-static LINKS: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("a[href]").ok());
-static SCRIPTS: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("script").ok());
 
 const ROWS: &[&str] = &["li", "tr", "dd", "dt", "p", "div", "td", "span"];
 
@@ -29,10 +25,11 @@ const ROWS: &[&str] = &["li", "tr", "dd", "dt", "p", "div", "td", "span"];
 pub fn date_from_url(url: &str, cfg: &ExtractConfig) -> Option<Date> {
     for re in &cfg.url_date_patterns {
         if let Some(c) = re.captures(url) {
-            let y: i16 = c.name("y")?.as_str().parse().ok()?;
-            let m: i8 = c.name("m")?.as_str().parse().ok()?;
-            let d: i8 = c.name("d")?.as_str().parse().ok()?;
-            if let Ok(date) = Date::new(y, m, d) {
+            let y: i32 = c.name("y")?.as_str().parse().ok()?;
+            let m: u32 = c.name("m")?.as_str().parse().ok()?;
+            let d: u32 = c.name("d")?.as_str().parse().ok()?;
+            // The same plausibility check as dates in the text (1949–2100).
+            if let Some(date) = make_date(y, m, d) {
                 return Some(date);
             }
         }
@@ -66,22 +63,37 @@ fn row_of(a: ElementRef<'_>) -> Option<ElementRef<'_>> {
     row
 }
 
-/// The dated links of a list page. Rows are grouped by the element that
-/// holds them; groups much smaller than the largest (a sidebar's 相关链接, a
-/// 热点信息 box) are dropped.
-pub fn items(doc: &Html, res: &Resolver<'_>, page_url: &str, cfg: &ExtractConfig) -> Vec<ListItem> {
-    let Some(sel) = LINKS.as_ref() else {
-        return Vec::new();
-    };
+/// The dated links of a list page, among `links` (the page's `<a>` elements,
+/// in document order). Rows are grouped by the element that holds them;
+/// groups much smaller than the largest (a sidebar's 相关链接, a 热点信息 box)
+/// are dropped.
+///
+/// At most `max` items are kept (0: no limit), and reading stops soon after
+/// that many are found; the flag says whether the list was cut.
+pub fn items<'a>(
+    links: impl Iterator<Item = ElementRef<'a>>,
+    res: &Resolver<'_>,
+    page_url: &str,
+    cfg: &ExtractConfig,
+    max: usize,
+) -> (Vec<ListItem>, bool) {
+    let max = if max == 0 { usize::MAX } else { max };
     let mut found: Vec<(Option<NodeId>, ListItem)> = Vec::new();
     let mut seen = HashSet::new();
-    for a in doc.select(sel) {
+    let mut stopped = false;
+    for a in links.filter(|a| a.value().attr("href").is_some()) {
         let Some(row) = row_of(a) else {
             continue;
         };
         if let Some(item) = item_of(a, row, res, page_url, cfg)
             && seen.insert(item.url.clone())
         {
+            // One past the cap proves the list goes over it; the sidebars
+            // dropped below are small, so reading on would only cost time.
+            if found.len() > max {
+                stopped = true;
+                break;
+            }
             found.push((row.parent().map(|p| p.id()), item));
         }
     }
@@ -90,37 +102,45 @@ pub fn items(doc: &Html, res: &Resolver<'_>, page_url: &str, cfg: &ExtractConfig
         *sizes.entry(*g).or_default() += 1;
     }
     let largest = sizes.values().copied().max().unwrap_or(0);
-    found
+    let mut out: Vec<ListItem> = found
         .into_iter()
         .filter(|(g, _)| sizes.get(g).is_some_and(|&n| n * 2 > largest))
         .map(|(_, i)| i)
-        .collect()
+        .collect();
+    let cut = stopped || out.len() > max;
+    out.truncate(max);
+    (out, cut)
 }
 
-/// Items from rows a profile selects: each row's first link, dated by the row.
+/// Items from rows a profile selects: each row's first link, dated by the
+/// row; at most `max` (0: no limit), with whether there were more.
 pub fn items_in_rows<'a>(
     rows: impl Iterator<Item = ElementRef<'a>>,
     res: &Resolver<'_>,
     page_url: &str,
     cfg: &ExtractConfig,
-) -> Vec<ListItem> {
+    max: usize,
+) -> (Vec<ListItem>, bool) {
+    let max = if max == 0 { usize::MAX } else { max };
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for row in rows {
         let link = if row.value().name() == "a" {
             Some(row)
         } else {
-            row.descendent_elements()
-                .find(|e| e.value().name() == "a" && e.value().attr("href").is_some())
+            first_link(row)
         };
         if let Some(a) = link
             && let Some(item) = item_of(a, row, res, page_url, cfg)
             && seen.insert(item.url.clone())
         {
+            if out.len() == max {
+                return (out, true);
+            }
             out.push(item);
         }
     }
-    out
+    (out, false)
 }
 
 /// One dated link in its row; `None` when it is not a list item.
@@ -136,13 +156,7 @@ fn item_of(
         return None;
     }
     let link_text = inline(a);
-    let title = a
-        .value()
-        .attr("title")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| link_text.clone());
+    let title = link_title(a, &[], link_text.clone());
     if title.is_empty() {
         return None;
     }
@@ -164,24 +178,41 @@ fn item_of(
 /// `<script type="text/xml"><datastore>…<record><![CDATA[<li>…</li>]]></record>`,
 /// where a browser's script builds the list; `scripts` are the page's
 /// `<script>` elements. `None` when there is none.
-pub fn datastore_html<'a>(scripts: impl Iterator<Item = ElementRef<'a>>) -> Option<String> {
-    static RECORD: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r"(?s)<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>").ok());
-    let re = RECORD.as_ref()?;
+pub fn datastore_html<'a>(
+    scripts: impl Iterator<Item = ElementRef<'a>>,
+    cfg: &ExtractConfig,
+) -> Option<String> {
+    if cfg.datastore_record_patterns.is_empty() {
+        return None;
+    }
     let mut out = String::new();
     for script in scripts {
-        let xml_type = script
-            .value()
-            .attr("type")
-            .is_some_and(|t| t.to_ascii_lowercase().contains("xml"));
-        let text: String = script.text().collect();
-        if !xml_type && !text.contains("<datastore") {
+        let xml_type = script.value().attr("type").is_some_and(|t| {
+            t.as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"xml"))
+        });
+        // A script is nearly always one text node: borrow it rather than copy.
+        let mut pieces = script.text();
+        let text: Cow<'_, str> = match (pieces.next(), pieces.next()) {
+            (None, _) => continue,
+            (Some(t), None) => Cow::Borrowed(t),
+            _ => Cow::Owned(script.text().collect()),
+        };
+        let marked = || {
+            cfg.datastore_markers
+                .iter()
+                .any(|m| text.contains(m.as_str()))
+        };
+        if !xml_type && !marked() {
             continue;
         }
-        for c in re.captures_iter(&text) {
-            if let Some(m) = c.get(1) {
-                out.push_str(m.as_str());
-                out.push('\n');
+        for re in &cfg.datastore_record_patterns {
+            for c in re.captures_iter(&text) {
+                if let Some(m) = c.name("html") {
+                    out.push_str(m.as_str());
+                    out.push('\n');
+                }
             }
         }
     }
@@ -204,42 +235,49 @@ pub fn first_page(url: &str, cfg: &ExtractConfig) -> Option<String> {
 }
 
 /// The other pages of this list: links to pages of the same column (by URL
-/// pattern or a `下一页` text) and the pages a TRS `createPageHTML` script writes.
-pub fn pagination(
-    doc: &Html,
+/// pattern or a `下一页` text) and the pages a TRS `createPageHTML` script
+/// writes. `links` and `scripts` are the page's `<a>` and `<script>`
+/// elements; `first` is the list's first page (`first_page`, else `page_url`).
+pub fn pagination<'a>(
+    links: impl Iterator<Item = ElementRef<'a>>,
+    scripts: impl Iterator<Item = ElementRef<'a>>,
     res: &Resolver<'_>,
     page_url: &str,
+    first: &str,
     cfg: &ExtractConfig,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let first = first_page(page_url, cfg).unwrap_or_else(|| page_url.to_string());
     let mut push = |u: String, out: &mut Vec<String>| {
         if u != page_url && seen.insert(u.clone()) {
             out.push(u);
         }
     };
-    if let Some(sel) = LINKS.as_ref() {
-        for a in doc.select(sel) {
-            let Some(u) = a.value().attr("href").and_then(|h| res.get(h)) else {
-                continue;
-            };
-            let same_column = first_page(&u, cfg).is_some_and(|f| f == first)
-                || (u == first && first != page_url);
-            let text = inline(a);
-            let labelled = cfg.pagination_labels.contains(&text);
-            if same_column || labelled {
-                push(u, &mut out);
-            }
+    // A link whose text is longer than every label is not one: its text is
+    // not put together. Spaces inside a text may collapse, hence the margin.
+    let max_label = cfg.pagination_labels.iter().map(String::len).max();
+    for a in links {
+        let Some(u) = a.value().attr("href").and_then(|h| res.get(h)) else {
+            continue;
+        };
+        let same_column =
+            first_page(&u, cfg).is_some_and(|f| f == first) || (u == first && first != page_url);
+        let labelled = || {
+            max_label
+                .and_then(|n| inline_max(a, n * 4))
+                .is_some_and(|t| cfg.pagination_labels.contains(&t))
+        };
+        if same_column || labelled() {
+            push(u, &mut out);
         }
     }
     if cfg.page_script_patterns.is_empty() {
         return out;
     }
-    let Some(sel) = SCRIPTS.as_ref() else {
+    let Ok(folder) = Url::parse(first) else {
         return out;
     };
-    for script in doc.select(sel) {
+    for script in scripts {
         let text: String = script.text().collect();
         for re in &cfg.page_script_patterns {
             let Some(c) = re.captures(&text) else {
@@ -250,10 +288,8 @@ pub fn pagination(
             };
             let name = c.name("name").map_or("index", |m| m.as_str());
             let ext = c.name("ext").map_or("html", |m| m.as_str());
-            let Ok(folder) = Url::parse(&first) else {
-                continue;
-            };
             for k in 1..count.min(cfg.max_script_pages) {
+                // Relative to the first page, not this page: the resolver's base.
                 if let Some(u) = resolve_canonical(&folder, &format!("{name}_{k}.{ext}")) {
                     push(u, &mut out);
                 }
@@ -266,6 +302,9 @@ pub fn pagination(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::elements::Elements;
+    use regex::Regex;
+    use scraper::{Html, Selector};
 
     fn cfg() -> ExtractConfig {
         ExtractConfig {
@@ -282,8 +321,26 @@ mod tests {
             url_date_patterns: vec![
                 Regex::new(r"/art/(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/").unwrap(),
             ],
-            ..Default::default()
+            ..ExtractConfig::for_tests()
         }
+    }
+
+    #[test]
+    fn url_dates_are_checked_like_text_dates() {
+        let c = cfg();
+        assert_eq!(
+            date_from_url("http://x.gov.cn/art/2019/3/13/art_1.html", &c).map(|d| d.to_string()),
+            Some("2019-03-13".to_string())
+        );
+        // Outside 1949–2100, as `date::make_date` rules.
+        assert_eq!(
+            date_from_url("http://x.gov.cn/art/1900/3/13/art_1.html", &c),
+            None
+        );
+        assert_eq!(
+            date_from_url("http://x.gov.cn/art/2019/2/30/art_1.html", &c),
+            None
+        );
     }
 
     #[test]
@@ -314,9 +371,12 @@ mod tests {
             r#"<body><script>createPageHTML(40, 0, "index", "shtml");</script><a href="/other/index_2.html">其他</a></body>"#,
         );
         let base = Url::parse("http://x.gov.cn/gzdt/").unwrap();
+        let els = Elements::new(&html);
         let p = pagination(
-            &html,
+            els.named(&["a"]),
+            els.named(&["script"]),
             &Resolver::new(&base),
+            "http://x.gov.cn/gzdt/",
             "http://x.gov.cn/gzdt/",
             &cfg(),
         );
@@ -338,14 +398,16 @@ mod tests {
 </recordset></datastore></script></div></body>"#,
         );
         let sel = Selector::parse("script").unwrap();
-        let frag = Html::parse_fragment(&datastore_html(html.select(&sel)).unwrap());
+        let frag = Html::parse_fragment(&datastore_html(html.select(&sel), &cfg()).unwrap());
         let base = Url::parse("http://x.gov.cn/col/col1/index.html").unwrap();
         let items = items(
-            &frag,
+            Elements::new(&frag).named(&["a"]),
             &Resolver::new(&base),
             "http://x.gov.cn/col/col1/",
             &cfg(),
-        );
+            0,
+        )
+        .0;
         let got: Vec<(String, String)> = items
             .iter()
             .map(|i| {
@@ -375,7 +437,14 @@ mod tests {
             "<body><ul>{main}</ul><div class=side><ul><li><a href=\"/b/1.html\">相关</a> 2018-01-01</li><li><a href=\"/b/2.html\">相关二</a> 2018-01-02</li></ul></div></body>"
         ));
         let base = Url::parse("http://x.gov.cn/a/").unwrap();
-        let items = items(&html, &Resolver::new(&base), "http://x.gov.cn/a/", &cfg());
+        let items = items(
+            Elements::new(&html).named(&["a"]),
+            &Resolver::new(&base),
+            "http://x.gov.cn/a/",
+            &cfg(),
+            0,
+        )
+        .0;
         assert_eq!(items.len(), 6);
         assert!(items.iter().all(|i| i.url.contains("/a/")));
     }

@@ -13,11 +13,10 @@ pub mod profile;
 pub mod record;
 pub mod text;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use jiff::civil::Date;
 use scraper::{ElementRef, Html, Selector};
-use url::Url;
 
 use crate::source::Document;
 use crate::source::encoding::decode;
@@ -26,6 +25,7 @@ use config::ExtractConfig;
 use date::{find_dates, parse_date};
 use elements::Elements;
 use labels::{AnyLabel, LabelFinder, LabelHit};
+use limits::Limit;
 use links::Resolver;
 use profile::Sel;
 use record::{PageKind, PageRecord};
@@ -45,17 +45,52 @@ pub struct Extractor {
 
 struct Selectors {
     h1: Selector,
-    img: Selector,
-    link: Selector,
 }
 
 impl Selectors {
     fn new() -> Option<Selectors> {
         Some(Selectors {
             h1: Selector::parse("h1, h2").ok()?,
-            img: Selector::parse("img").ok()?,
-            link: Selector::parse("a[href], area[href]").ok()?,
         })
+    }
+}
+
+/// The page's links, deduplicated, at most `max` of them.
+struct PageLinks {
+    seen: HashSet<String>,
+    max: usize,
+    full: bool,
+}
+
+impl PageLinks {
+    fn new(max_links: u32) -> PageLinks {
+        PageLinks {
+            seen: HashSet::new(),
+            max: match max_links {
+                0 => usize::MAX,
+                n => n as usize,
+            },
+            full: false,
+        }
+    }
+
+    /// Adds `u` to `links` unless it is there already; `false` once the
+    /// cap is reached (which `cut` notes once), so the caller stops. Takes
+    /// the record's fields, not the record, which `fill`'s closures borrow.
+    fn push(&mut self, links: &mut Vec<String>, cut: &mut Vec<String>, u: String) -> bool {
+        if self.full {
+            return false;
+        }
+        if !self.seen.insert(u.clone()) {
+            return true;
+        }
+        if links.len() >= self.max {
+            self.full = true;
+            cut.push(Limit::Links.key().into());
+            return false;
+        }
+        links.push(u);
+        true
     }
 }
 
@@ -90,10 +125,6 @@ impl Extractor {
         }
     }
 
-    pub fn config(&self) -> &ExtractConfig {
-        &self.cfg
-    }
-
     pub fn extract(&self, doc: &Document) -> PageRecord {
         let mut r = PageRecord {
             url: canonical(&doc.url),
@@ -116,7 +147,7 @@ impl Extractor {
         let (text, dropped) = limits::cap_depth(&text, self.cfg.max_depth as usize);
         let html = Html::parse_document(&text);
         if dropped > 0 {
-            r.cut.push("max_depth".into());
+            r.cut.push(Limit::Depth.key().into());
         }
         self.fill(&html, doc, &mut r);
         r
@@ -124,7 +155,9 @@ impl Extractor {
 
     fn fill(&self, html: &Html, doc: &Document, r: &mut PageRecord) {
         let cfg = &self.cfg;
-        let base = &doc.url;
+        // Every link of the page (navigation, breadcrumb, list, pagination)
+        // is resolved through this one cache.
+        let res = Resolver::new(&doc.url);
         let profile = cfg.profile_for(&r.url);
         let els = Elements::new(html);
         for m in els.named(&["meta"]) {
@@ -148,7 +181,7 @@ impl Extractor {
         };
         // The element a profile's selector names, when the page has a profile.
         let pick = |s: Option<&Sel>| -> Option<ElementRef<'_>> {
-            s.and_then(|s| html.select(&s.sel).next())
+            s.and_then(|s| els.select(&s.text, &s.sel).next())
         };
 
         let root = html.root_element();
@@ -158,7 +191,7 @@ impl Extractor {
             .next()
             .map(text::inline)
             .unwrap_or_default();
-        let body = self.body(html, &els, page_el, profile);
+        let body = self.body(&els, page_el, profile);
         let page_lines = text::lines(page_el);
 
         // Labels in the body are prose, not metadata; only short lines before
@@ -171,10 +204,15 @@ impl Extractor {
             .count();
         let body_set: HashSet<&str> = body.lines.iter().skip(lead).map(String::as_str).collect();
         let label_lines = self.any_label.lines(&page_lines);
-        let hits = |f: &Option<LabelFinder>| -> Vec<LabelHit> {
+        // Every hit of a finder, on the lines that hold any label at all.
+        let all_hits = |f: &Option<LabelFinder>| -> Vec<LabelHit> {
             f.as_ref()
                 .map(|f| f.find_in(&page_lines, label_lines.iter().copied()))
                 .unwrap_or_default()
+        };
+        // The hits outside the body's prose.
+        let hits = |f: &Option<LabelFinder>| -> Vec<LabelHit> {
+            all_hits(f)
                 .into_iter()
                 .filter(|h| !body_set.contains(page_lines[h.line].as_str()))
                 .collect()
@@ -182,7 +220,7 @@ impl Extractor {
 
         let publish_hits = hits(&self.publish);
         // The same label on many rows is a list showing each item's date.
-        let per_item_dates = publish_hits.len() >= 3;
+        let per_item_dates = publish_hits.len() >= cfg.list_min_date_labels as usize;
         if let Some(el) = pick(profile.and_then(|p| p.date.as_ref())) {
             let v = text::inline(el);
             r.publish_date = date_of(&v);
@@ -214,9 +252,9 @@ impl Extractor {
         }
 
         if let Some(el) = pick(profile.and_then(|p| p.source.as_ref())) {
-            let v = strip_labels(&text::inline(el), &cfg.source_labels);
-            r.snippets.insert("source".into(), text::inline(el));
-            r.source = Some(v);
+            let shown = text::inline(el);
+            r.source = Some(text::strip_label(&shown, &cfg.source_labels).to_string());
+            r.snippets.insert("source".into(), shown);
         }
         if r.source.is_none()
             && let Some(v) = meta(&cfg.source_meta)
@@ -241,22 +279,21 @@ impl Extractor {
             }
         }
 
-        if let Some(el) = pick(profile.and_then(|p| p.document_date.as_ref()))
-            && let Some(d) = date_of(&text::inline(el))
-        {
+        let profile_document_date = pick(profile.and_then(|p| p.document_date.as_ref()))
+            .map(text::inline)
+            .and_then(|v| date_of(&v).map(|d| (d, v)));
+        if let Some((d, v)) = profile_document_date {
             r.document_date = Some(d);
-            r.snippets.insert("document_date".into(), text::inline(el));
-        } else if let Some(h) = self
-            .document
-            .as_ref()
-            .map(|f| f.find_in(&page_lines, label_lines.iter().copied()))
-            .unwrap_or_default()
+            r.snippets.insert("document_date".into(), v);
+        } else if let Some(h) = all_hits(&self.document)
+            // The body's hits count too, unlike for the other labels: a
+            // 成文日期 is part of the document, and a hit must hold a date.
             .into_iter()
             .find(|h| date_of(&h.value).is_some())
         {
             r.document_date = date_of(&h.value);
             r.snippets.insert("document_date".into(), h.snippet.clone());
-        } else if let Some((date, line)) = signed_date(&body.lines) {
+        } else if let Some((date, line)) = signed_date(&body.lines, cfg) {
             r.document_date = Some(date);
             r.snippets.insert("document_date".into(), line);
         }
@@ -265,42 +302,52 @@ impl Extractor {
             Some(el) => text::inline(el),
             None => self.title(&els, &doc_title, &meta),
         };
-        let crumbs = breadcrumb::find(html, base, cfg);
+        let crumbs = breadcrumb::find(html, &res, cfg);
         let body_id = body.known.then(|| body.el.id());
-        r.prev = match pick(profile.and_then(|p| p.prev.as_ref())) {
-            Some(el) => nav::from_element(el, base, &cfg.prev_labels, cfg),
-            None => nav::find(html, base, &cfg.prev_labels, cfg, body_id),
+        let prev_el = pick(profile.and_then(|p| p.prev.as_ref()));
+        let next_el = pick(profile.and_then(|p| p.next.as_ref()));
+        // One walk finds both entries; none when a profile names both.
+        let (found_prev, found_next) = if prev_el.is_none() || next_el.is_none() {
+            nav::find(html, &res, cfg, body_id)
+        } else {
+            (None, None)
         };
-        r.next = match pick(profile.and_then(|p| p.next.as_ref())) {
-            Some(el) => nav::from_element(el, base, &cfg.next_labels, cfg),
-            None => nav::find(html, base, &cfg.next_labels, cfg, body_id),
+        r.prev = match prev_el {
+            Some(el) => nav::from_element(el, &res, &cfg.prev_labels, cfg),
+            None => found_prev,
         };
-        r.image_count = body.el.select(&self.sel.img).count();
-        let res = Resolver::new(base);
-        let mut seen = HashSet::new();
-        let max_links = match cfg.max_links {
-            0 => usize::MAX,
-            n => n as usize,
+        r.next = match next_el {
+            Some(el) => nav::from_element(el, &res, &cfg.next_labels, cfg),
+            None => found_next,
         };
+        // Below the body element, not the element itself, as `select` would.
+        r.image_count = body
+            .el
+            .descendent_elements()
+            .skip(1)
+            .filter(|e| e.value().name() == "img")
+            .count();
+        let mut links = PageLinks::new(cfg.max_links);
         for a in els.named(&["a", "area"]) {
             if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
-                && seen.insert(u.clone())
+                && !links.push(&mut r.links, &mut r.cut, u)
             {
-                if r.links.len() >= max_links {
-                    r.cut.push("max_links".into());
-                    break;
-                }
-                r.links.push(u);
+                break;
             }
         }
         // Links of the main content, so link checks can tell them from the template's.
         if body.el.id() != page_el.id() {
             let mut body_seen = HashSet::new();
-            for a in body.el.select(&self.sel.link) {
+            let in_body = body
+                .el
+                .descendent_elements()
+                .skip(1)
+                .filter(|e| matches!(e.value().name(), "a" | "area"));
+            for a in in_body {
                 if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
                     && body_seen.insert(u.clone())
                 {
-                    if r.body_links.len() >= max_links {
+                    if r.body_links.len() >= links.max {
                         break;
                     }
                     r.body_links.push(u);
@@ -308,47 +355,48 @@ impl Extractor {
             }
         }
         let datastore =
-            list::datastore_html(els.named(&["script"])).map(|s| Html::parse_fragment(&s));
-        if let Some(frag) = &datastore {
-            for a in frag.select(&self.sel.link) {
+            list::datastore_html(els.named(&["script"]), cfg).map(|s| Html::parse_fragment(&s));
+        let datastore_els = datastore.as_ref().map(Elements::new);
+        if let Some(ds) = &datastore_els {
+            for a in ds.named(&["a", "area"]) {
                 if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
-                    && seen.insert(u.clone())
+                    && !links.push(&mut r.links, &mut r.cut, u)
                 {
-                    r.links.push(u);
+                    break;
                 }
             }
         }
         let path = doc.url.path();
-        let is_home = path == "/"
-            || Url::parse(&r.url).is_ok_and(|u| u.path() == "/")
-            || cfg.home_paths.iter().any(|p| p == path);
+        let is_home =
+            path == "/" || path_is_root(&r.url) || cfg.home_paths.iter().any(|p| p == path);
         let has_article_meta = meta(&cfg.title_meta).is_some_and(|t| !t.is_empty());
         let has_nav = r.prev.is_some() || r.next.is_some();
         let column_meta = meta(&cfg.column_meta).filter(|c| !c.is_empty());
         // Items only matter on what may be a list page; reading them is the dearest step.
         if !(is_home || has_article_meta || has_nav) {
-            r.items = match profile.and_then(|p| p.list_items.as_ref()) {
-                Some(s) => list::items_in_rows(html.select(&s.sel), &res, &r.url, cfg),
+            let max = cfg.max_list_items as usize;
+            let (items, cut) = match profile.and_then(|p| p.list_items.as_ref()) {
+                Some(s) => list::items_in_rows(els.select(&s.text, &s.sel), &res, &r.url, cfg, max),
                 // Hanweb's datastore is the list; the page around it only has boxes.
-                None => match &datastore {
-                    Some(frag) => list::items(frag, &res, &r.url, cfg),
-                    None => list::items(html, &res, &r.url, cfg),
+                None => match &datastore_els {
+                    Some(ds) => list::items(ds.named(&["a"]), &res, &r.url, cfg, max),
+                    None => list::items(els.named(&["a"]), &res, &r.url, cfg, max),
                 },
             };
-        }
-        if cfg.max_list_items > 0 && r.items.len() > cfg.max_list_items as usize {
-            r.items.truncate(cfg.max_list_items as usize);
-            r.cut.push("max_list_items".into());
+            r.items = items;
+            if cut {
+                r.cut.push(Limit::ListItems.key().into());
+            }
         }
         r.kind = if is_home {
             PageKind::Home
         } else if has_article_meta || has_nav {
             PageKind::Article
-        } else if r.items.len() >= 3 || per_item_dates {
+        } else if r.items.len() >= cfg.list_min_items as usize || per_item_dates {
             PageKind::List
         } else if r.publish_date.is_some() {
             PageKind::Article
-        } else if r.items.is_empty() && looks_like_article(&r.source, &body.lines) {
+        } else if r.items.is_empty() && looks_like_article(&r.source, &body.lines, cfg) {
             // TRS and others put ColumnName on articles too: an undated page
             // with a source line or prose is an article missing its date, not an empty list.
             PageKind::Article
@@ -392,13 +440,22 @@ impl Extractor {
                     .clone()
                     .or_else(|| last_any.map(|c| c.text.clone()));
                 // Page 2 of a list (`index_1.html`) belongs to the column of page 1.
-                r.column_url = Some(list::first_page(&r.url, cfg).unwrap_or_else(|| r.url.clone()));
-                r.pagination = list::pagination(html, &res, &r.url, cfg);
-                for u in &r.pagination {
-                    if seen.insert(u.clone()) {
-                        r.links.push(u.clone());
+                let first = list::first_page(&r.url, cfg).unwrap_or_else(|| r.url.clone());
+                let pages = list::pagination(
+                    els.named(&["a"]),
+                    els.named(&["script"]),
+                    &res,
+                    &r.url,
+                    &first,
+                    cfg,
+                );
+                for u in &pages {
+                    if !links.push(&mut r.links, &mut r.cut, u.clone()) {
+                        break;
                     }
                 }
+                r.pagination = pages;
+                r.column_url = Some(first);
             }
             _ => {
                 r.column = column_meta;
@@ -413,12 +470,12 @@ impl Extractor {
         }
         r.text = body.lines.join("\n");
         if limits::cap_chars(&mut r.text, cfg.max_text_chars as usize) {
-            r.cut.push("max_text_chars".into());
+            r.cut.push(Limit::TextChars.key().into());
         }
-        r.ignore = html
-            .tree
-            .values()
-            .filter_map(|n| n.as_comment())
+        r.ignore = els
+            .comments()
+            .iter()
+            .filter_map(|n| n.value().as_comment())
             .flat_map(|c| crate::suppress::directive_ids(c))
             .collect();
         if let Some(why) = self.soft_404(&doc_title, r, &body, &page_lines) {
@@ -433,13 +490,12 @@ impl Extractor {
     /// known container, else the block with the most paragraph text.
     fn body<'a>(
         &self,
-        html: &'a Html,
         els: &Elements<'a>,
         page_el: ElementRef<'a>,
         profile: Option<&profile::Profile>,
     ) -> Body<'a> {
         if let Some(s) = profile.and_then(|p| p.body.as_ref())
-            && let Some(el) = html.select(&s.sel).next()
+            && let Some(el) = els.select(&s.text, &s.sel).next()
         {
             return Body {
                 el,
@@ -448,7 +504,8 @@ impl Extractor {
             };
         }
         // The markers sit in one container; reading from it, not the page, keeps this cheap.
-        if let Some(el) = text::comment_parent(page_el, &self.cfg.body_comment_start)
+        if let Some(el) =
+            text::comment_parent(page_el, els.comments(), &self.cfg.body_comment_start)
             && let Some(lines) = text::lines_between_comments(
                 el,
                 &self.cfg.body_comment_start,
@@ -500,12 +557,12 @@ impl Extractor {
     fn is_boilerplate(&self, el: ElementRef<'_>) -> bool {
         let v = el.value();
         let words = v.attr("class").into_iter().chain(v.attr("id"));
+        // The words are lower case (see `merge_from`): compared without copying.
         words.flat_map(str::split_ascii_whitespace).any(|w| {
-            let w = w.to_ascii_lowercase();
             self.cfg
                 .boilerplate_classes
                 .iter()
-                .any(|b| w.contains(b.as_str()))
+                .any(|b| contains_ignore_ascii_case(w, b))
         })
     }
 
@@ -554,28 +611,27 @@ impl Extractor {
         if let Some(t) = meta(&self.cfg.title_meta).filter(|t| !t.is_empty()) {
             return t;
         }
-        let site = meta(&["SiteName".to_string()]).unwrap_or_default();
+        let cfg = &self.cfg;
+        let site = meta(&cfg.site_name_meta).unwrap_or_default();
+        let (max_chars, min_chars) = (cfg.title_max_chars as usize, cfg.title_min_chars as usize);
+        // A heading that is not the site's name, not a link, and not too long.
         let usable = |h: ElementRef<'_>| -> Option<String> {
-            let t = text::inline_max(h, 1000)?;
+            let t = text::inline_max(h, cfg.title_max_bytes as usize)?;
             let in_link = h.descendent_elements().any(|e| e.value().name() == "a");
-            (!t.is_empty() && t != site && !in_link && t.chars().count() <= 200).then_some(t)
+            (!t.is_empty() && t != site && !in_link && t.chars().count() <= max_chars).then_some(t)
         };
         // The heading the <title> repeats is the article's, not a box's.
-        for (text, sel) in &self.cfg.title_selectors {
+        for (text, sel) in &cfg.title_selectors {
             if let Some(t) = els
                 .select(text, sel)
                 .filter_map(usable)
-                .find(|t| t.chars().count() >= 4 && doc_title.contains(t.as_str()))
+                .find(|t| t.chars().count() >= min_chars && doc_title.contains(t.as_str()))
             {
                 return t;
             }
         }
-        for h in els.select("h1, h2", &self.sel.h1) {
-            let t = text::inline(h);
-            let in_link = h.descendent_elements().any(|e| e.value().name() == "a");
-            if !t.is_empty() && t != site && !in_link && t.chars().count() <= 200 {
-                return t;
-            }
+        if let Some(t) = els.select("h1, h2", &self.sel.h1).find_map(usable) {
+            return t;
         }
         let mut head = doc_title;
         for sep in &self.cfg.title_separators {
@@ -589,44 +645,50 @@ impl Extractor {
     }
 }
 
-/// `来源：区政府办` → `区政府办`.
-fn strip_labels(text: &str, labels: &[String]) -> String {
-    let t = text.trim();
-    let t = labels
-        .iter()
-        .find_map(|l| t.strip_prefix(l.as_str()))
-        .unwrap_or(t);
-    t.trim_start()
-        .trim_start_matches([':', '：'])
-        .trim()
-        .to_string()
+/// Whether `hay` holds `needle` (lower case), ASCII letters compared in any case.
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Whether a canonical URL's path is `/` (`http://x.gov.cn/`, `…/?a=1`),
+/// read without parsing it again.
+fn path_is_root(url: &str) -> bool {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .is_some_and(|p| p == "/" || p.starts_with("/?"))
 }
 
 /// An article's signs besides a date: a source line, or sentences of prose in
 /// the body. An empty list shows at most a `暂无信息` line.
-fn looks_like_article(source: &Option<String>, body: &[String]) -> bool {
+fn looks_like_article(source: &Option<String>, body: &[String], cfg: &ExtractConfig) -> bool {
     let prose: usize = body
         .iter()
         .filter(|l| l.contains(['。', '，', '；']))
         .map(|l| l.chars().count())
         .sum();
-    source.is_some() || prose >= 30
+    source.is_some() || prose >= cfg.article_min_prose_chars as usize
 }
 
 /// The date a document is signed with: the last lines of the body read
 /// `云溪街道办事处` / `2019年3月6日`, or both on one line.
-fn signed_date(lines: &[String]) -> Option<(Date, String)> {
-    let tail: Vec<&String> = lines.iter().rev().take(6).collect();
+fn signed_date(lines: &[String], cfg: &ExtractConfig) -> Option<(Date, String)> {
+    let max_line = cfg.signature_max_chars as usize;
+    let tail: Vec<&String> = lines
+        .iter()
+        .rev()
+        .take(cfg.signature_tail_lines as usize)
+        .collect();
     for (i, line) in tail.iter().enumerate() {
         let l = line.trim();
-        if l.chars().count() > 40 {
+        if l.chars().count() > max_line {
             continue;
         }
         if let Some(d) = parse_date(l) {
             // The issuer's name on the line before: short, not a sentence.
             let issuer = tail.get(i + 1).map(|s| s.trim()).unwrap_or("");
             let looks_like_issuer = !issuer.is_empty()
-                && issuer.chars().count() <= 40
+                && issuer.chars().count() <= max_line
                 && !issuer.ends_with(['。', '；', ';', '，', ',', '：', ':']);
             if looks_like_issuer {
                 return Some((d, format!("{issuer} {l}")));
@@ -638,7 +700,7 @@ fn signed_date(lines: &[String]) -> Option<(Date, String)> {
         {
             let before = l[..m.start].trim();
             let plausible = !before.is_empty()
-                && before.chars().count() <= 30
+                && before.chars().count() <= cfg.signature_prefix_max_chars as usize
                 && !before.contains(['。', '；', '，', ',', ':', '：']);
             if plausible {
                 return Some((m.date, l.to_string()));
@@ -646,11 +708,4 @@ fn signed_date(lines: &[String]) -> Option<(Date, String)> {
         }
     }
     None
-}
-
-/// All meta tags of a record whose names match, for rules that require them.
-pub fn meta_value<'a>(meta: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
-    meta.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }

@@ -3,23 +3,24 @@
 //! placeholder (`下一篇:最后一页`). The label must start a short element and be
 //! followed by a colon or a link, so prose such as `上一篇文章中提到` is ignored.
 
-use ego_tree::NodeId;
+use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
-use url::Url;
 
 use super::config::ExtractConfig;
+use super::links::Resolver;
 use super::record::NavLink;
-use super::text::{inline, inline_max};
-use crate::source::urls::resolve_canonical;
+use super::text::{inline, inline_max, strip_label};
 
 const CANDIDATES: &[&str] = &[
     "a", "p", "li", "div", "span", "td", "dd", "dt", "em", "strong", "b", "font", "label",
 ];
-const MAX_LEN: usize = 200;
-/// How far up from the label's text node an entry element may be.
-const MAX_UP: usize = 4;
 
-/// Finds the navigation entry for one set of labels (`上一篇`, `上一条`…).
+/// The best entry element found so far for one set of labels: its text
+/// length, the element and the label it starts with.
+type Best<'a> = Option<(usize, ElementRef<'a>, String)>;
+
+/// Finds the previous and the next entry (`cfg.prev_labels`,
+/// `cfg.next_labels`) in one walk over the page's text.
 ///
 /// Only the ancestors of text nodes that hold a label are looked at, so the
 /// cost grows with the page, not with the page times its nesting. Inside the
@@ -27,64 +28,75 @@ const MAX_UP: usize = 4;
 /// sentence that starts with `上一篇：` there is the author's prose.
 pub fn find(
     doc: &Html,
-    base: &Url,
-    labels: &[String],
+    res: &Resolver<'_>,
     cfg: &ExtractConfig,
     body: Option<NodeId>,
-) -> Option<NavLink> {
-    let mut best: Option<(usize, ElementRef<'_>, String)> = None;
+) -> (Option<NavLink>, Option<NavLink>) {
+    let mut prev: Best<'_> = None;
+    let mut next: Best<'_> = None;
     for node in doc.root_element().descendants() {
         let Node::Text(t) = node.value() else {
             continue;
         };
-        if !labels.iter().any(|l| t.contains(l.as_str())) {
-            continue;
-        }
-        let mut up = node.parent();
-        for _ in 0..MAX_UP {
-            let Some(el) = up.and_then(ElementRef::wrap) else {
-                break;
-            };
-            up = el.parent();
-            if !CANDIDATES.contains(&el.value().name()) {
-                continue;
-            }
-            let Some(text) = inline_max(el, MAX_LEN * 4) else {
-                break;
-            };
-            let len = text.chars().count();
-            if len > MAX_LEN {
-                break;
-            }
-            let Some(label) = labels.iter().find(|l| text.starts_with(l.as_str())) else {
-                continue;
-            };
-            let rest = text[label.len()..].trim_start();
-            let has_colon = rest.starts_with([':', '：']);
-            let has_link = el.value().name() == "a" || first_link(el).is_some();
-            if !(has_colon || has_link || rest.is_empty()) {
-                break;
-            }
-            if body.is_some_and(|b| el.ancestors().any(|a| a.id() == b))
-                && !entry_in_body_ok(el, &text, label, cfg)
+        for (labels, best) in [(&cfg.prev_labels, &mut prev), (&cfg.next_labels, &mut next)] {
+            if labels.iter().any(|l| t.contains(l.as_str()))
+                && let Some((len, el, label)) = candidate(node, labels, cfg, body)
+                // The smallest element wins: the one that holds just this entry.
+                && best.as_ref().is_none_or(|(l, _, _)| len < *l)
             {
-                break;
+                *best = Some((len, el, label));
             }
-            // The smallest element wins: the one that holds just this entry.
-            if best.as_ref().is_none_or(|(l, _, _)| len < *l) {
-                best = Some((len, el, label.clone()));
-            }
-            break;
         }
     }
-    let (_, el, label) = best?;
-    entry(el, base, &label, labels, cfg)
+    let read = |best: Best<'_>, labels: &[String]| {
+        best.and_then(|(_, el, label)| entry(el, res, &label, labels, cfg))
+    };
+    (read(prev, &cfg.prev_labels), read(next, &cfg.next_labels))
+}
+
+/// The entry element around a text node holding one of `labels`, if any.
+fn candidate<'a>(
+    node: NodeRef<'a, Node>,
+    labels: &[String],
+    cfg: &ExtractConfig,
+    body: Option<NodeId>,
+) -> Best<'a> {
+    let max_len = cfg.nav_max_chars as usize;
+    let mut up = node.parent();
+    for _ in 0..cfg.nav_max_up {
+        let el = up.and_then(ElementRef::wrap)?;
+        up = el.parent();
+        if !CANDIDATES.contains(&el.value().name()) {
+            continue;
+        }
+        let text = inline_max(el, max_len * 4)?;
+        let len = text.chars().count();
+        if len > max_len {
+            return None;
+        }
+        let Some(label) = labels.iter().find(|l| text.starts_with(l.as_str())) else {
+            continue;
+        };
+        let rest = text[label.len()..].trim_start();
+        let has_colon = rest.starts_with([':', '：']);
+        let has_link = el.value().name() == "a" || first_link(el).is_some();
+        if !(has_colon || has_link || rest.is_empty()) {
+            return None;
+        }
+        if body.is_some_and(|b| el.ancestors().any(|a| a.id() == b))
+            && !entry_in_body_ok(el, &text, label, cfg)
+        {
+            return None;
+        }
+        return Some((len, el, label.clone()));
+    }
+    None
 }
 
 /// Reads the entry a profile's selector points at.
 pub fn from_element(
     el: ElementRef<'_>,
-    base: &Url,
+    res: &Resolver<'_>,
     labels: &[String],
     cfg: &ExtractConfig,
 ) -> Option<NavLink> {
@@ -94,99 +106,96 @@ pub fn from_element(
         .find(|l| text.starts_with(l.as_str()))
         .cloned()
         .unwrap_or_default();
-    entry(el, base, &label, labels, cfg)
+    entry(el, res, &label, labels, cfg)
 }
 
 /// Inside the body, only `上一篇：<a>title</a>` or `上一篇：没有了` count.
 fn entry_in_body_ok(el: ElementRef<'_>, text: &str, label: &str, cfg: &ExtractConfig) -> bool {
-    let shown = strip_label(text, label);
-    if is_placeholder(&shown, cfg) {
+    let shown = strip_label(text, &[label]);
+    if is_placeholder(shown, cfg) {
         return true;
     }
-    let link = if el.value().name() == "a" {
-        Some(el)
-    } else {
-        first_link(el)
-    };
-    link.is_some_and(|a| strip_label(&inline(a), label) == shown)
+    self_or_first_link(el).is_some_and(|a| strip_label(&inline(a), &[label]) == shown)
 }
 
 fn is_placeholder(shown: &str, cfg: &ExtractConfig) -> bool {
-    let s = shown.trim_end_matches(['!', '！', '。', '.']);
+    let punct = cfg.nav_placeholder_punctuation.as_slice();
+    let s = shown.trim_end_matches(punct);
     cfg.nav_placeholders
         .iter()
-        .any(|p| s == p.trim_end_matches(['!', '！']))
+        .any(|p| s == p.trim_end_matches(punct))
+}
+
+/// What a link shows: its title attribute, which often holds the full title
+/// of a truncated link text, unless that starts with one of `labels`; else `text`.
+pub(super) fn link_title(a: ElementRef<'_>, labels: &[String], text: String) -> String {
+    match a.value().attr("title").map(str::trim) {
+        Some(full) if !full.is_empty() && !labels.iter().any(|l| full.starts_with(l.as_str())) => {
+            full.to_string()
+        }
+        _ => text,
+    }
+}
+
+/// The entry as recorded: a placeholder (`没有了`) has no URL, whatever it links to.
+fn nav_link(text: String, url: Option<String>, cfg: &ExtractConfig) -> NavLink {
+    let placeholder = is_placeholder(&text, cfg);
+    NavLink {
+        text,
+        url: if placeholder { None } else { url },
+        placeholder,
+    }
 }
 
 fn entry(
     mut el: ElementRef<'_>,
-    base: &Url,
+    res: &Resolver<'_>,
     label: &str,
     labels: &[String],
     cfg: &ExtractConfig,
 ) -> Option<NavLink> {
-    if el.value().name() != "a"
-        && strip_label(&inline(el), label).is_empty()
-        && let Some(n) = from_siblings(el, base, labels, cfg)
+    let max_len = cfg.nav_max_chars as usize;
+    let is_link = el.value().name() == "a";
+    let mut text = inline(el);
+    if !is_link
+        && strip_label(&text, &[label]).is_empty()
+        && let Some(n) = from_siblings(el, res, labels, cfg)
     {
         return Some(n);
     }
     // `<p><span>上一篇:</span></p><p><a>…</a></p>`: the entry is the parent.
     for _ in 0..2 {
-        let text = inline(el);
-        let rest = strip_label(&text, label);
-        if !rest.is_empty() || el.value().name() == "a" {
+        if !strip_label(&text, &[label]).is_empty() || el.value().name() == "a" {
             break;
         }
         match el.parent().and_then(ElementRef::wrap) {
-            Some(p) if inline_max(p, MAX_LEN * 4).is_some_and(|t| t.chars().count() <= MAX_LEN) => {
-                el = p
+            Some(p) if inline_max(p, max_len * 4).is_some_and(|t| t.chars().count() <= max_len) => {
+                el = p;
+                text = inline(el);
             }
             _ => break,
         }
     }
-    let text = inline(el);
-    let shown = strip_label(&text, label);
-    let link = if el.value().name() == "a" {
-        Some(el)
-    } else {
-        first_link(el)
-    };
+    let shown = strip_label(&text, &[label]).to_string();
+    let link = self_or_first_link(el);
     let url = link
         .and_then(|a| a.value().attr("href"))
-        .and_then(|h| resolve_canonical(base, h));
+        .and_then(|h| res.get(h));
     let link_text = link
-        .map(|a| {
-            let t = inline(a);
-            let t = strip_label(&t, label);
-            // A truncated link text often has the full title in its title attribute.
-            match a.value().attr("title").map(str::trim) {
-                Some(full)
-                    if !full.is_empty() && !labels.iter().any(|l| full.starts_with(l.as_str())) =>
-                {
-                    full.to_string()
-                }
-                _ => t,
-            }
-        })
+        .map(|a| link_title(a, labels, strip_label(&inline(a), &[label]).to_string()))
         .filter(|t| !t.is_empty());
     let shown = link_text.unwrap_or(shown);
-    let placeholder = is_placeholder(&shown, cfg);
     if shown.is_empty() && url.is_none() {
         return None;
     }
-    Some(NavLink {
-        text: shown,
-        url: if placeholder { None } else { url },
-        placeholder,
-    })
+    Some(nav_link(shown, url, cfg))
 }
 
 /// `<span>下一篇：</span><span>没有了</span><br>`: the entry is the label and
 /// what follows it, up to a line break or the other label.
 fn from_siblings(
     el: ElementRef<'_>,
-    base: &Url,
+    res: &Resolver<'_>,
     labels: &[String],
     cfg: &ExtractConfig,
 ) -> Option<NavLink> {
@@ -212,17 +221,13 @@ fn from_siblings(
                     break;
                 }
                 if link.is_none() {
-                    link = if e.name() == "a" {
-                        Some(se)
-                    } else {
-                        first_link(se)
-                    };
+                    link = self_or_first_link(se);
                 }
                 shown.push_str(&t);
             }
             _ => {}
         }
-        if shown.chars().count() > MAX_LEN {
+        if shown.chars().count() > cfg.nav_max_chars as usize {
             return None;
         }
     }
@@ -232,51 +237,60 @@ fn from_siblings(
     }
     let url = link
         .and_then(|a| a.value().attr("href"))
-        .and_then(|h| resolve_canonical(base, h));
+        .and_then(|h| res.get(h));
     let text = link
-        .and_then(|a| {
-            a.value()
-                .attr("title")
-                .map(str::trim)
-                .filter(|t| !t.is_empty() && !labels.iter().any(|l| t.starts_with(l.as_str())))
-                .map(str::to_string)
-        })
-        .or_else(|| link.map(inline).filter(|t| !t.is_empty()))
+        .map(|a| link_title(a, labels, inline(a)))
+        .filter(|t| !t.is_empty())
         .unwrap_or(shown);
-    let placeholder = is_placeholder(&text, cfg);
-    Some(NavLink {
-        text,
-        url: if placeholder { None } else { url },
-        placeholder,
-    })
+    Some(nav_link(text, url, cfg))
 }
 
 /// Elements that end an entry made of siblings.
 const CANDIDATES_BLOCK: &[&str] = &["p", "div", "li", "ul", "table", "tr"];
 
-fn strip_label(text: &str, label: &str) -> String {
-    text.strip_prefix(label)
-        .unwrap_or(text)
-        .trim_start()
-        .trim_start_matches([':', '：'])
-        .trim()
-        .to_string()
-}
-
-fn first_link(el: ElementRef<'_>) -> Option<ElementRef<'_>> {
+/// The first link with a target inside `el`.
+pub(super) fn first_link(el: ElementRef<'_>) -> Option<ElementRef<'_>> {
     el.descendent_elements()
         .find(|e| e.value().name() == "a" && e.value().attr("href").is_some())
+}
+
+/// `el` itself when it is a link, else the first link inside it.
+fn self_or_first_link(el: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    if el.value().name() == "a" {
+        Some(el)
+    } else {
+        first_link(el)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
 
     fn cfg() -> ExtractConfig {
         ExtractConfig {
             nav_placeholders: vec!["没有了".into(), "最后一页".into(), "无".into()],
-            ..Default::default()
+            ..ExtractConfig::for_tests()
         }
+    }
+
+    /// The entry for one label, searched for alone (as a previous or next label).
+    fn find(
+        doc: &Html,
+        base: &Url,
+        labels: &[String],
+        cfg: &ExtractConfig,
+        body: Option<NodeId>,
+    ) -> Option<NavLink> {
+        let prev = labels.iter().any(|l| l.starts_with('上'));
+        let cfg = ExtractConfig {
+            prev_labels: if prev { labels.to_vec() } else { Vec::new() },
+            next_labels: if prev { Vec::new() } else { labels.to_vec() },
+            ..cfg.clone()
+        };
+        let (p, n) = super::find(doc, &Resolver::new(base), &cfg, body);
+        if prev { p } else { n }
     }
 
     fn nav(html: &str, label: &str) -> Option<NavLink> {

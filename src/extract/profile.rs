@@ -18,7 +18,8 @@ use scraper::Selector;
 use crate::rules::UrlGlob;
 use crate::rules::toml_reader::{RuleError, TableReader};
 
-/// A selector as written in the rule file, and compiled.
+/// A selector as written in the rule file (which tells how it can be
+/// matched cheaply, see [`super::elements::Elements::select`]), and compiled.
 #[derive(Debug, Clone)]
 pub struct Sel {
     pub text: String,
@@ -40,8 +41,6 @@ pub struct Profile {
     pub list_items: Option<Sel>,
     pub prev: Option<Sel>,
     pub next: Option<Sel>,
-    pub file: String,
-    pub line: usize,
 }
 
 impl Profile {
@@ -58,23 +57,7 @@ impl Profile {
             urls.push(UrlGlob::new(g.get_ref()).map_err(|e| t.error_at(&g.span(), e))?);
         }
         let mut sel = |key: &'static str| -> Result<Option<Sel>, RuleError> {
-            let Some(s) = t.string(key)? else {
-                return Ok(None);
-            };
-            let compiled = Selector::parse(s.get_ref()).map_err(|e| {
-                t.error_at(
-                    &s.span(),
-                    format!(
-                        "invalid CSS selector `{}` for `{key}`: {}",
-                        s.get_ref(),
-                        crate::rules::css_error(&e)
-                    ),
-                )
-            })?;
-            Ok(Some(Sel {
-                text: s.into_inner(),
-                sel: compiled,
-            }))
+            Ok(t.selector(key)?.map(|(text, sel)| Sel { text, sel }))
         };
         Ok(Profile {
             title: sel("title")?,
@@ -86,8 +69,6 @@ impl Profile {
             prev: sel("prev")?,
             next: sel("next")?,
             urls,
-            file: t.source().file.display().to_string(),
-            line,
         })
     }
 }

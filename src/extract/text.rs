@@ -3,6 +3,7 @@
 //! spaces are collapsed (but two or more spaces are kept as two, since CMSs
 //! separate `发布时间` from `来源` with them).
 
+use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
@@ -46,9 +47,24 @@ const SKIP: &[&str] = &[
 ];
 const CELLS: &[&str] = &["td", "th"];
 
-/// Deepest nesting we descend into; html5ever builds arbitrarily deep trees
-/// from hostile markup, and no real page text lives below this.
-pub const MAX_DEPTH: usize = 512;
+/// The colons that end a label, half- and full-width.
+pub const COLONS: [char; 2] = [':', '：'];
+
+/// `来源：区政府办` → `区政府办`: `text` trimmed, without the first of
+/// `labels` it starts with and the colon after that.
+pub fn strip_label<'t, L: AsRef<str>>(text: &'t str, labels: &[L]) -> &'t str {
+    let t = text.trim();
+    let t = labels
+        .iter()
+        .find_map(|l| t.strip_prefix(l.as_ref()))
+        .unwrap_or(t);
+    t.trim_start().trim_start_matches(COLONS).trim()
+}
+
+/// A table cell holding a label (`来源：`): the label alone (`来源`).
+pub fn label_cell(cell: &str) -> &str {
+    cell.trim().trim_end_matches(COLONS).trim()
+}
 
 /// Lines of text under `root`, trimmed, empty lines dropped.
 pub fn lines(root: ElementRef<'_>) -> Vec<String> {
@@ -88,7 +104,7 @@ fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> V
         match edge {
             Edge::Open(node) => {
                 depth += 1;
-                if skip_depth.is_some() || depth > MAX_DEPTH {
+                if skip_depth.is_some() {
                     continue;
                 }
                 match node.value() {
@@ -121,7 +137,6 @@ fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> V
                 if skip_depth == Some(depth) {
                     skip_depth = None;
                 } else if skip_depth.is_none()
-                    && depth <= MAX_DEPTH
                     && let Node::Element(el) = node.value()
                 {
                     if BLOCKS.contains(&el.name()) {
@@ -138,15 +153,24 @@ fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> V
     out.into_iter().map(|l| tidy_tabs(&l)).collect()
 }
 
-/// The first comment holding one of `markers`: its parent element.
-pub fn comment_parent<'a>(root: ElementRef<'a>, markers: &[String]) -> Option<ElementRef<'a>> {
+/// The first of `comments` (the page's comment nodes, in document order, as
+/// [`super::elements::Elements`] lists them) that sits under `root` and holds
+/// one of `markers`: its parent element.
+pub fn comment_parent<'a>(
+    root: ElementRef<'a>,
+    comments: &[NodeRef<'a, Node>],
+    markers: &[String],
+) -> Option<ElementRef<'a>> {
     if markers.is_empty() {
         return None;
     }
-    root.descendants()
-        .find(|n| match n.value() {
-            Node::Comment(c) => markers.iter().any(|m| c.contains(m.as_str())),
-            _ => false,
+    comments
+        .iter()
+        .find(|n| {
+            n.value()
+                .as_comment()
+                .is_some_and(|c| markers.iter().any(|m| c.contains(m.as_str())))
+                && n.ancestors().any(|a| a.id() == root.id())
         })
         .and_then(|n| n.parent())
         .and_then(ElementRef::wrap)
@@ -233,7 +257,13 @@ mod tests {
             &["ContentEnd".to_string()],
         );
         assert_eq!(l, Some(vec!["正文一".to_string(), "正文二".to_string()]));
-        let p = comment_parent(h.root_element(), &["ContentStart".to_string()]).unwrap();
+        let els = super::super::elements::Elements::new(&h);
+        let p = comment_parent(
+            h.root_element(),
+            els.comments(),
+            &["ContentStart".to_string()],
+        )
+        .unwrap();
         assert_eq!(p.value().attr("id"), Some("zoom"));
         assert!(lines_between_comments(h.root_element(), &["Nope".to_string()], &[]).is_none());
     }

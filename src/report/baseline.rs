@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::Report;
 use super::finding::Status;
+use super::{Report, site_key};
 use crate::error::AuditError;
 
 /// A finding of the previous report that this run no longer finds, as that
@@ -37,6 +37,13 @@ pub struct Previous {
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
     pub reports: Vec<Previous>,
+}
+
+impl FixedFinding {
+    /// The page's title as a report shows it: its URL when it has none.
+    pub fn shown_title(&self) -> &str {
+        super::finding::shown_title(self.title.as_deref(), &self.url)
+    }
 }
 
 fn text(v: &serde_json::Value, key: &str) -> Option<String> {
@@ -98,12 +105,11 @@ impl Baseline {
     /// The previous report of `site`; a single previous report stands for any
     /// site, since a directory may be audited under another path next time.
     fn for_site(&self, site: &str) -> Option<&Previous> {
-        let key = |s: &str| s.trim_end_matches('/').to_string();
         match self.reports.as_slice() {
             [one] => Some(one),
             many => many
                 .iter()
-                .find(|p| p.site.as_deref().map(key) == Some(key(site))),
+                .find(|p| p.site.as_deref().map(site_key) == Some(site_key(site))),
         }
     }
 

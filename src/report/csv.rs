@@ -3,14 +3,13 @@
 //! as GBK and garbles every character.
 
 use super::Report;
-use super::finding::Status;
-use super::labels::Labels;
+use super::labels::{COLUMNS, Labels};
 use crate::checks::Lang;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The cells of one row, in the order of `Labels::columns`.
-pub fn row(l: &Labels, n: usize, f: &super::finding::Finding) -> [String; 10] {
+pub fn row(l: &Labels, n: usize, f: &super::finding::Finding) -> [String; COLUMNS] {
     [
         n.to_string(),
         l.severity(f.severity).to_string(),
@@ -40,37 +39,49 @@ fn neutralise(cell: String) -> String {
     }
 }
 
-pub fn status_label(l: &Labels, s: Option<Status>) -> &'static str {
-    match s {
-        Some(Status::New) => l.status_new,
-        Some(Status::Persisting) => l.status_persisting,
-        None => "",
+/// The columns after `Labels::columns` that a table (csv, xlsx) adds when any
+/// finding has something to put in them.
+pub(crate) struct Extra {
+    pub status: bool,
+    pub first_seen: bool,
+}
+
+impl Extra {
+    pub fn of(report: &Report) -> Extra {
+        Extra {
+            status: report.findings.iter().any(|f| f.status.is_some()),
+            first_seen: report.findings.iter().any(|f| f.first_seen.is_some()),
+        }
+    }
+
+    /// The whole header row: the fixed columns, then the extra ones.
+    pub fn header(&self, l: &Labels) -> Vec<&'static str> {
+        let mut header = l.columns.to_vec();
+        if self.status {
+            header.push(l.status);
+        }
+        if self.first_seen {
+            header.push(l.first_seen);
+        }
+        header
     }
 }
 
 pub fn render(report: &Report, lang: Lang) -> Result<Vec<u8>, String> {
     let l = Labels::get(lang);
-    let with_status = report.findings.iter().any(|f| f.status.is_some());
-    let with_seen = report.findings.iter().any(|f| f.first_seen.is_some());
+    let extra = Extra::of(report);
     let mut w = csv::WriterBuilder::new()
         // CRLF is what Excel writes and expects.
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
-    let mut header: Vec<&str> = l.columns.to_vec();
-    if with_status {
-        header.push(l.status);
-    }
-    if with_seen {
-        header.push(l.first_seen);
-    }
     let err = |e: csv::Error| format!("cannot write CSV: {e}");
-    w.write_record(&header).map_err(err)?;
+    w.write_record(extra.header(l)).map_err(err)?;
     for (i, f) in report.findings.iter().enumerate() {
         let mut cells: Vec<String> = row(l, i + 1, f).into_iter().map(neutralise).collect();
-        if with_status {
-            cells.push(status_label(l, f.status).to_string());
+        if extra.status {
+            cells.push(l.status(f.status).to_string());
         }
-        if with_seen {
+        if extra.first_seen {
             cells.push(f.first_seen.map(|d| d.to_string()).unwrap_or_default());
         }
         w.write_record(&cells).map_err(err)?;

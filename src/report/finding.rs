@@ -39,6 +39,18 @@ pub struct Finding {
     pub line: Option<u32>,
 }
 
+impl Finding {
+    /// The page's title as a report shows it: its URL when it has none.
+    pub fn shown_title(&self) -> &str {
+        shown_title(self.title.as_deref(), &self.url)
+    }
+}
+
+/// `title`, unless it is missing or empty: then `url`.
+pub(crate) fn shown_title<'a>(title: Option<&'a str>, url: &'a str) -> &'a str {
+    title.filter(|t| !t.is_empty()).unwrap_or(url)
+}
+
 #[cfg(test)]
 impl Finding {
     /// A finding with every optional field empty, for tests to fill in what they need.

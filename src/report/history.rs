@@ -4,17 +4,18 @@
 //! each problem has been open. Each run is written in one transaction: a run
 //! interrupted half-way leaves the database as it was.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 use std::path::Path;
 
 use jiff::civil::Date;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use super::Report;
 use super::labels::Labels;
+use super::{Report, site_key};
 use crate::checks::Lang;
 use crate::error::AuditError;
+use crate::rules::Severity;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS runs (
@@ -63,12 +64,6 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// A site as the history keys it: `https://x/` and `https://x` are one site.
-fn site_key(site: &str) -> &str {
-    let t = site.trim_end_matches('/');
-    if t.is_empty() { site } else { t }
-}
-
 /// Records `report` as one run and fills in each finding's `first_seen`.
 /// A finding that was absent from the site's previous run counts as new again.
 pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Result<(), AuditError> {
@@ -105,48 +100,64 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
         }
     }
 
-    let mut new = 0usize;
-    for f in &mut report.findings {
-        let stored: Option<String> = tx
-            .query_row(
-                "SELECT first_seen FROM findings WHERE site = ?1 AND id = ?2",
-                params![site, f.id],
-                |r| r.get(0),
-            )
-            .optional()
+    // The first-seen dates the site's findings already have, read once rather
+    // than one query per finding.
+    let mut stored: HashMap<String, String> = HashMap::new();
+    {
+        let mut st = tx
+            .prepare("SELECT id, first_seen FROM findings WHERE site = ?1")
             .map_err(&err)?;
-        let open_since = match stored.and_then(|s| s.parse::<Date>().ok()) {
-            Some(d) if prev_ids.contains(&f.id) => d.min(report.as_of),
-            _ => {
-                new += 1;
-                report.as_of
-            }
-        };
-        f.first_seen = Some(open_since);
-        tx.execute(
-            "INSERT INTO findings (site, id, first_seen, last_seen, rule, kind, url)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (site, id) DO UPDATE SET
-                first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                rule = excluded.rule, kind = excluded.kind, url = excluded.url",
-            params![
-                site,
-                f.id,
-                open_since.to_string(),
-                as_of,
-                f.rule,
-                f.kind,
-                f.url
-            ],
-        )
-        .map_err(&err)?;
+        let rows = st
+            .query_map(params![site], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(&err)?;
+        for row in rows {
+            let (id, first_seen) = row.map_err(&err)?;
+            stored.insert(id, first_seen);
+        }
+    }
+
+    let mut new = 0usize;
+    {
+        let mut upsert = tx
+            .prepare(
+                "INSERT INTO findings (site, id, first_seen, last_seen, rule, kind, url)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (site, id) DO UPDATE SET
+                    first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                    rule = excluded.rule, kind = excluded.kind, url = excluded.url",
+            )
+            .map_err(&err)?;
+        for f in &mut report.findings {
+            let before = stored.get(&f.id).and_then(|s| s.parse::<Date>().ok());
+            let open_since = match before {
+                Some(d) if prev_ids.contains(&f.id) => d.min(report.as_of),
+                _ => {
+                    new += 1;
+                    report.as_of
+                }
+            };
+            f.first_seen = Some(open_since);
+            upsert
+                .execute(params![
+                    site,
+                    f.id,
+                    open_since.to_string(),
+                    as_of,
+                    f.rule,
+                    f.kind,
+                    f.url
+                ])
+                .map_err(&err)?;
+        }
     }
     let now: HashSet<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
     let fixed = prev_ids
         .iter()
         .filter(|id| !now.contains(id.as_str()))
         .count();
-    let sev = |k: &str| count(report.summary.by_severity.get(k).copied().unwrap_or(0));
+    let sev = |s: Severity| count(report.summary.count(s));
     tx.execute(
         "INSERT INTO runs (site, as_of, run_at, pages, findings, errors, warnings, infos, new, fixed, incomplete)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -156,9 +167,9 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
             run_at.to_string(),
             count(report.summary.pages),
             count(report.findings.len()),
-            sev("error"),
-            sev("warning"),
-            sev("info"),
+            sev(Severity::Error),
+            sev(Severity::Warning),
+            sev(Severity::Info),
             count(new),
             count(fixed),
             report.incomplete,
@@ -166,19 +177,21 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
     )
     .map_err(&err)?;
     let run_id = tx.last_insert_rowid();
-    for (kind, n) in &report.summary.by_kind {
-        tx.execute(
-            "INSERT INTO run_kinds (run_id, kind, count) VALUES (?1, ?2, ?3)",
-            params![run_id, kind, count(*n)],
-        )
-        .map_err(&err)?;
-    }
-    for id in &now {
-        tx.execute(
-            "INSERT OR IGNORE INTO run_findings (run_id, finding_id) VALUES (?1, ?2)",
-            params![run_id, id],
-        )
-        .map_err(&err)?;
+    {
+        let mut kinds = tx
+            .prepare("INSERT INTO run_kinds (run_id, kind, count) VALUES (?1, ?2, ?3)")
+            .map_err(&err)?;
+        for (kind, n) in &report.summary.by_kind {
+            kinds
+                .execute(params![run_id, kind, count(*n)])
+                .map_err(&err)?;
+        }
+        let mut ids = tx
+            .prepare("INSERT OR IGNORE INTO run_findings (run_id, finding_id) VALUES (?1, ?2)")
+            .map_err(&err)?;
+        for id in &now {
+            ids.execute(params![run_id, id]).map_err(&err)?;
+        }
     }
     tx.commit().map_err(&err)
 }

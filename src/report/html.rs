@@ -11,9 +11,8 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 
 use super::Report;
-use super::csv::status_label;
 use super::finding::{Finding, Status};
-use super::labels::Labels;
+use super::labels::{COL_DUE, COL_NO, COL_PROBLEM, COL_SEVERITY, Labels};
 use super::timeline::ColumnTimeline;
 use crate::checks::{Lang, days_between};
 use crate::rules::Severity;
@@ -36,8 +35,7 @@ pub fn esc(s: &str) -> String {
 
 /// Only web links become links: a page could carry a `javascript:` URL.
 fn href(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| esc(url))
+    crate::is_url(url).then(|| esc(url))
 }
 
 const STYLE: &str = r#"
@@ -116,17 +114,6 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-fn count_line(l: &Labels, report: &Report) -> String {
-    let s = &report.summary;
-    let count = |k: &str| s.by_severity.get(k).copied().unwrap_or(0).to_string();
-    l.summary
-        .replace("{pages}", &s.pages.to_string())
-        .replace("{findings}", &s.findings.to_string())
-        .replace("{error}", &count("error"))
-        .replace("{warning}", &count("warning"))
-        .replace("{info}", &count("info"))
-}
-
 fn cards(out: &mut String, l: &Labels, report: &Report) {
     let s = &report.summary;
     let mut card = |class: &str, n: usize, label: &str| {
@@ -139,21 +126,13 @@ fn cards(out: &mut String, l: &Labels, report: &Report) {
     card("", s.pages, l.pages);
     card("", s.findings, l.findings);
     for sev in Severity::ALL {
-        card(
-            sev.as_str(),
-            s.by_severity.get(sev.as_str()).copied().unwrap_or(0),
-            l.severity(sev),
-        );
+        card(sev.as_str(), s.count(sev), l.severity(sev));
     }
     if let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) {
         card("error", n, l.status_new);
         card("", p, l.status_persisting);
         card("fixed", f, l.fixed);
     }
-}
-
-fn first_of_month(d: Date) -> Date {
-    d.first_of_month()
 }
 
 /// One column's calendar: the twelve months up to the audit date, one square a
@@ -176,7 +155,7 @@ fn calendar(out: &mut String, l: &Labels, t: &ColumnTimeline, as_of: Date) {
             .calendar_limit
             .replace("{max_days}", &t.max_days.to_string()))
     );
-    let last = first_of_month(as_of);
+    let last = as_of.first_of_month();
     let mut month = last.checked_sub(11.months()).unwrap_or(last);
     while month <= last {
         let _ = write!(
@@ -268,14 +247,10 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
         esc(l.severity(f.severity)),
         esc(l.kind_name(&f.kind))
     );
-    let title = f
-        .title
-        .as_deref()
-        .filter(|t| !t.is_empty())
-        .unwrap_or(&f.url);
+    let title = esc(f.shown_title());
     let page = match href(&f.url) {
-        Some(h) => format!("<a href=\"{h}\">{}</a>", esc(title)),
-        None => esc(title),
+        Some(h) => format!("<a href=\"{h}\">{title}</a>"),
+        None => title,
     };
     let mut location = esc(&f.url);
     if let Some(file) = &f.file {
@@ -325,7 +300,7 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
         let _ = write!(
             out,
             "<br><span class=\"{class}\">{}</span>",
-            esc(status_label(l, f.status))
+            esc(l.status(f.status))
         );
     }
     if let Some(d) = f.first_seen {
@@ -394,7 +369,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     out.push_str("<section class=\"summary\"><div class=\"cards\">");
     cards(&mut out, l, report);
     out.push_str("</div>");
-    let _ = write!(out, "<p>{}</p>", esc(&count_line(l, report)));
+    let _ = write!(out, "<p>{}</p>", esc(&l.summary_line(&report.summary)));
     if !report.summary.by_kind.is_empty() {
         let _ = write!(
             out,
@@ -432,7 +407,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let kinds: BTreeSet<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
         let mut columns: Vec<&str> = Vec::new();
         for f in &report.findings {
-            let c = f.column.as_deref().unwrap_or(l.no_column);
+            let c = l.column_or(f.column.as_deref());
             if !columns.contains(&c) {
                 columns.push(c);
             }
@@ -467,7 +442,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 .iter()
                 .position(|f| f.column.as_deref() != col)
                 .map_or(report.findings.len(), |p| i + p);
-            let name = col.unwrap_or(l.no_column);
+            let name = l.column_or(col);
             let _ = write!(
                 out,
                 "<details class=\"group\" open data-column=\"{}\"><summary>【{}】 <span class=\"count\">{}</span></summary>\
@@ -475,11 +450,11 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 esc(name),
                 esc(name),
                 end - i,
-                esc(c[0]),
-                esc(c[1]),
+                esc(c[COL_NO]),
+                esc(c[COL_SEVERITY]),
                 esc(l.page),
-                esc(c[6]),
-                esc(c[9])
+                esc(c[COL_PROBLEM]),
+                esc(c[COL_DUE])
             );
             for (j, f) in report.findings[i..end].iter().enumerate() {
                 finding_row(&mut out, l, i + j + 1, f, report.as_of);
@@ -498,12 +473,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
             fixed.len()
         );
         for f in fixed {
-            let title = f
-                .title
-                .as_deref()
-                .filter(|t| !t.is_empty())
-                .unwrap_or(&f.url);
-            let _ = write!(out, "<li><s>{}</s> — {}</li>", esc(&f.message), esc(title));
+            let _ = write!(
+                out,
+                "<li><s>{}</s> — {}</li>",
+                esc(&f.message),
+                esc(f.shown_title())
+            );
         }
         out.push_str("</ul></section>\n");
     }

@@ -1,10 +1,26 @@
 //! Words of the person-readable reports, in Chinese (default) and English.
 //! Rule messages are not here: they come from the rule files.
 
+use super::Summary;
+use super::finding::Status;
 use crate::checks::Lang;
 use crate::rules::Severity;
 
+/// Indexes into `Labels::columns`, the correction list's columns, for the
+/// formats that show only some of them.
+pub const COL_NO: usize = 0;
+pub const COL_SEVERITY: usize = 1;
+pub const COL_COLUMN: usize = 3;
+pub const COL_TITLE: usize = 4;
+pub const COL_URL: usize = 5;
+pub const COL_PROBLEM: usize = 6;
+pub const COL_DUE: usize = 9;
+/// How many columns `Labels::columns` has; extra ones (status, first seen) follow.
+pub const COLUMNS: usize = 10;
+
 pub struct Labels {
+    /// The language these labels are in (kind names pick theirs by it).
+    pub lang: Lang,
     pub title: &'static str,
     pub as_of: &'static str,
     pub no_column: &'static str,
@@ -22,7 +38,7 @@ pub struct Labels {
     pub warning: &'static str,
     pub info: &'static str,
     /// Column headers of the correction list (csv, xlsx): 序号 … 整改期限.
-    pub columns: [&'static str; 10],
+    pub columns: [&'static str; COLUMNS],
     pub status: &'static str,
     pub status_new: &'static str,
     pub status_persisting: &'static str,
@@ -63,6 +79,7 @@ pub struct Labels {
 }
 
 pub const ZH: Labels = Labels {
+    lang: Lang::Zh,
     title: "整改清单",
     as_of: "审计日期",
     no_column: "(未归属栏目)",
@@ -133,6 +150,7 @@ pub const ZH: Labels = Labels {
 };
 
 pub const EN: Labels = Labels {
+    lang: Lang::En,
     title: "Correction list",
     as_of: "audit date",
     no_column: "(no column)",
@@ -229,18 +247,47 @@ impl Labels {
 
     /// The editor's name for a finding kind; unknown kinds show as they are.
     pub fn kind_name<'k>(&self, kind: &'k str) -> &'k str {
-        let zh = std::ptr::eq(self, &ZH);
-        let pair = KIND_NAMES.iter().find(|(k, _, _)| *k == kind);
-        match pair {
-            Some((_, z, e)) => {
-                if zh {
-                    z
-                } else {
-                    e
-                }
-            }
+        match KIND_NAMES.iter().find(|(k, _, _)| *k == kind) {
+            Some((_, zh, en)) => self.lang.pick(*zh, Some(*en)),
             None => kind,
         }
+    }
+
+    /// A finding's column, or the words for "no column".
+    pub fn column_or<'a>(&self, column: Option<&'a str>) -> &'a str {
+        column.unwrap_or(self.no_column)
+    }
+
+    /// The baseline status of a finding; empty without a baseline.
+    pub fn status(&self, s: Option<Status>) -> &'static str {
+        match s {
+            Some(Status::New) => self.status_new,
+            Some(Status::Persisting) => self.status_persisting,
+            None => "",
+        }
+    }
+
+    /// "Checked N pages, found M problems (…)".
+    pub fn summary_line(&self, s: &Summary) -> String {
+        self.summary
+            .replace("{pages}", &s.pages.to_string())
+            .replace("{findings}", &s.findings.to_string())
+            .replace("{error}", &s.count(Severity::Error).to_string())
+            .replace("{warning}", &s.count(Severity::Warning).to_string())
+            .replace("{info}", &s.count(Severity::Info).to_string())
+    }
+
+    /// The counts against `--baseline`; `None` when the run had no baseline.
+    pub fn baseline_line(&self, s: &Summary) -> Option<String> {
+        let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) else {
+            return None;
+        };
+        Some(
+            self.baseline_summary
+                .replace("{new}", &n.to_string())
+                .replace("{persisting}", &p.to_string())
+                .replace("{fixed}", &f.to_string()),
+        )
     }
 
     pub fn severity(&self, s: Severity) -> &'static str {
@@ -249,5 +296,21 @@ impl Labels {
             Severity::Warning => self.warning,
             Severity::Info => self.info,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_follow_the_language() {
+        assert_eq!(Labels::get(Lang::Zh).kind_name("typo"), "错别字");
+        assert_eq!(Labels::get(Lang::En).kind_name("typo"), "typo");
+        assert_eq!(Labels::get(Lang::En).kind_name("freshness"), "stale column");
+        // A copy of the labels is still in its language.
+        let copied = Labels { ..ZH };
+        assert_eq!(copied.kind_name("freshness"), "更新不及时");
+        assert_eq!(ZH.kind_name("unknown-kind"), "unknown-kind");
     }
 }

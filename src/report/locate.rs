@@ -16,34 +16,36 @@ const MAX_LOCATED_PER_FILE: usize = 200;
 /// Fills in `file` and `line` of each finding whose page came from a local file.
 pub fn annotate(findings: &mut [Finding], site: &Site, root: &Path) {
     // Each file is read and prepared once: a page with thousands of findings
-    // (a link list) would otherwise be scanned afresh for each.
-    let mut cache: HashMap<String, Option<Prepared>> = HashMap::new();
-    let mut located: HashMap<String, usize> = HashMap::new();
+    // (a link list) would otherwise be scanned afresh for each. Per file: how
+    // many of its findings were seen, and its prepared text (`None` when it
+    // cannot be read).
+    let mut files: HashMap<&str, (usize, Option<Prepared>)> = HashMap::new();
     for f in findings.iter_mut() {
-        let Some(file) = site.get(&f.url).and_then(|r| r.file.clone()) else {
+        let Some(file) = site.get(&f.url).and_then(|r| r.file.as_deref()) else {
             continue;
         };
-        let n = located.entry(file.clone()).or_default();
-        *n += 1;
-        if *n > MAX_LOCATED_PER_FILE {
-            // Each search scans the file: past this many, the file is named without a line.
-            f.line = Some(1);
-            f.file = Some(file.replace('\\', "/"));
-            continue;
-        }
-        let text = cache.entry(file.clone()).or_insert_with(|| {
+        let (n, text) = files.entry(file).or_insert_with(|| {
             // A file that vanished since the crawl still gets its path, without a line.
-            std::fs::read(root.join(&file))
+            let text = std::fs::read(root.join(file))
                 .ok()
-                .map(|b| Prepared::new(&decode(&b, None).0))
+                .map(|b| Prepared::new(&decode(&b, None).0));
+            (0, text)
         });
-        f.line = text.as_ref().map(|t| t.line_of(f).unwrap_or(1));
+        *n += 1;
+        f.line = match text {
+            // Each search scans the file: past this many, the finding points
+            // at the file's first line rather than at its own.
+            _ if *n > MAX_LOCATED_PER_FILE => Some(1),
+            Some(t) => Some(t.line_of(f).unwrap_or(1)),
+            None => None,
+        };
         f.file = Some(file.replace('\\', "/"));
     }
 }
 
 /// The first line that shows the finding's evidence, its bad link or its title.
-pub fn line_of(html: &str, f: &Finding) -> Option<u32> {
+#[cfg(test)]
+fn line_of(html: &str, f: &Finding) -> Option<u32> {
     Prepared::new(html).line_of(f)
 }
 
@@ -70,57 +72,54 @@ impl Prepared {
         }
     }
 
+    /// The first line that shows the finding's evidence, its bad link or its title.
     fn line_of(&self, f: &Finding) -> Option<u32> {
         let (lines, raw, body_start) = (&self.lines, &self.raw, self.body_start);
-        find_line(lines, raw, body_start, f)
-    }
-}
-
-fn find_line(lines: &[String], raw: &[String], body_start: usize, f: &Finding) -> Option<u32> {
-    let find_text = |needle: &str, from: usize| -> Option<usize> {
-        let needle = squash(needle);
-        if needle.is_empty() {
-            return None;
-        }
-        (from..lines.len()).find(|&i| lines[i].contains(&needle) || raw[i].contains(&needle))
-    };
-    let found = |i: usize| Some(i as u32 + 1);
-    if let Some(e) = &f.evidence {
-        // Evidence often joins two quotes (`成文日期… / 发布日期…`): the first is the one to show.
-        let segments: Vec<&str> = e.split(" / ").flat_map(|s| s.split(" → ")).collect();
-        if let Some(i) = find_text(e, body_start).or_else(|| find_text(e, 0)) {
-            return found(i);
-        }
-        for seg in segments {
-            if let Some(i) = find_text(seg, body_start).or_else(|| find_text(seg, 0)) {
+        let find_text = |needle: &str, from: usize| -> Option<usize> {
+            let needle = squash(needle);
+            if needle.is_empty() {
+                return None;
+            }
+            (from..lines.len()).find(|&i| lines[i].contains(&needle) || raw[i].contains(&needle))
+        };
+        let found = |i: usize| Some(i as u32 + 1);
+        if let Some(e) = &f.evidence {
+            // Evidence often joins two quotes (`成文日期… / 发布日期…`): the first is the one to show.
+            let segments: Vec<&str> = e.split(" / ").flat_map(|s| s.split(" → ")).collect();
+            if let Some(i) = find_text(e, body_start).or_else(|| find_text(e, 0)) {
                 return found(i);
             }
-            // Then its longest words: a signature split over two lines is found
-            // by its date rather than by the office name that is everywhere.
-            let mut words = pieces(seg);
-            words.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
-            for w in words {
-                if let Some(i) = find_text(&w, body_start) {
+            for seg in segments {
+                if let Some(i) = find_text(seg, body_start).or_else(|| find_text(seg, 0)) {
+                    return found(i);
+                }
+                // Then its longest words: a signature split over two lines is found
+                // by its date rather than by the office name that is everywhere.
+                let mut words = pieces(seg);
+                words.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+                for w in words {
+                    if let Some(i) = find_text(&w, body_start) {
+                        return found(i);
+                    }
+                }
+            }
+        }
+        if let Some(t) = &f.target {
+            let tail = t.trim_end_matches('/').rsplit('/').next().unwrap_or(t);
+            if !tail.is_empty() && !tail.contains(':') {
+                let attr = |i: usize| raw[i].contains("href") || raw[i].contains("src");
+                if let Some(i) = (0..raw.len()).find(|&i| raw[i].contains(tail) && attr(i)) {
                     return found(i);
                 }
             }
         }
-    }
-    if let Some(t) = &f.target {
-        let tail = t.trim_end_matches('/').rsplit('/').next().unwrap_or(t);
-        if !tail.is_empty() && !tail.contains(':') {
-            let attr = |i: usize| raw[i].contains("href") || raw[i].contains("src");
-            if let Some(i) = (0..raw.len()).find(|&i| raw[i].contains(tail) && attr(i)) {
+        if let Some(t) = f.title.as_deref().filter(|t| !t.is_empty()) {
+            if let Some(i) = find_text(t, body_start).or_else(|| find_text(t, 0)) {
                 return found(i);
             }
         }
+        None
     }
-    if let Some(t) = f.title.as_deref().filter(|t| !t.is_empty()) {
-        if let Some(i) = find_text(t, body_start).or_else(|| find_text(t, 0)) {
-            return found(i);
-        }
-    }
-    None
 }
 
 fn squash(s: &str) -> String {

@@ -5,8 +5,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::csv::status_label;
-use super::labels::Labels;
+use super::labels::{COL_COLUMN, COL_DUE, COL_NO, COL_PROBLEM, COL_SEVERITY, COL_TITLE, Labels};
 use crate::checks::Lang;
 
 /// Room left for the table once the header and summary are written.
@@ -44,26 +43,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "> {}: {}\n", l.note, cell(n));
     }
     let s = &report.summary;
-    let count = |k: &str| s.by_severity.get(k).copied().unwrap_or(0).to_string();
-    let _ = writeln!(
-        out,
-        "{}\n",
-        l.summary
-            .replace("{pages}", &s.pages.to_string())
-            .replace("{findings}", &s.findings.to_string())
-            .replace("{error}", &count("error"))
-            .replace("{warning}", &count("warning"))
-            .replace("{info}", &count("info"))
-    );
-    if let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            l.baseline_summary
-                .replace("{new}", &n.to_string())
-                .replace("{persisting}", &p.to_string())
-                .replace("{fixed}", &f.to_string())
-        );
+    let _ = writeln!(out, "{}\n", l.summary_line(s));
+    if let Some(line) = l.baseline_line(s) {
+        let _ = writeln!(out, "{line}\n");
     }
     if !s.by_kind.is_empty() {
         let _ = writeln!(out, "| {} | {} |\n| --- | ---: |", l.kind, l.findings);
@@ -85,7 +67,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |{status_head}",
-            c[0], c[1], c[3], c[4], c[6], c[9]
+            c[COL_NO], c[COL_SEVERITY], c[COL_COLUMN], c[COL_TITLE], c[COL_PROBLEM], c[COL_DUE]
         );
         let _ = writeln!(
             out,
@@ -102,14 +84,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 );
                 break;
             }
-            let title = f
-                .title
-                .as_deref()
-                .filter(|t| !t.is_empty())
-                .unwrap_or(&f.url);
             let page = format!(
                 "[{}]({})",
-                cell(title),
+                cell(f.shown_title()),
                 f.url.replace(' ', "%20").replace(')', "%29")
             );
             let mut msg = cell(&f.message);
@@ -120,7 +97,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 let _ = write!(msg, "<br>{}: {}", l.link, cell(t));
             }
             let status = if with_status {
-                format!(" {} |", status_label(l, f.status))
+                format!(" {} |", l.status(f.status))
             } else {
                 String::new()
             };
@@ -129,7 +106,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 "| {} | {} | {} | {} | {} | {} |{status}",
                 i + 1,
                 l.severity(f.severity),
-                cell(f.column.as_deref().unwrap_or(l.no_column)),
+                cell(l.column_or(f.column.as_deref())),
                 page,
                 msg,
                 f.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -139,12 +116,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
         let _ = writeln!(out, "\n### {} ({})\n", l.fixed, fixed.len());
         for f in fixed {
-            let title = f
-                .title
-                .as_deref()
-                .filter(|t| !t.is_empty())
-                .unwrap_or(&f.url);
-            let _ = writeln!(out, "- ~~{}~~ {}", cell(&f.message), cell(title));
+            let _ = writeln!(out, "- ~~{}~~ {}", cell(&f.message), cell(f.shown_title()));
         }
     }
     out

@@ -50,6 +50,20 @@ pub struct Summary {
     pub fixed: Option<usize>,
 }
 
+impl Summary {
+    /// The number of findings of severity `s`.
+    pub fn count(&self, s: Severity) -> usize {
+        self.by_severity.get(s.as_str()).copied().unwrap_or(0)
+    }
+}
+
+/// A site as reports of different runs are matched by: `https://x/` and
+/// `https://x` are one site.
+pub(crate) fn site_key(site: &str) -> &str {
+    let t = site.trim_end_matches('/');
+    if t.is_empty() { site } else { t }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub tool: Tool,
@@ -140,10 +154,32 @@ impl Report {
     pub fn has_at_or_above(&self, threshold: Severity) -> bool {
         self.findings.iter().any(|f| f.severity <= threshold)
     }
+
+    /// Whether this report makes the audit exit 1 under `--fail-on`.
+    pub fn fails(&self, on: FailOn) -> bool {
+        match on {
+            FailOn::Error => self.has_at_or_above(Severity::Error),
+            FailOn::Warning => self.has_at_or_above(Severity::Warning),
+            FailOn::Info => self.has_at_or_above(Severity::Info),
+            FailOn::Never => false,
+            FailOn::New => self.has_new(),
+        }
+    }
+}
+
+/// `--fail-on` (or `fail_on` in audit.toml): which findings make the audit exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+    /// Only findings that are not in --baseline.
+    New,
 }
 
 /// The output formats. Each renders the same correction list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
     Json,

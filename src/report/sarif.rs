@@ -14,7 +14,7 @@ use super::labels::Labels;
 use crate::checks::Lang;
 use crate::rules::Severity;
 
-pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -38,13 +38,11 @@ fn uri_path(p: &str) -> String {
 }
 
 /// The file's path as code scanning wants it: relative to the directory the
-/// audit ran in (the repository root in CI), with `/` separators.
-fn artifact_uri(dir: &str, file: &str) -> String {
+/// audit ran in (the repository root in CI, `cwd`), with `/` separators.
+fn artifact_uri(dir: &str, file: &str, cwd: Option<&Path>) -> String {
     let joined: PathBuf = Path::new(dir).join(file);
     let rel = if joined.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| joined.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        cwd.and_then(|cwd| joined.strip_prefix(cwd).ok().map(Path::to_path_buf))
     } else {
         Some(joined.clone())
     };
@@ -64,11 +62,11 @@ fn artifact_uri(dir: &str, file: &str) -> String {
     }
 }
 
-fn location(report: &Report, f: &Finding) -> Value {
+fn location(report: &Report, f: &Finding, cwd: Option<&Path>) -> Value {
     let physical = match (&report.dir, &f.file) {
         (Some(dir), Some(file)) => {
             let mut p = json!({
-                "artifactLocation": {"uri": artifact_uri(dir, file)},
+                "artifactLocation": {"uri": artifact_uri(dir, file, cwd)},
             });
             if let Some(line) = f.line {
                 p["region"] = json!({"startLine": line.max(1)});
@@ -100,6 +98,8 @@ pub fn render(report: &Report, lang: Lang) -> String {
             })
         })
         .collect();
+    // Asked once: every finding's file is relative to the same directory.
+    let cwd = std::env::current_dir().ok();
     let results: Vec<Value> = report
         .findings
         .iter()
@@ -139,7 +139,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 "ruleIndex": index.get(f.rule.as_str()).copied().unwrap_or(0),
                 "level": level(f.severity),
                 "message": {"text": text},
-                "locations": [location(report, f)],
+                "locations": [location(report, f, cwd.as_deref())],
                 "partialFingerprints": {"disclosureAuditId/v1": f.id},
                 "properties": props,
             });
@@ -188,11 +188,11 @@ mod tests {
     #[test]
     fn uris_are_relative_and_encoded() {
         assert_eq!(
-            artifact_uri("./public", "gzdt/index.html"),
+            artifact_uri("./public", "gzdt/index.html", None),
             "public/gzdt/index.html"
         );
         assert_eq!(
-            artifact_uri("site", "新闻/a b.html"),
+            artifact_uri("site", "新闻/a b.html", None),
             "site/%E6%96%B0%E9%97%BB/a%20b.html"
         );
     }

@@ -4,7 +4,6 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::csv::status_label;
 use super::labels::Labels;
 use crate::checks::Lang;
 use crate::rules::Severity;
@@ -63,7 +62,7 @@ pub fn render_styled(report: &Report, lang: Lang, color: bool) -> String {
         if column != Some(f.column.as_deref()) {
             column = Some(f.column.as_deref());
             page = None;
-            let name = format!("【{}】", f.column.as_deref().unwrap_or(l.no_column));
+            let name = format!("【{}】", l.column_or(f.column.as_deref()));
             let _ = writeln!(out, "\n{}", paint.wrap("1", &name));
         }
         if page != Some(f.url.as_str()) {
@@ -79,7 +78,7 @@ pub fn render_styled(report: &Report, lang: Lang, color: bool) -> String {
         }
         let tag = paint.severity(f.severity, &format!("[{}]", l.severity(f.severity)));
         let status = match f.status {
-            Some(_) => format!(" ({})", status_label(l, f.status)),
+            Some(_) => format!(" ({})", l.status(f.status)),
             None => String::new(),
         };
         let _ = writeln!(out, "    {}. {tag}{status} {}", i + 1, f.message);
@@ -115,25 +114,9 @@ pub fn render_styled(report: &Report, lang: Lang, color: bool) -> String {
     if report.findings.is_empty() {
         let _ = writeln!(out, "\n{}", l.no_findings);
     }
-    let s = &report.summary;
-    let count = |k: &str| s.by_severity.get(k).copied().unwrap_or(0).to_string();
-    let line = l
-        .summary
-        .replace("{pages}", &s.pages.to_string())
-        .replace("{findings}", &s.findings.to_string())
-        .replace("{error}", &count("error"))
-        .replace("{warning}", &count("warning"))
-        .replace("{info}", &count("info"));
-    let _ = writeln!(out, "\n{line}");
-    if let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) {
-        let _ = writeln!(
-            out,
-            "{}",
-            l.baseline_summary
-                .replace("{new}", &n.to_string())
-                .replace("{persisting}", &p.to_string())
-                .replace("{fixed}", &f.to_string())
-        );
+    let _ = writeln!(out, "\n{}", l.summary_line(&report.summary));
+    if let Some(line) = l.baseline_line(&report.summary) {
+        let _ = writeln!(out, "{line}");
     }
     out
 }

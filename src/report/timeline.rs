@@ -10,7 +10,7 @@ use crate::rules::RuleSet;
 use crate::site::Site;
 
 /// How far back the calendar reaches.
-pub const WINDOW_DAYS: i64 = 365;
+const WINDOW_DAYS: i64 = 365;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ColumnTimeline {
@@ -89,10 +89,9 @@ pub fn columns(site: &Site, rules: &RuleSet, as_of: Date) -> Vec<ColumnTimeline>
         };
         for column in site.columns_in(&rule.categories) {
             let mut dates: Vec<Date> = column
-                .items
+                .dated_until(as_of)
                 .iter()
                 .filter_map(|i| i.date)
-                .filter(|d| *d <= as_of)
                 .collect();
             dates.sort();
             let before = dates.iter().rev().find(|d| **d < start).copied();

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, Worksheet, XlsxError};
 
 use super::Report;
-use super::csv::{row, status_label};
-use super::labels::Labels;
+use super::csv::{Extra, row};
+use super::labels::{COL_URL, COLUMNS, Labels};
 use crate::checks::Lang;
 
 /// Excel refuses longer cell text.
@@ -17,7 +17,7 @@ const MAX_CELL: usize = 32_000;
 /// Excel refuses longer hyperlinks.
 const MAX_URL: usize = 2_000;
 /// Column widths (in characters) of the 整改清单 sheet, by column.
-const WIDTHS: [f64; 10] = [6.0, 9.0, 12.0, 14.0, 36.0, 40.0, 48.0, 36.0, 36.0, 12.0];
+const WIDTHS: [f64; COLUMNS] = [6.0, 9.0, 12.0, 14.0, 36.0, 40.0, 48.0, 36.0, 36.0, 12.0];
 
 fn clip(s: &str) -> String {
     if s.chars().count() > MAX_CELL {
@@ -34,15 +34,8 @@ fn list_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), Xls
         .set_background_color(Color::RGB(0xDDEBF7))
         .set_align(FormatAlign::Center);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let with_status = report.findings.iter().any(|f| f.status.is_some());
-    let with_seen = report.findings.iter().any(|f| f.first_seen.is_some());
-    let mut header: Vec<&str> = l.columns.to_vec();
-    if with_status {
-        header.push(l.status);
-    }
-    if with_seen {
-        header.push(l.first_seen);
-    }
+    let extra = Extra::of(report);
+    let header = extra.header(l);
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
         ws.set_column_width(c as u16, WIDTHS.get(c).copied().unwrap_or(12.0))?;
@@ -54,18 +47,18 @@ fn list_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), Xls
         for (c, text) in cells.iter().enumerate().skip(1) {
             let c16 = c as u16;
             // The page address column links to the page.
-            if c == 5 && text.len() <= MAX_URL && text.starts_with("http") {
+            if c == COL_URL && text.len() <= MAX_URL && text.starts_with("http") {
                 ws.write_url_with_text(r, c16, Url::new(text.as_str()), text.as_str())?;
             } else {
                 ws.write_string_with_format(r, c16, clip(text), &wrap)?;
             }
         }
-        let mut c = 10u16;
-        if with_status {
-            ws.write_string(r, c, status_label(l, f.status))?;
+        let mut c = COLUMNS as u16;
+        if extra.status {
+            ws.write_string(r, c, l.status(f.status))?;
             c += 1;
         }
-        if with_seen {
+        if extra.first_seen {
             if let Some(d) = f.first_seen {
                 ws.write_string(r, c, d.to_string())?;
             }
@@ -95,7 +88,7 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), 
     let kinds: BTreeSet<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
     let mut by: BTreeMap<&str, BTreeMap<&str, u32>> = BTreeMap::new();
     for f in &report.findings {
-        let col = f.column.as_deref().unwrap_or(l.no_column);
+        let col = l.column_or(f.column.as_deref());
         *by.entry(col)
             .or_default()
             .entry(f.kind.as_str())

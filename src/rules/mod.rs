@@ -111,7 +111,37 @@ pub struct Rule {
     pub params: Params,
     pub file: PathBuf,
     pub line: usize,
+    /// The text of the file the rule was read from, kept when it was loaded so
+    /// that `audit rules explain` quotes what was actually read (a built-in
+    /// rule's file is not on disk, and a file of the same name may be).
+    pub source: SourceText,
 }
+
+/// The text of one loaded rule file, shared by its rules.
+#[derive(Clone, Default)]
+pub struct SourceText(pub std::sync::Arc<str>);
+
+impl std::fmt::Debug for SourceText {
+    // The whole file in every rule's Debug output would bury everything else.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SourceText({} bytes)", self.0.len())
+    }
+}
+
+/// Keys that `read_rule` reads for every rule, whatever its kind; the rest of a
+/// rule's keys are its kind's parameters.
+pub const COMMON_KEYS: [&str; 10] = [
+    "id",
+    "kind",
+    "severity",
+    "category",
+    "message",
+    "message_en",
+    "fix",
+    "fix_en",
+    "doc",
+    "due_days",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
@@ -166,8 +196,9 @@ impl RuleSet {
             self.categories.push(cat);
         }
         let mut seen_here: Vec<String> = Vec::new();
+        let source = SourceText(std::sync::Arc::from(text));
         for mut t in top.tables("rule")? {
-            let rule = read_rule(&mut t)?;
+            let rule = read_rule(&mut t, &source)?;
             t.finish()?;
             if seen_here.contains(&rule.id) {
                 return Err(RuleError {
@@ -368,11 +399,24 @@ pub fn opt_template(
     template(t, key, allowed)
 }
 
-fn read_rule(t: &mut TableReader<'_, '_>) -> Result<Rule, RuleError> {
-    let id = t.req_string("id")?;
+fn read_rule(t: &mut TableReader<'_, '_>, source: &SourceText) -> Result<Rule, RuleError> {
+    // Read through COMMON_KEYS so that explain's list of common keys cannot drift.
+    let [
+        k_id,
+        k_kind,
+        k_severity,
+        k_category,
+        k_message,
+        k_message_en,
+        k_fix,
+        k_fix_en,
+        k_doc,
+        k_due,
+    ] = COMMON_KEYS;
+    let id = t.req_string(k_id)?;
     check_id(t, &id, "rule")?;
     t.set_context(format!("rule `{}`", id.get_ref()));
-    let kind_s = t.req_string("kind")?;
+    let kind_s = t.req_string(k_kind)?;
     let spec = checks::kind_spec(kind_s.get_ref()).ok_or_else(|| {
         t.error_at(
             &kind_s.span(),
@@ -388,7 +432,7 @@ fn read_rule(t: &mut TableReader<'_, '_>) -> Result<Rule, RuleError> {
             ),
         )
     })?;
-    let sev = t.req_string("severity")?;
+    let sev = t.req_string(k_severity)?;
     let severity = Severity::parse(sev.get_ref()).ok_or_else(|| {
         t.error_at(
             &sev.span(),
@@ -400,21 +444,21 @@ fn read_rule(t: &mut TableReader<'_, '_>) -> Result<Rule, RuleError> {
         )
     })?;
     let categories: Vec<String> = t
-        .strings("category")?
+        .strings(k_category)?
         .unwrap_or_default()
         .into_iter()
         .map(|s| s.into_inner())
         .collect();
     if spec.needs_category && categories.is_empty() {
-        return Err(t.missing("category"));
+        return Err(t.missing(k_category));
     }
     let allowed = spec.placeholders;
-    let message = req_template(t, "message", allowed)?;
-    let message_en = opt_template(t, "message_en", allowed)?;
-    let fix = opt_template(t, "fix", allowed)?;
-    let fix_en = opt_template(t, "fix_en", allowed)?;
-    let doc = t.string("doc")?.map(|s| s.into_inner());
-    let due_days = t.count("due_days")?.map(|s| s.into_inner());
+    let message = req_template(t, k_message, allowed)?;
+    let message_en = opt_template(t, k_message_en, allowed)?;
+    let fix = opt_template(t, k_fix, allowed)?;
+    let fix_en = opt_template(t, k_fix_en, allowed)?;
+    let doc = t.string(k_doc)?.map(|s| s.into_inner());
+    let due_days = t.count(k_due)?.map(|s| s.into_inner());
     let params = checks::parse_params(spec.name, t)?;
     Ok(Rule {
         id: id.into_inner(),
@@ -430,6 +474,7 @@ fn read_rule(t: &mut TableReader<'_, '_>) -> Result<Rule, RuleError> {
         params,
         file: t.source().file.to_path_buf(),
         line: t.source().line_of(t.span.start),
+        source: source.clone(),
     })
 }
 

@@ -35,7 +35,7 @@ impl std::fmt::Display for RuleError {
 impl std::error::Error for RuleError {}
 
 /// A message on one line: line breaks and the blank space around them become `; `.
-pub fn one_line(message: &str) -> String {
+fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)
@@ -140,11 +140,6 @@ impl<'s, 'i> TableReader<'s, 'i> {
         let i = self.entries.iter().position(|(k, _, _)| k == key)?;
         self.used[i] = true;
         Some((self.entries[i].1.clone(), self.entries[i].2))
-    }
-
-    /// Whether the table has this key, without consuming it.
-    pub fn has(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _, _)| k == key)
     }
 
     pub fn error_at(&self, span: &Range<usize>, message: impl Into<String>) -> RuleError {

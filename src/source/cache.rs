@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::fetch::Validators;
 use crate::checks::Lang;
 use crate::extract::record::PageRecord;
+use crate::output::AtomicFile;
 
 /// Bumped whenever the layout of the file changes.
 pub const FORMAT: u32 = 1;
@@ -95,18 +96,16 @@ pub fn line(url: &str, v: &Validators, record: &PageRecord) -> Option<String> {
 
 pub struct Cache {
     path: PathBuf,
-    tmp: PathBuf,
     old: HashMap<String, Entry>,
-    out: Option<BufWriter<File>>,
+    /// The new cache being written; dropped (and its temporary file removed) on a write error.
+    out: Option<AtomicFile>,
     pub notes: Vec<String>,
     lang: Lang,
 }
 
+/// A note in the run's language.
 fn say(lang: Lang, zh: String, en: String) -> String {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
+    lang.pick(zh.as_str(), Some(en.as_str())).to_owned()
 }
 
 /// The cache file of one site: readable, stable across runs, unique per start URL.
@@ -161,14 +160,8 @@ impl Cache {
                 HashMap::new()
             }
         };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&tmp)
-            .map_err(|e| format!("cannot write the cache {}: {e}", tmp.display()))?;
-        let mut out = BufWriter::new(file);
+        let mut out = AtomicFile::create(&path)
+            .map_err(|e| format!("cannot write the cache {}: {e}", path.display()))?;
         let header = Header {
             format: FORMAT,
             fingerprint: fingerprint.to_string(),
@@ -178,7 +171,6 @@ impl Cache {
         writeln!(out, "{head}").map_err(|e| format!("cannot write the cache: {e}"))?;
         Ok(Cache {
             path,
-            tmp,
             old,
             out: Some(out),
             notes,
@@ -187,11 +179,13 @@ impl Cache {
     }
 
     /// How many pages the last run left.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.old.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.old.is_empty()
     }
 
@@ -216,7 +210,6 @@ impl Cache {
             );
             self.notes.push(note);
             self.out = None;
-            let _ = std::fs::remove_file(&self.tmp);
         }
     }
 
@@ -231,13 +224,7 @@ impl Cache {
                 let _ = out.write_all(e.line.as_bytes());
             }
         }
-        let done = out
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .and_then(|f| f.sync_all())
-            .and_then(|_| std::fs::rename(&self.tmp, &self.path));
-        if let Err(e) = done {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let Err(e) = out.commit() {
             let p = self.path.display();
             let note = say(
                 self.lang,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use super::{CrawlStats, Document, Extract, Keep, Source};
+use crate::checks::Lang;
 use crate::error::AuditError;
 use crate::progress::Progress;
 
@@ -16,6 +17,8 @@ pub struct DirSource {
     pub max_pages: usize,
     pub html_extensions: Vec<String>,
     pub progress: Progress,
+    /// Language of the report's notes.
+    pub lang: Lang,
 }
 
 impl DirSource {
@@ -32,9 +35,12 @@ impl DirSource {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(e) => e,
                 Err(e) => {
-                    stats
-                        .notes
-                        .push(format!("skipped folder {}: {e}", dir.display()));
+                    let d = dir.display();
+                    let (zh, en) = (
+                        format!("已跳过无法读取的文件夹 {d}:{e}"),
+                        format!("skipped folder {d}: {e}"),
+                    );
+                    stats.notes.push(self.lang.pick(&zh, Some(&en)).clone());
                     continue;
                 }
             };
@@ -54,10 +60,14 @@ impl DirSource {
                         // A link out of the site could expose the rest of the disk.
                         Ok(real) if real.starts_with(&root) => real,
                         _ => {
-                            stats.notes.push(format!(
-                                "skipped {}: a symbolic link that leaves the site directory",
-                                p.display()
-                            ));
+                            let f = p.display();
+                            let (zh, en) = (
+                                format!("已跳过 {f}:指向站点目录之外的符号链接"),
+                                format!(
+                                    "skipped {f}: a symbolic link that leaves the site directory"
+                                ),
+                            );
+                            stats.notes.push(self.lang.pick(&zh, Some(&en)).clone());
                             continue;
                         }
                     }
@@ -135,11 +145,12 @@ impl Source for DirSource {
         let total = files.len();
         for (i, file) in files.into_iter().enumerate() {
             if stats.fetched >= self.max_pages {
-                stats.notes.push(format!(
-                    "stopped after {} files (--max-pages); {} more were not read",
-                    self.max_pages,
-                    total - i
-                ));
+                let (max, left) = (self.max_pages, total - i);
+                let (zh, en) = (
+                    format!("已达文件数上限 {max}(--max-pages),另有 {left} 个文件未读取"),
+                    format!("stopped after {max} files (--max-pages); {left} more were not read"),
+                );
+                stats.notes.push(self.lang.pick(&zh, Some(&en)).clone());
                 stats.incomplete = true;
                 break;
             }

@@ -11,8 +11,9 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
-use super::politeness::{Gates, host_key};
+use super::politeness::Gates;
 use super::safety::{SafeResolver, Safety};
+use super::urls::host_name;
 
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
@@ -77,8 +78,6 @@ pub struct Answer {
     /// The body was longer than the cap and was cut.
     pub truncated: bool,
     pub error: Option<String>,
-    /// How many retries were needed.
-    pub retries: u32,
 }
 
 impl Answer {
@@ -130,13 +129,13 @@ impl Fetcher {
         if let Err(refusal) = self.safety.check_url(url) {
             return Answer::failed(format!("not fetched: {refusal}"));
         }
-        let key = host_key(url);
+        // By name: http and https of one host share its gate (and its Crawl-delay).
+        let key = host_name(url);
         let mut attempt = 0;
         loop {
             let pass = self.gates.enter(&key).await;
             let (mut answer, retry_after) = self.once(url, method, cond).await;
             drop(pass);
-            answer.retries = attempt;
             let retryable = retry_after.is_some()
                 || answer.status >= 500
                 || answer.status == 429

@@ -19,12 +19,12 @@ use url::Url;
 
 use super::cache::{self, Cache, Entry};
 use super::fetch::{Answer, FetchOptions, Fetcher, Method, Validators};
-use super::politeness::{Gates, host_key};
+use super::politeness::Gates;
 use super::robots::Robots;
 use super::safety::Safety;
 use super::scope::{Scope, Verdict};
 use super::sitemap;
-use super::urls::canonical;
+use super::urls::{canonical, host_name};
 use super::{CrawlStats, Document, Extract, Keep, Source};
 use crate::checks::Lang;
 use crate::error::AuditError;
@@ -74,12 +74,21 @@ pub struct HttpSource {
     pub progress: Progress,
 }
 
+// The caps below guard against hostile or broken input (a robots.txt, a
+// sitemap index, a link farm): they are safety limits of the crawler, not
+// rules of the audit, so they are constants rather than flags.
+
 /// The longest `Crawl-delay` honoured as written; longer ones are cut to it, with a note.
 const MAX_CRAWL_DELAY: std::time::Duration = std::time::Duration::from_secs(30);
 /// Sitemap files read at most (an index can list thousands).
 const MAX_SITEMAP_FILES: usize = 50;
-/// Examples quoted in a note about many URLs.
+/// Examples quoted in a note about many URLs, so that the note stays one line.
 const EXAMPLES: usize = 3;
+/// Links remembered as beyond `--max-depth`, for the note's count: a trap
+/// site can offer millions, and memory must not grow with them.
+const MAX_TOO_DEEP: usize = 100_000;
+/// Characters of an overlong URL quoted in the note about it.
+const EXAMPLE_CHARS: usize = 120;
 
 /// Set by the first Ctrl-C, so that sites of the same run that have not
 /// started yet are not started (each running crawl sees the signal itself).
@@ -120,28 +129,84 @@ fn claim(seen: &Seen, key: String) -> bool {
     seen.lock().unwrap_or_else(|p| p.into_inner()).insert(key)
 }
 
+/// The URLs a redirect chain has passed through (canonical), so that it can
+/// stop at a loop or at `--max-redirects`.
+struct Chain(Vec<String>);
+
+/// Why a redirect chain was not followed further.
+enum Broken {
+    Loop(String),
+    TooLong(String),
+}
+
+impl Broken {
+    fn text(self) -> String {
+        match self {
+            Broken::Loop(t) | Broken::TooLong(t) => t,
+        }
+    }
+}
+
+impl Chain {
+    fn new(start: &Url) -> Chain {
+        Chain(vec![canonical(start)])
+    }
+
+    fn first(&self) -> &str {
+        &self.0[0]
+    }
+
+    /// Takes one more hop, to `next`, and gives its canonical key; refused
+    /// when `next` was already passed or when `max` redirects were followed.
+    fn follow(&mut self, next: &Url, max: usize) -> Result<String, Broken> {
+        let key = canonical(next);
+        if self.0.contains(&key) {
+            self.0.push(key);
+            return Err(Broken::Loop(format!(
+                "redirect loop: {}",
+                self.0.join(" → ")
+            )));
+        }
+        if self.0.len() > max {
+            return Err(Broken::TooLong(format!(
+                "more than {max} redirects, last to {next}"
+            )));
+        }
+        self.0.push(key.clone());
+        Ok(key)
+    }
+}
+
+/// Things of one kind a note reports: how many, and the first few as examples.
+#[derive(Default)]
+struct Examples {
+    list: Vec<String>,
+    count: usize,
+}
+
+impl Examples {
+    fn add(&mut self, s: String) {
+        self.count += 1;
+        if self.list.len() < EXAMPLES {
+            self.list.push(s);
+        }
+    }
+
+    fn join(&self, sep: &str) -> String {
+        self.list.join(sep)
+    }
+}
+
 /// Notes gathered during the crawl, counted so that the report stays short.
 #[derive(Default)]
 struct Tally {
-    robots_skipped: Vec<String>,
-    robots_count: usize,
-    left: Vec<String>,
-    left_count: usize,
-    truncated: Vec<String>,
-    truncated_count: usize,
-    too_long: Vec<String>,
-    too_long_count: usize,
-    list_pages: Vec<String>,
-    list_pages_count: usize,
+    robots_skipped: Examples,
+    left: Examples,
+    truncated: Examples,
+    too_long: Examples,
+    list_pages: Examples,
     /// Pages left out by `--max-depth`, each counted once.
     too_deep: HashSet<String>,
-}
-
-fn example(list: &mut Vec<String>, count: &mut usize, s: String) {
-    *count += 1;
-    if list.len() < EXAMPLES {
-        list.push(s);
-    }
 }
 
 struct Shared {
@@ -153,9 +218,11 @@ struct Shared {
 }
 
 impl Shared {
+    /// Whether robots.txt lets `url` be fetched. robots.txt is looked up by
+    /// host name: the site's http and https pages share it.
     fn allowed(&self, url: &Url) -> bool {
         self.robots
-            .get(&robots_key(url))
+            .get(host_name(url).as_ref())
             .is_none_or(|r| r.allowed(url.as_str()))
     }
 }
@@ -195,11 +262,6 @@ async fn stop_requested() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// robots.txt is looked up by host name: the site's http and https pages share it.
-fn robots_key(url: &Url) -> String {
-    url.host_str().unwrap_or("").to_ascii_lowercase()
-}
-
 fn doc(url: Url, depth: u32) -> Document {
     Document {
         url,
@@ -224,48 +286,43 @@ fn into_doc(url: Url, depth: u32, a: Answer) -> Document {
     d
 }
 
-/// Fetches one page, following redirects that stay on the site.
+/// Fetches one page, following redirects that stay on the site and in scope.
 async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cond: Option<Validators>) -> TaskOut {
     let mut cur = url.clone();
-    let mut chain = vec![canonical(&url)];
+    let mut chain = Chain::new(&url);
     let mut cond = cond;
     let outcome = loop {
-        let answer = sh.fetcher.fetch(&cur, Method::Get, cond.as_ref()).await;
+        let mut answer = sh.fetcher.fetch(&cur, Method::Get, cond.as_ref()).await;
         cond = None;
         if answer.status == 304 {
             break Outcome::NotModified;
         }
-        let Some(next) = answer.location.clone() else {
-            let (v, cut) = (answer.validators.clone(), answer.truncated);
+        let Some(next) = answer.location.take() else {
+            let (v, cut) = (std::mem::take(&mut answer.validators), answer.truncated);
             break Outcome::Doc(into_doc(cur, depth, answer), v, cut);
         };
-        let key = canonical(&next);
-        if chain.contains(&key) {
-            chain.push(key);
-            let mut d = doc(url.clone(), depth);
-            d.status = answer.status;
-            d.error = Some(format!("redirect loop: {}", chain.join(" → ")));
-            break Outcome::Doc(d, Validators::default(), false);
-        }
-        if chain.len() > sh.max_redirects {
-            let mut d = doc(url.clone(), depth);
-            d.status = answer.status;
-            d.error = Some(format!(
-                "more than {} redirects, last to {next}",
-                sh.max_redirects
-            ));
-            break Outcome::Doc(d, Validators::default(), false);
-        }
+        let key = match chain.follow(&next, sh.max_redirects) {
+            Ok(key) => key,
+            Err(why) => {
+                let mut d = doc(url.clone(), depth);
+                d.status = answer.status;
+                d.error = Some(why.text());
+                break Outcome::Doc(d, Validators::default(), false);
+            }
+        };
         if !sh.scope.on_site(&next) {
             break Outcome::Left(next, "leaves the site");
+        }
+        // A redirect must not carry the crawl into what the user left out.
+        if !sh.scope.wanted(&next) {
+            break Outcome::Left(next, "is excluded by --include/--exclude");
         }
         if !sh.allowed(&next) {
             break Outcome::Left(next, "is disallowed by robots.txt");
         }
-        if !claim(&sh.seen, key.clone()) {
+        if !claim(&sh.seen, key) {
             break Outcome::Duplicate;
         }
-        chain.push(key);
         cur = next;
     };
     TaskOut {
@@ -279,19 +336,14 @@ async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cond: Option<Validato
 async fn check(sh: Arc<Shared>, url: Url, depth: u32) -> TaskOut {
     // Attachments often sit behind a redirect (a file server, a download
     // script); what counts is where the chain ends.
-    let mut cur = url.clone();
-    let mut chain = vec![canonical(&url)];
-    let mut answer = sh.fetcher.fetch(&cur, Method::Check, None).await;
+    let mut chain = Chain::new(&url);
+    let mut answer = sh.fetcher.fetch(&url, Method::Check, None).await;
     while let Some(next) = answer.location.take() {
-        let key = canonical(&next);
-        if chain.contains(&key) || chain.len() > sh.max_redirects {
-            chain.push(key);
-            answer.error = Some(format!("redirect loop: {}", chain.join(" → ")));
+        if let Err(why) = chain.follow(&next, sh.max_redirects) {
+            answer.error = Some(why.text());
             break;
         }
-        chain.push(key);
-        cur = next;
-        answer = sh.fetcher.fetch(&cur, Method::Check, None).await;
+        answer = sh.fetcher.fetch(&next, Method::Check, None).await;
     }
     let mut d = doc(url.clone(), depth);
     d.status = answer.status;
@@ -319,10 +371,14 @@ fn external_record(d: &Document) -> PageRecord {
     }
 }
 
+/// Extracts records from the jobs until the channel closes. `caching`: the
+/// run keeps a cache (`--cache`), so each fresh record is also written as its
+/// cache line; without one, the line is not built (it would be thrown away).
 fn worker(
     jobs: &Mutex<mpsc::Receiver<Job>>,
     extract: &Extract<'_>,
     done: amp::UnboundedSender<Done>,
+    caching: bool,
 ) {
     loop {
         let job = {
@@ -341,7 +397,11 @@ fn worker(
                         error: Some("the page could not be read (extraction failed)".into()),
                         ..Default::default()
                     });
-                let cache_line = cache::line(&record.url, &v, &record);
+                let cache_line = if caching {
+                    cache::line(&record.url, &v, &record)
+                } else {
+                    None
+                };
                 Done {
                     record,
                     depth,
@@ -393,6 +453,7 @@ impl Source for HttpSource {
             .build()
             .map_err(|e| AuditError::Site(format!("cannot start the network runtime: {e}")))?;
         let workers = self.opts.workers.max(1);
+        let caching = self.opts.cache_dir.is_some();
         let (job_tx, job_rx) = mpsc::channel::<Job>();
         let job_rx = Mutex::new(job_rx);
         let job_rx = &job_rx;
@@ -400,7 +461,7 @@ impl Source for HttpSource {
             let (done_tx, done_rx) = amp::unbounded_channel::<Done>();
             for _ in 0..workers {
                 let done_tx = done_tx.clone();
-                s.spawn(move || worker(job_rx, extract, done_tx));
+                s.spawn(move || worker(job_rx, extract, done_tx, caching));
             }
             drop(done_tx);
             rt.block_on(self.crawl(job_tx, done_rx, keep))
@@ -411,10 +472,34 @@ impl Source for HttpSource {
 impl HttpSource {
     /// Notes are read by people: Chinese unless `--lang en`.
     fn note(&self, stats: &mut CrawlStats, zh: String, en: String) {
-        stats.notes.push(match self.opts.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        });
+        let note = self.opts.lang.pick(zh.as_str(), Some(en.as_str()));
+        stats.notes.push(note.to_owned());
+    }
+
+    /// The note about a kind of skipped or cut URLs, if there were any:
+    /// `zh` and `en` are given their count and the examples joined by `sep`.
+    fn note_examples(
+        &self,
+        stats: &mut CrawlStats,
+        ex: &Examples,
+        sep: &str,
+        zh: impl FnOnce(usize, &str) -> String,
+        en: impl FnOnce(usize, &str) -> String,
+    ) {
+        if ex.count == 0 {
+            return;
+        }
+        let eg = ex.join(sep);
+        self.note(stats, zh(ex.count, &eg), en(ex.count, &eg));
+    }
+
+    /// The error that stops the audit when the site does not answer at all.
+    fn unreachable(&self, error: Option<&str>) -> AuditError {
+        AuditError::Site(format!(
+            "the site {} is unreachable: {}",
+            self.start,
+            error.unwrap_or("no response")
+        ))
     }
 
     /// The robots.txt of `url`'s host. One that answers 5xx stops the audit, as
@@ -428,11 +513,7 @@ impl HttpSource {
         };
         let a = fetcher.fetch(&robots_url, Method::GetAny, None).await;
         match a.status {
-            0 => Err(AuditError::Site(format!(
-                "the site {} is unreachable: {}",
-                self.start,
-                a.error.as_deref().unwrap_or("no response")
-            ))),
+            0 => Err(self.unreachable(a.error.as_deref())),
             200..=299 => Ok(Robots::parse(
                 &String::from_utf8_lossy(&a.body),
                 &self.opts.fetch.user_agent,
@@ -454,19 +535,21 @@ impl HttpSource {
         scope: &mut Scope,
         robots: &mut HashMap<String, Robots>,
         stats: &mut CrawlStats,
+        truncated: &mut Examples,
         mut cache: Option<&mut Cache>,
     ) -> Result<Job, AuditError> {
         let mut cur = self.start.clone();
-        let mut chain = vec![canonical(&cur)];
-        let mut cond = cache.as_ref().and_then(|c| c.validators(&chain[0]));
+        let mut chain = Chain::new(&cur);
+        let mut cond = cache.as_ref().and_then(|c| c.validators(chain.first()));
         loop {
-            let key = host_key(&cur);
-            let rkey = robots_key(&cur);
+            // robots.txt and the politeness gate are both the host name's,
+            // so Crawl-delay holds for every scheme and port of the host.
+            let rkey = host_name(&cur).into_owned();
             if !robots.contains_key(&rkey) {
                 let r = self.robots_for(fetcher, &cur).await?;
                 if let Some(d) = r.crawl_delay {
                     let d = d.min(MAX_CRAWL_DELAY);
-                    fetcher.gates().slow_down(&key, d);
+                    fetcher.gates().slow_down(&rkey, d);
                     let (host, secs) = (cur.host_str().unwrap_or(""), d.as_secs_f64());
                     self.note(
                         stats,
@@ -483,46 +566,35 @@ impl HttpSource {
                 )));
             }
             scope.add_host(&cur);
-            let a = fetcher.fetch(&cur, Method::Get, cond.take().as_ref()).await;
+            let mut a = fetcher.fetch(&cur, Method::Get, cond.take().as_ref()).await;
             if a.status == 304
                 && let Some(e) = cache.as_mut().and_then(|c| c.take(&canonical(&cur)))
             {
                 return Ok(Job::Cached(e, 0));
             }
-            match a.location.clone() {
-                Some(next) if chain.len() <= self.opts.max_redirects => {
-                    let k = canonical(&next);
-                    if chain.contains(&k) {
+            if let Some(next) = a.location.take() {
+                match chain.follow(&next, self.opts.max_redirects) {
+                    Ok(_) => {
+                        cur = next;
+                        continue;
+                    }
+                    Err(Broken::Loop(why)) => {
                         return Err(AuditError::Site(format!(
-                            "the start page redirects in a loop: {} → {k}",
-                            chain.join(" → ")
+                            "the start page is caught in a {why}"
                         )));
                     }
-                    chain.push(k);
-                    cur = next;
-                }
-                _ => {
-                    if a.status == 0 {
-                        return Err(AuditError::Site(format!(
-                            "the site {} is unreachable: {}",
-                            self.start,
-                            a.error.as_deref().unwrap_or("no response")
-                        )));
-                    }
-                    if a.truncated {
-                        let max = self.opts.fetch.max_body_bytes;
-                        self.note(
-                            stats,
-                            format!("{cur} 超过 {max} 字节,只读取了开头部分"),
-                            format!(
-                                "{cur} is larger than {max} bytes; only the start of it was read"
-                            ),
-                        );
-                    }
-                    let v = a.validators.clone();
-                    return Ok(Job::Doc(into_doc(cur, 0, a), v));
+                    // Read as the page it is, an error the report shows.
+                    Err(Broken::TooLong(why)) => a.error = Some(why),
                 }
             }
+            if a.status == 0 {
+                return Err(self.unreachable(a.error.as_deref()));
+            }
+            if a.truncated {
+                truncated.add(cur.to_string());
+            }
+            let v = std::mem::take(&mut a.validators);
+            return Ok(Job::Doc(into_doc(cur, 0, a), v));
         }
     }
 
@@ -664,12 +736,14 @@ impl HttpSource {
             );
         }
         let mut robots = HashMap::new();
+        let mut tally = Tally::default();
         let start = self
             .start_page(
                 &fetcher,
                 &mut scope,
                 &mut robots,
                 &mut stats,
+                &mut tally.truncated,
                 cache.as_mut(),
             )
             .await?;
@@ -694,7 +768,6 @@ impl HttpSource {
             max_redirects: opts.max_redirects,
             seen: seen.clone(),
         });
-        let mut tally = Tally::default();
         let mut ignored: HashSet<String> = HashSet::new();
         // List pages claimed per column (keyed by the column's first page).
         let mut list_pages: HashMap<String, usize> = HashMap::new();
@@ -772,34 +845,42 @@ impl HttpSource {
                         c.write(l);
                     }
                     for link in &d.record.links {
-                        // Links are canonical already; most were seen before, and parsing is not free.
-                        if ignored.contains(link.as_str())
-                            || seen.lock().unwrap_or_else(|p| p.into_inner()).contains(link.as_str())
-                        {
+                        // Links are canonical already (`urls::resolve_canonical`), so they are
+                        // the keys of `seen` as they are; most were seen before, and parsing is
+                        // not free.
+                        if ignored.contains(link.as_str()) {
+                            continue;
+                        }
+                        // Held for this link only: the fetch tasks claim redirect targets too.
+                        let mut seen_now = seen.lock().unwrap_or_else(|p| p.into_inner());
+                        if seen_now.contains(link.as_str()) {
                             continue;
                         }
                         if link.len() > opts.max_url_len {
-                            if claim(&seen, link.clone()) {
-                                let eg: String = link.chars().take(120).collect();
-                                example(&mut tally.too_long, &mut tally.too_long_count, format!("{eg}…"));
-                            }
+                            seen_now.insert(link.clone());
+                            let eg: String = link.chars().take(EXAMPLE_CHARS).collect();
+                            tally.too_long.add(format!("{eg}…"));
                             continue;
                         }
                         let Ok(u) = Url::parse(link) else { continue };
                         let verdict = shared.scope.classify(&u, d.depth + 1);
-                        if verdict == Verdict::Skip {
+                        match verdict {
                             // Out of scope at any depth: never look at it again.
-                            if shared.scope.classify(&u, 0) == Verdict::Skip {
+                            Verdict::Skip => {
                                 ignored.insert(link.clone());
-                            } else if tally.too_deep.len() < 100_000 {
-                                tally.too_deep.insert(link.clone());
+                                continue;
                             }
-                            continue;
+                            Verdict::TooDeep => {
+                                if tally.too_deep.len() < MAX_TOO_DEEP {
+                                    tally.too_deep.insert(link.clone());
+                                }
+                                continue;
+                            }
+                            _ => {}
                         }
                         if verdict != Verdict::External && !shared.allowed(&u) {
-                            if claim(&seen, canonical(&u)) {
-                                example(&mut tally.robots_skipped, &mut tally.robots_count, u.to_string());
-                            }
+                            seen_now.insert(link.clone());
+                            tally.robots_skipped.add(u.to_string());
                             continue;
                         }
                         let column = d.record.pagination.contains(link).then(|| {
@@ -809,14 +890,12 @@ impl HttpSource {
                             // The first page itself counts as one.
                             && *list_pages.get(col).unwrap_or(&1) >= opts.max_list_pages
                         {
-                            if claim(&seen, canonical(&u)) {
-                                example(&mut tally.list_pages, &mut tally.list_pages_count, u.to_string());
-                            }
+                            seen_now.insert(link.clone());
+                            tally.list_pages.add(u.to_string());
                             continue;
                         }
-                        if !claim(&seen, canonical(&u)) {
-                            continue;
-                        }
+                        seen_now.insert(link.clone());
+                        drop(seen_now);
                         if let Some(col) = column {
                             *list_pages.entry(col).or_insert(1) += 1;
                         }
@@ -841,7 +920,7 @@ impl HttpSource {
                                 stats.errors += 1;
                             }
                             if cut {
-                                example(&mut tally.truncated, &mut tally.truncated_count, d.url.to_string());
+                                tally.truncated.add(d.url.to_string());
                             }
                             if shared.scope.on_site(&d.url) {
                                 Job::Doc(d, v)
@@ -864,7 +943,7 @@ impl HttpSource {
                         }
                         Outcome::Duplicate => continue,
                         Outcome::Left(to, why) => {
-                            example(&mut tally.left, &mut tally.left_count, format!("{} → {to} ({why})", out.url));
+                            tally.left.add(format!("{} → {to} ({why})", out.url));
                             continue;
                         }
                     };
@@ -915,78 +994,74 @@ impl HttpSource {
                 format!("stopped after {max} pages (--max-pages); {left} more URLs were queued"),
             );
         }
-        if tally.robots_count > 0 {
-            let (n, eg) = (tally.robots_count, tally.robots_skipped.join(", "));
-            self.note(
-                &mut stats,
-                format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
-                format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
-            );
-        }
-        // A page first seen too deep may have been reached later by a shorter path.
-        let seen_now = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let too_deep: Vec<&String> = tally
-            .too_deep
-            .iter()
-            .filter(|l| !seen_now.contains(l.as_str()))
-            .collect();
-        if let (Some(max), false) = (opts.max_depth, too_deep.is_empty()) {
-            let n = too_deep.len();
-            let mut eg: Vec<&str> = too_deep.iter().map(|s| s.as_str()).collect();
+        self.note_examples(
+            &mut stats,
+            &tally.robots_skipped,
+            ", ",
+            |n, eg| format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
+            |n, eg| format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
+        );
+        if let Some(max) = opts.max_depth {
+            // A page first seen too deep may have been reached later by a shorter path.
+            {
+                let seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                tally.too_deep.retain(|l| !seen.contains(l.as_str()));
+            }
+            // The first few in order, so that the note is the same from run to run;
+            // only those few are sorted.
+            let mut eg: Vec<&str> = tally.too_deep.iter().map(String::as_str).collect();
+            if eg.len() > EXAMPLES {
+                eg.select_nth_unstable(EXAMPLES);
+                eg.truncate(EXAMPLES);
+            }
             eg.sort_unstable();
-            let eg = eg.into_iter().take(3).collect::<Vec<_>>().join(", ");
-            self.note(
+            let too_deep = Examples {
+                list: eg.into_iter().map(str::to_owned).collect(),
+                count: tally.too_deep.len(),
+            };
+            self.note_examples(
                 &mut stats,
-                format!("{n} 个网址超出链接深度上限 {max}(--max-depth),未抓取,例如 {eg}"),
-                format!(
-                    "{n} URLs deeper than {max} links (--max-depth) were not fetched, e.g. {eg}"
-                ),
+                &too_deep,
+                ", ",
+                |n, eg| format!("{n} 个网址超出链接深度上限 {max}(--max-depth),未抓取,例如 {eg}"),
+                |n, eg| {
+                    format!(
+                        "{n} URLs deeper than {max} links (--max-depth) were not fetched, e.g. {eg}"
+                    )
+                },
             );
         }
-        if tally.list_pages_count > 0 {
-            let (n, max, eg) = (
-                tally.list_pages_count,
-                opts.max_list_pages,
-                tally.list_pages.join(", "),
-            );
-            self.note(
-                &mut stats,
-                format!("栏目列表翻页超过 {max} 页(--max-list-pages),另有 {n} 个列表页未抓取,例如 {eg}"),
-                format!("{n} more list pages of columns paginated beyond {max} pages (--max-list-pages) were not fetched, e.g. {eg}"),
-            );
-        }
-        if tally.too_long_count > 0 {
-            let (n, max, eg) = (
-                tally.too_long_count,
-                opts.max_url_len,
-                tally.too_long.join(", "),
-            );
-            self.note(
-                &mut stats,
-                format!("{n} 个网址长于 {max} 个字符(--max-url-length),未抓取,例如 {eg}"),
-                format!("{n} URLs longer than {max} characters (--max-url-length) were not fetched, e.g. {eg}"),
-            );
-        }
-        if tally.left_count > 0 {
-            let (n, eg) = (tally.left_count, tally.left.join("; "));
-            self.note(
-                &mut stats,
-                format!("{n} 个重定向未跟随(指向站外或 robots.txt 禁止的网址),例如 {eg}"),
-                format!("{n} redirects were not followed, e.g. {eg}"),
-            );
-        }
-        if tally.truncated_count > 0 {
-            let (n, max, eg) = (
-                tally.truncated_count,
-                opts.fetch.max_body_bytes,
-                tally.truncated.join(", "),
-            );
-            self.note(
-                &mut stats,
-                format!("{n} 个页面超过 {max} 字节,只读取了开头部分,例如 {eg}"),
-                format!("{n} pages were larger than {max} bytes and were cut, e.g. {eg}"),
-            );
-        }
+        let max = opts.max_list_pages;
+        self.note_examples(
+            &mut stats,
+            &tally.list_pages,
+            ", ",
+            |n, eg| format!("栏目列表翻页超过 {max} 页(--max-list-pages),另有 {n} 个列表页未抓取,例如 {eg}"),
+            |n, eg| format!("{n} more list pages of columns paginated beyond {max} pages (--max-list-pages) were not fetched, e.g. {eg}"),
+        );
+        let max = opts.max_url_len;
+        self.note_examples(
+            &mut stats,
+            &tally.too_long,
+            ", ",
+            |n, eg| format!("{n} 个网址长于 {max} 个字符(--max-url-length),未抓取,例如 {eg}"),
+            |n, eg| format!("{n} URLs longer than {max} characters (--max-url-length) were not fetched, e.g. {eg}"),
+        );
+        self.note_examples(
+            &mut stats,
+            &tally.left,
+            "; ",
+            |n, eg| format!("{n} 个重定向未跟随(指向站外、被 --include/--exclude 排除或 robots.txt 禁止的网址),例如 {eg}"),
+            |n, eg| format!("{n} redirects were not followed, e.g. {eg}"),
+        );
+        let max = opts.fetch.max_body_bytes;
+        self.note_examples(
+            &mut stats,
+            &tally.truncated,
+            ", ",
+            |n, eg| format!("{n} 个页面超过 {max} 字节,只读取了开头部分,例如 {eg}"),
+            |n, eg| format!("{n} pages were larger than {max} bytes and were cut, e.g. {eg}"),
+        );
         if let Some(c) = cache {
             stats.notes.extend(c.finish(stats.incomplete));
         }

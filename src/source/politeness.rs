@@ -2,7 +2,10 @@
 //! minimum interval between the starts of two requests to the same host
 //! (raised by robots.txt `Crawl-delay`), and a global limit across hosts.
 //! One `Gates` is shared by every site of a run, so two sites on one host
-//! still share that host's limits.
+//! still share that host's limits. Hosts are keyed by name
+//! (`urls::host_name`), whatever the scheme and port: `http://x/` and
+//! `https://x/` are one server to be polite to, and robots.txt `Crawl-delay`
+//! read for one applies to both.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,7 +13,6 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
-use url::Url;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -43,15 +45,6 @@ pub struct Pass {
     _global: Option<OwnedSemaphorePermit>,
 }
 
-/// `host:port`, the unit politeness is counted in.
-pub fn host_key(url: &Url) -> String {
-    format!(
-        "{}:{}",
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(0)
-    )
-}
-
 impl Gates {
     pub fn new(limits: Limits) -> Gates {
         Gates {
@@ -61,17 +54,19 @@ impl Gates {
         }
     }
 
+    /// The gate of host `key` (a `urls::host_name`), made on first use.
     fn host(&self, key: &str) -> Arc<Host> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        hosts
-            .entry(key.to_string())
-            .or_insert_with(|| {
-                Arc::new(Host {
-                    connections: Arc::new(Semaphore::new(self.limits.per_host.max(1))),
-                    slot: Mutex::new((Instant::now(), self.limits.interval)),
-                })
-            })
-            .clone()
+        // Looked up before inserting, so that a known host costs no allocation.
+        if let Some(h) = hosts.get(key) {
+            return h.clone();
+        }
+        let h = Arc::new(Host {
+            connections: Arc::new(Semaphore::new(self.limits.per_host.max(1))),
+            slot: Mutex::new((Instant::now(), self.limits.interval)),
+        });
+        hosts.insert(key.to_string(), h.clone());
+        h
     }
 
     /// Raises the interval for one host (robots.txt `Crawl-delay`); never lowers it.
@@ -82,7 +77,8 @@ impl Gates {
     }
 
     /// The interval in force for a host.
-    pub fn interval(&self, key: &str) -> Duration {
+    #[cfg(test)]
+    fn interval(&self, key: &str) -> Duration {
         let host = self.host(key);
         let slot = host.slot.lock().unwrap_or_else(|p| p.into_inner());
         slot.1
@@ -123,16 +119,16 @@ mod tests {
             global: 8,
         });
         let t0 = Instant::now();
-        let _a = gates.enter("a:80").await;
-        let _b = gates.enter("a:80").await;
+        let _a = gates.enter("a").await;
+        let _b = gates.enter("a").await;
         assert!(Instant::now() - t0 >= Duration::from_millis(500));
         // Another host is not held up by the first one's interval.
         let t1 = Instant::now();
-        let _c = gates.enter("b:80").await;
+        let _c = gates.enter("b").await;
         assert_eq!(Instant::now(), t1);
-        gates.slow_down("b:80", Duration::from_secs(2));
-        assert_eq!(gates.interval("b:80"), Duration::from_secs(2));
-        gates.slow_down("b:80", Duration::from_secs(1));
-        assert_eq!(gates.interval("b:80"), Duration::from_secs(2));
+        gates.slow_down("b", Duration::from_secs(2));
+        assert_eq!(gates.interval("b"), Duration::from_secs(2));
+        gates.slow_down("b", Duration::from_secs(1));
+        assert_eq!(gates.interval("b"), Duration::from_secs(2));
     }
 }

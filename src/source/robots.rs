@@ -13,8 +13,10 @@ pub struct Robots {
     body: String,
     /// The product token matched against `User-agent:` lines (`disclosure-audit`).
     agent: String,
-    /// Nothing may be fetched (robots.txt answered 5xx or could not be read: RFC 9309).
-    deny_all: bool,
+    /// The group that applies to us has Allow/Disallow rules. Without any,
+    /// everything is allowed, and the matcher (which parses the whole body
+    /// again for every URL) is not asked.
+    has_rules: bool,
     pub crawl_delay: Option<Duration>,
     pub sitemaps: Vec<String>,
 }
@@ -33,17 +35,9 @@ impl Robots {
         Robots {
             body: String::new(),
             agent: String::new(),
-            deny_all: false,
+            has_rules: false,
             crawl_delay: None,
             sitemaps: Vec::new(),
-        }
-    }
-
-    /// Nothing allowed, as RFC 9309 asks when robots.txt cannot be read.
-    pub fn deny_all() -> Robots {
-        Robots {
-            deny_all: true,
-            ..Robots::allow_all()
         }
     }
 
@@ -59,25 +53,22 @@ impl Robots {
             .or(scan.global_delay)
             .filter(|d| d.is_finite() && *d > 0.0)
             .map(|d| Duration::from_secs_f64(d.min(86_400.0)));
+        let has_rules = if scan.ever_specific {
+            scan.specific_rules > 0
+        } else {
+            scan.global_rules > 0
+        };
         Robots {
             body: body.to_string(),
             agent,
-            deny_all: false,
+            has_rules,
             crawl_delay,
             sitemaps: scan.sitemaps,
         }
     }
 
-    /// robots.txt could not be read, so nothing may be fetched.
-    pub fn denies_all(&self) -> bool {
-        self.deny_all
-    }
-
     pub fn allowed(&self, url: &str) -> bool {
-        if self.deny_all {
-            return false;
-        }
-        if self.body.trim().is_empty() {
+        if !self.has_rules {
             return true;
         }
         let agent = if self.agent.is_empty() {
@@ -100,6 +91,36 @@ struct Scan {
     specific_delay: Option<f64>,
     global_delay: Option<f64>,
     sitemaps: Vec<String>,
+    // Which rules the matcher will weigh, grouped exactly as it groups them
+    // (robotstxt's `RobotsMatcher` handlers), so that `has_rules` never
+    // skips a rule it would apply.
+    /// A line other than `User-agent:` was seen: the next agent starts a group.
+    m_separator: bool,
+    m_specific: bool,
+    m_global: bool,
+    /// Some group names our agent: only specific groups' rules then count.
+    ever_specific: bool,
+    specific_rules: usize,
+    global_rules: usize,
+}
+
+impl Scan {
+    /// A rule line, counted for the group the matcher files it under. Empty
+    /// rules match with priority 0, which the matcher ignores.
+    fn rule(&mut self, value: &str) {
+        if !(self.m_specific || self.m_global) {
+            return;
+        }
+        self.m_separator = true;
+        if value.is_empty() {
+            return;
+        }
+        if self.m_specific {
+            self.specific_rules += 1;
+        } else {
+            self.global_rules += 1;
+        }
+    }
 }
 
 impl RobotsParseHandler for Scan {
@@ -107,6 +128,20 @@ impl RobotsParseHandler for Scan {
     fn handle_robots_end(&mut self) {}
 
     fn handle_user_agent(&mut self, _line: u32, user_agent: &str) {
+        if self.m_separator {
+            self.m_specific = false;
+            self.m_global = false;
+            self.m_separator = false;
+        }
+        let mut rest = user_agent.chars();
+        if rest.next() == Some('*') && rest.next().is_none_or(char::is_whitespace) {
+            self.m_global = true;
+        } else if !self.agent.is_empty()
+            && product_token(user_agent).eq_ignore_ascii_case(&self.agent)
+        {
+            self.m_specific = true;
+            self.ever_specific = true;
+        }
         if !self.in_agents {
             self.group_specific = false;
             self.group_global = false;
@@ -120,15 +155,18 @@ impl RobotsParseHandler for Scan {
         }
     }
 
-    fn handle_allow(&mut self, _line: u32, _value: &str) {
+    fn handle_allow(&mut self, _line: u32, value: &str) {
         self.in_agents = false;
+        self.rule(value);
     }
 
-    fn handle_disallow(&mut self, _line: u32, _value: &str) {
+    fn handle_disallow(&mut self, _line: u32, value: &str) {
         self.in_agents = false;
+        self.rule(value);
     }
 
     fn handle_sitemap(&mut self, _line: u32, value: &str) {
+        self.m_separator = true;
         let v = value.trim();
         if !v.is_empty() {
             self.sitemaps.push(v.to_string());
@@ -137,6 +175,7 @@ impl RobotsParseHandler for Scan {
 
     fn handle_unknown_action(&mut self, _line: u32, action: &str, value: &str) {
         self.in_agents = false;
+        self.m_separator = true;
         if !action.trim().eq_ignore_ascii_case("crawl-delay") {
             return;
         }
@@ -189,9 +228,39 @@ mod tests {
     fn empty_and_unreadable() {
         assert!(Robots::parse("", UA).allowed("http://x.gov.cn/a"));
         assert!(Robots::allow_all().allowed("http://x.gov.cn/a"));
-        assert!(!Robots::deny_all().allowed("http://x.gov.cn/a"));
         // Garbage and non-ASCII lines do not confuse the parser.
         let r = Robots::parse("<html>页面不存在</html>\n\u{feff}Disallow: /x\n", UA);
         assert!(r.allowed("http://x.gov.cn/a"));
+    }
+
+    #[test]
+    fn without_rules_for_us_the_matcher_is_not_asked() {
+        let url = "http://x.gov.cn/a";
+        for body in [
+            "Sitemap: http://x.gov.cn/sitemap.xml\n",
+            "User-agent: OtherBot\nDisallow: /\n",
+            "User-agent: *\nDisallow:\nCrawl-delay: 1\n",
+            // Our own group, even empty, overrides the global one.
+            "User-agent: disclosure-audit\nAllow:\n\nUser-agent: *\nDisallow: /\n",
+        ] {
+            let r = Robots::parse(body, UA);
+            assert!(!r.has_rules, "{body}");
+            assert!(r.allowed(url), "{body}");
+            // The matcher agrees.
+            assert!(
+                DefaultMatcher::default().one_agent_allowed_by_robots(body, &r.agent, url),
+                "{body}"
+            );
+        }
+        for body in [
+            "User-agent: *\nDisallow: /a\n",
+            // A Sitemap line ends the group: the second agent starts a new one.
+            "User-agent: *\nSitemap: /s.xml\nUser-agent: disclosure-audit\nDisallow: /\n",
+            "User-agent: OtherBot\nUser-agent: *\nDisallow: /\n",
+        ] {
+            let r = Robots::parse(body, UA);
+            assert!(r.has_rules, "{body}");
+            assert!(!r.allowed(url), "{body}");
+        }
     }
 }

@@ -18,7 +18,7 @@
 //! - [`SafeResolver`] inside reqwest: hostnames are resolved, internal
 //!   addresses dropped, and a name left with none is refused, so
 //!   `intranet.example.gov.cn → 10.1.2.3` is caught too. Plug it in with
-//!   `.dns_resolver(Arc::new(SafeResolver::new(start_host)))`.
+//!   `.dns_resolver(Arc::new(SafeResolver::with_policy(Safety::for_start(&start))))`.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
@@ -254,7 +254,9 @@ pub struct SafeResolver {
 
 impl SafeResolver {
     /// `start_host` is the host of `--site` (`www.example.gov.cn`, `127.0.0.1`).
-    pub fn new(start_host: &str) -> SafeResolver {
+    /// The crawler builds its policy first (`with_policy`); tests name one host.
+    #[cfg(test)]
+    fn new(start_host: &str) -> SafeResolver {
         SafeResolver {
             policy: Safety::new(start_host),
         }
@@ -264,7 +266,8 @@ impl SafeResolver {
         SafeResolver { policy }
     }
 
-    pub fn policy(&self) -> &Safety {
+    #[cfg(test)]
+    fn policy(&self) -> &Safety {
         &self.policy
     }
 }

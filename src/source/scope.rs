@@ -6,7 +6,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use url::Url;
 
-use super::urls::extension;
+use super::urls::{extension, host_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -18,15 +18,17 @@ pub enum Verdict {
     External,
     /// Leave alone.
     Skip,
+    /// A page in scope, but beyond `--max-depth` from where it was found.
+    TooDeep,
 }
 
 /// A host of the site: its name, and its port unless it is the scheme's default.
 type SiteHost = (String, Option<u16>);
 
 fn site_host(url: &Url) -> Option<SiteHost> {
-    let host = url.host_str()?.to_ascii_lowercase();
+    url.host_str()?;
     // `http://x/` and `https://x/` are one site: sites often mix them in their links.
-    Some((host, url.port()))
+    Some((host_name(url).into_owned(), url.port()))
 }
 
 #[derive(Debug, Clone)]
@@ -82,15 +84,20 @@ impl Scope {
     }
 
     pub fn on_site(&self, url: &Url) -> bool {
-        matches!(url.scheme(), "http" | "https")
-            && site_host(url).is_some_and(|h| self.hosts.contains(&h))
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return false;
+        }
+        // Compared in place: this runs for every link of every page.
+        let (name, port) = (host_name(url), url.port());
+        self.hosts.iter().any(|(h, p)| *h == name && *p == port)
     }
 
     fn is_attachment(&self, url: &Url) -> bool {
         extension(url.path()).is_some_and(|e| self.attachment_extensions.contains(&e))
     }
 
-    fn wanted(&self, url: &Url) -> bool {
+    /// Whether `--include` / `--exclude` let the URL in.
+    pub fn wanted(&self, url: &Url) -> bool {
         let full = url.as_str();
         let path = url.path();
         let hit = |g: &GlobSet| g.is_match(full) || g.is_match(path);
@@ -116,7 +123,7 @@ impl Scope {
             return Verdict::Attachment;
         }
         if self.max_depth.is_some_and(|m| depth > m) {
-            return Verdict::Skip;
+            return Verdict::TooDeep;
         }
         Verdict::Page
     }
@@ -157,7 +164,10 @@ mod tests {
             s.classify(&u("http://x.gov.cn/f/A.PDF"), 3),
             Verdict::Attachment
         );
-        assert_eq!(s.classify(&u("http://x.gov.cn/a.html"), 3), Verdict::Skip);
+        assert_eq!(
+            s.classify(&u("http://x.gov.cn/a.html"), 3),
+            Verdict::TooDeep
+        );
         assert_eq!(
             s.classify(&u("http://x.gov.cn/old/a.html"), 1),
             Verdict::Skip

@@ -2,6 +2,8 @@
 //! same canonical form, so a page reached as `gzdt/index.html`, `./gzdt/` or
 //! `gzdt/#top` is one page, in directory mode and over HTTP alike.
 
+use std::borrow::Cow;
+
 use url::Url;
 
 /// Resolves `href` against `base`; `None` for links that are not web pages
@@ -33,9 +35,11 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
-/// The canonical form: no fragment, and a trailing `index.html`/`index.htm`
-/// folded into its folder. Default ports, case of scheme and host, and `./`,
-/// `../` are already normalised by the URL parser.
+/// The canonical form: no fragment, a trailing `index.html`/`index.htm`
+/// folded into its folder, and the hex digits of %-escapes in upper case
+/// (`%e9` and `%E9` are one character, RFC 3986 §6.2.2.1). Default ports,
+/// case of scheme and host, and `./`, `../` are already normalised by the URL
+/// parser.
 pub fn canonical(url: &Url) -> String {
     let mut u = url.clone();
     u.set_fragment(None);
@@ -48,7 +52,52 @@ pub fn canonical(url: &Url) -> String {
             break;
         }
     }
-    u.to_string()
+    upper_escapes(u.into())
+}
+
+/// `%e9` → `%E9`, in place; most URLs have no lower-case escape and are returned as they are.
+fn upper_escapes(s: String) -> String {
+    let b = s.as_bytes();
+    let lower_escape = |i: usize| {
+        b[i] == b'%'
+            && b.get(i + 1..i + 3).is_some_and(|h| {
+                h.iter().all(u8::is_ascii_hexdigit) && h.iter().any(u8::is_ascii_lowercase)
+            })
+    };
+    if !(0..b.len()).any(lower_escape) {
+        return s;
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if lower_escape(i) {
+            out.push(b'%');
+            out.push(b[i + 1].to_ascii_uppercase());
+            out.push(b[i + 2].to_ascii_uppercase());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    // Only ASCII hex digits changed case, so the text is still UTF-8.
+    String::from_utf8(out).unwrap_or(s)
+}
+
+/// The host name a URL is counted under, whatever its scheme and port:
+/// lower case, without the trailing dot of a fully qualified name. The
+/// politeness gates, robots.txt and the site's scope all count hosts by it,
+/// so `http://x/`, `https://x/` and `http://X.:8080/` are one host to them.
+/// Borrowed when the URL's host is already in that form (the URL parser
+/// lower-cases domains), so lookups per link do not allocate.
+pub fn host_name(url: &Url) -> Cow<'_, str> {
+    let host = url.host_str().unwrap_or("");
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    }
 }
 
 /// The lower-cased extension of a URL path's last segment (`pdf` of
@@ -103,5 +152,54 @@ mod tests {
             resolve_canonical(&base, "/myindex.html").as_deref(),
             Some("http://example.gov.cn/myindex.html")
         );
+    }
+
+    #[test]
+    fn escapes_are_one_case() {
+        let base = Url::parse("http://x.gov.cn/").unwrap();
+        let want = "http://x.gov.cn/%E9%99%84/a.html?q=%E4%B8%AD";
+        for href in [
+            "/%e9%99%84/a.html?q=%e4%b8%ad",
+            "/%E9%99%84/a.html?q=%E4%B8%AD",
+            "/%e9%99%84/a.html?q=%E4%b8%AD#top",
+        ] {
+            assert_eq!(
+                resolve_canonical(&base, href).as_deref(),
+                Some(want),
+                "{href}"
+            );
+        }
+        // A `%` that is not an escape is left alone (the parser has already encoded it).
+        assert_eq!(
+            resolve_canonical(&base, "/a%zz%4").as_deref(),
+            Some("http://x.gov.cn/a%zz%4")
+        );
+        // Non-ASCII text around escapes survives.
+        assert_eq!(
+            canonical(&Url::parse("http://x.gov.cn/a?%c3%a9=é").unwrap()),
+            "http://x.gov.cn/a?%C3%A9=%C3%A9"
+        );
+    }
+
+    #[test]
+    fn one_host_name_for_every_scheme_and_port() {
+        let names: Vec<String> = [
+            "http://x.gov.cn/a",
+            "https://X.GOV.CN/b",
+            "http://x.gov.cn:8080/",
+            "https://x.gov.cn.:443/c",
+        ]
+        .iter()
+        .map(|s| host_name(&Url::parse(s).unwrap()).into_owned())
+        .collect();
+        assert!(names.iter().all(|n| n == "x.gov.cn"), "{names:?}");
+        assert_eq!(
+            host_name(&Url::parse("http://127.0.0.1:9/").unwrap()),
+            "127.0.0.1"
+        );
+        assert!(matches!(
+            host_name(&Url::parse("http://x.gov.cn/").unwrap()),
+            Cow::Borrowed(_)
+        ));
     }
 }
