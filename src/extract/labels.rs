@@ -58,9 +58,24 @@ impl AnyLabel {
         let Some(re) = &self.re else {
             return Vec::new();
         };
-        (0..lines.len())
-            .filter(|&i| re.is_match(&lines[i]))
-            .collect()
+        // One search over the joined text, not one per line: a page has
+        // hundreds of lines and few labels. Labels hold no line break, so a
+        // match never spans two lines.
+        let text = lines.join("\n");
+        let mut starts = Vec::with_capacity(lines.len());
+        let mut at = 0;
+        for l in lines {
+            starts.push(at);
+            at += l.len() + 1;
+        }
+        let mut out: Vec<usize> = Vec::new();
+        for m in re.find_iter(&text) {
+            let line = starts.partition_point(|&s| s <= m.start()) - 1;
+            if out.last() != Some(&line) {
+                out.push(line);
+            }
+        }
+        out
     }
 }
 

@@ -12,23 +12,49 @@ use super::config::ExtractConfig;
 use super::record::PageRecord;
 use crate::checks::Lang;
 
-/// Elements without an end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "keygen", "frame", "basefont", "bgsound", "image",
-];
+/// How a tag name counts towards the nesting depth. A `match` on the
+/// lower-cased name: this runs for every tag of every page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Counting {
+    /// Opens an element that stays open until its end tag.
+    Nests,
+    /// Void (`br`, `img`) or with an optional end tag (`p`, `li`): the
+    /// next one closes it, so it never piles up.
+    Flat,
+    /// Its content is text up to its end tag, never markup; never dropped,
+    /// or its content would turn into markup.
+    RawText,
+}
 
-/// Elements whose end tag may be left out: the next one closes them, so
-/// they never pile up and are not counted.
-const OPTIONAL_END: &[&str] = &[
-    "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot",
-    "colgroup", "rb", "rt", "rp", "rtc", "caption", "html", "head", "body",
-];
-
-/// Elements whose content is text up to their end tag, never markup.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
-];
+fn counting(name: &[u8]) -> Counting {
+    let mut buf = [0u8; 8];
+    if name.len() > buf.len() {
+        return Counting::Nests;
+    }
+    // Copied only when written in upper case (`<DIV>`), which is rare.
+    let lower: &[u8] = if name.iter().any(u8::is_ascii_uppercase) {
+        let b = &mut buf[..name.len()];
+        for (d, s) in b.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
+        }
+        b
+    } else {
+        name
+    };
+    match lower {
+        // Void elements.
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link"
+        | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"keygen" | b"frame"
+        | b"basefont" | b"bgsound" | b"image"
+        // Optional end tags.
+        | b"p" | b"li" | b"td" | b"th" | b"tr" | b"dt" | b"dd" | b"option" | b"optgroup"
+        | b"thead" | b"tbody" | b"tfoot" | b"colgroup" | b"rb" | b"rt" | b"rp" | b"rtc"
+        | b"caption" | b"html" | b"head" | b"body" => Counting::Flat,
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed"
+        | b"noframes" => Counting::RawText,
+        _ => Counting::Nests,
+    }
+}
 
 /// The page with start and end tags deeper than `max_depth` removed, and how
 /// many tags were removed. `max_depth` 0 means no limit.
@@ -51,7 +77,7 @@ pub fn cap_depth(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
         *copied = end;
         dropped += 1;
     };
-    while let Some(off) = html[i..].find('<') {
+    while let Some(off) = memchr::memchr(b'<', &html.as_bytes()[i..]) {
         let start = i + off;
         match scan_tag(html, start) {
             Tag::Start {
@@ -68,7 +94,7 @@ pub fn cap_depth(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
                 }
                 i = end;
                 let name = &html.as_bytes()[name_at..name_at + name_len];
-                if is_one_of(name, RAW_TEXT) {
+                if counting(name) == Counting::RawText {
                     // Its end tag is read next, as an end tag that does not count.
                     i = raw_text_end(html, end, name);
                 }
@@ -95,13 +121,6 @@ pub fn cap_depth(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
             (Cow::Owned(o), dropped)
         }
     }
-}
-
-/// Whether the ASCII tag name `name` is one of `names` (lower case), in any case.
-fn is_one_of(name: &[u8], names: &[&str]) -> bool {
-    names
-        .iter()
-        .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
 }
 
 enum Tag {
@@ -151,11 +170,14 @@ fn scan_tag(html: &str, start: usize) -> Tag {
         .take_while(|b| !b.is_ascii_whitespace() && **b != b'>' && **b != b'/')
         .count();
     let name = &bytes[name_at..name_at + name_len];
-    let end = tag_end(html, name_at + name_len);
+    let name_end = name_at + name_len;
+    // `<p>`, `</div>`: most tags end right after their name.
+    let end = match bytes.get(name_end) {
+        Some(b'>') => name_end + 1,
+        _ => tag_end(html, name_end),
+    };
     let self_closed = end >= 2 && bytes.get(end - 2) == Some(&b'/');
-    // Raw-text elements are never dropped: their content would turn into markup.
-    let counts =
-        !is_one_of(name, VOID) && !is_one_of(name, OPTIONAL_END) && !is_one_of(name, RAW_TEXT);
+    let counts = counting(name) == Counting::Nests;
     if closing {
         Tag::End { end, counts }
     } else {
@@ -171,14 +193,16 @@ fn scan_tag(html: &str, start: usize) -> Tag {
 /// Just past the `>` that ends a tag, skipping quoted attribute values.
 fn tag_end(html: &str, from: usize) -> usize {
     let bytes = html.as_bytes();
-    let mut quote: Option<u8> = None;
-    for (k, &b) in bytes.iter().enumerate().skip(from) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return k + 1,
-            None => {}
+    let mut k = from.min(bytes.len());
+    while let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &bytes[k..]) {
+        let at = k + off;
+        let q = bytes[at];
+        if q == b'>' {
+            return at + 1;
+        }
+        match memchr::memchr(q, &bytes[at + 1..]) {
+            Some(close) => k = at + 1 + close + 1,
+            None => return html.len(),
         }
     }
     html.len()
@@ -326,6 +350,11 @@ mod tests {
             "<body><div><div><div><div>正文</div></div></div></div></body>"
         );
         assert_eq!(dropped, 12);
+        // Upper-case names count the same; `<LI>` and `<BR>` never nest.
+        let html = "<DIV><Div><dIV><LI>项<BR>深</dIV></Div></DIV>";
+        let (out, dropped) = cap_depth(html, 2);
+        assert_eq!(out, "<DIV><Div><LI>项<BR>深</Div></DIV>");
+        assert_eq!(dropped, 2);
     }
 
     #[test]

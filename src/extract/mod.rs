@@ -57,7 +57,7 @@ impl Selectors {
 
 /// The page's links, deduplicated, at most `max` of them.
 struct PageLinks {
-    seen: HashSet<String>,
+    seen: rustc_hash::FxHashSet<String>,
     max: usize,
     full: bool,
 }
@@ -65,7 +65,7 @@ struct PageLinks {
 impl PageLinks {
     fn new(max_links: u32) -> PageLinks {
         PageLinks {
-            seen: HashSet::new(),
+            seen: rustc_hash::FxHashSet::default(),
             max: match max_links {
                 0 => usize::MAX,
                 n => n as usize,
@@ -100,9 +100,23 @@ const BLOCKS: &[&str] = &["div", "td", "article", "section", "main"];
 /// The page's main text and the element that holds it.
 struct Body<'a> {
     el: ElementRef<'a>,
+    /// Empty until the page's lines are read when `of_el` (see `fill`).
     lines: Vec<String>,
+    /// The lines are the element's own, read in the page's walk.
+    of_el: bool,
     /// Found by a profile, a comment marker or a body selector, not guessed.
     known: bool,
+}
+
+impl<'a> Body<'a> {
+    fn of(el: ElementRef<'a>, known: bool) -> Body<'a> {
+        Body {
+            el,
+            lines: Vec::new(),
+            of_el: true,
+            known,
+        }
+    }
 }
 
 fn date_of(value: &str) -> Option<Date> {
@@ -191,8 +205,19 @@ impl Extractor {
             .next()
             .map(text::inline)
             .unwrap_or_default();
-        let body = self.body(&els, page_el, profile);
-        let page_lines = text::lines(page_el);
+        let mut body = self.body(&els, page_el, profile);
+        // The page and its main text in one walk where the body's lines can
+        // be told apart in it (nearly always).
+        let page_lines = if body.of_el {
+            let (page_lines, part) = text::lines_with_part(page_el, body.el.id());
+            body.lines = match part {
+                Some(range) => page_lines[range].to_vec(),
+                None => text::lines(body.el),
+            };
+            page_lines
+        } else {
+            text::lines(page_el)
+        };
 
         // Labels in the body are prose, not metadata; only short lines before
         // the first paragraph may be an information line the container holds.
@@ -202,7 +227,8 @@ impl Extractor {
             .take(3)
             .take_while(|l| l.chars().count() < 80 && !find_dates(l).is_empty())
             .count();
-        let body_set: HashSet<&str> = body.lines.iter().skip(lead).map(String::as_str).collect();
+        let body_set: rustc_hash::FxHashSet<&str> =
+            body.lines.iter().skip(lead).map(String::as_str).collect();
         let label_lines = self.any_label.lines(&page_lines);
         // Every hit of a finder, on the lines that hold any label at all.
         let all_hits = |f: &Option<LabelFinder>| -> Vec<LabelHit> {
@@ -497,11 +523,7 @@ impl Extractor {
         if let Some(s) = profile.and_then(|p| p.body.as_ref())
             && let Some(el) = els.select(&s.text, &s.sel).next()
         {
-            return Body {
-                el,
-                lines: text::lines(el),
-                known: true,
-            };
+            return Body::of(el, true);
         }
         // The markers sit in one container; reading from it, not the page, keeps this cheap.
         if let Some(el) =
@@ -515,6 +537,7 @@ impl Extractor {
             return Body {
                 el,
                 lines,
+                of_el: false,
                 known: true,
             };
         }
@@ -523,11 +546,7 @@ impl Extractor {
                 .select(text, sel)
                 .find(|e| e.text().any(|t| !t.trim().is_empty()))
             {
-                return Body {
-                    el,
-                    lines: text::lines(el),
-                    known: true,
-                };
+                return Body::of(el, true);
             }
         }
         // The densest block: the element with the most text in its own paragraphs.
@@ -545,12 +564,7 @@ impl Extractor {
                 best = Some((score, el));
             }
         }
-        let el = best.map(|(_, e)| e).unwrap_or(page_el);
-        Body {
-            el,
-            lines: text::lines(el),
-            known: false,
-        }
+        Body::of(best.map(|(_, e)| e).unwrap_or(page_el), false)
     }
 
     /// A footer, menu or sidebar by its class or id, never the main text.

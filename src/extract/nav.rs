@@ -22,7 +22,7 @@ type Best<'a> = Option<(usize, ElementRef<'a>, String)>;
 /// Finds the previous and the next entry (`cfg.prev_labels`,
 /// `cfg.next_labels`) in one walk over the page's text.
 ///
-/// Only the ancestors of text nodes that hold a label are looked at, so the
+/// Only the ancestors of text nodes that start with a label are looked at, so the
 /// cost grows with the page, not with the page times its nesting. Inside the
 /// article body (`body`), an entry must be a link or a placeholder: a
 /// sentence that starts with `上一篇：` there is the author's prose.
@@ -38,8 +38,12 @@ pub fn find(
         let Node::Text(t) = node.value() else {
             continue;
         };
+        // An entry's text starts with its label, so the text node holding
+        // the label starts with it too: a prefix test, not a search of
+        // every paragraph of the page.
+        let head = t.trim_start();
         for (labels, best) in [(&cfg.prev_labels, &mut prev), (&cfg.next_labels, &mut next)] {
-            if labels.iter().any(|l| t.contains(l.as_str()))
+            if labels.iter().any(|l| head.starts_with(l.as_str()))
                 && let Some((len, el, label)) = candidate(node, labels, cfg, body)
                 // The smallest element wins: the one that holds just this entry.
                 && best.as_ref().is_none_or(|(l, _, _)| len < *l)
@@ -320,6 +324,26 @@ mod tests {
         );
         // Without a known body, the short entry is navigation.
         assert!(find(&doc, &base, &["上一篇".to_string()], &cfg(), None).is_some());
+    }
+
+    #[test]
+    fn label_after_spaces_or_in_its_own_element() {
+        for html in [
+            "<p>&nbsp;\u{3000} 上一篇：<a href=\"b.html\">标题乙</a></p>",
+            "<li><span> 上一篇 </span><a href=\"b.html\">标题乙</a></li>",
+        ] {
+            let n = nav(html, "上一篇").unwrap_or_else(|| panic!("{html}"));
+            assert_eq!(
+                n.url.as_deref(),
+                Some("http://x.gov.cn/gzdt/201903/b.html"),
+                "{html}"
+            );
+        }
+        // The label inside a sentence starts no entry.
+        assert_eq!(
+            nav("<p>详见上一篇：<a href=\"b.html\">标题乙</a></p>", "上一篇"),
+            None
+        );
     }
 
     #[test]

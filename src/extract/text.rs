@@ -3,49 +3,36 @@
 //! spaces are collapsed (but two or more spaces are kept as two, since CMSs
 //! separate `发布时间` from `来源` with them).
 
-use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node};
 
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "table",
-    "tbody",
-    "thead",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "br",
-    "hr",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "dl",
-    "dt",
-    "dd",
-    "form",
-    "blockquote",
-    "pre",
-    "center",
-    "address",
-    "aside",
-    "main",
-    "title",
-];
-const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "select", "option",
-];
-const CELLS: &[&str] = &["td", "th"];
+/// How the line-reader treats an element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Ends the line before and after it.
+    Block,
+    /// Not read at all (scripts, styles, the head, form options).
+    Skip,
+    /// A table cell: a tab after it.
+    Cell,
+    Inline,
+}
+
+/// A `match` rather than lists of names: the page has thousands of
+/// elements, and comparisons against constants compile to a few integer
+/// tests where a list lookup calls `memcmp` for every entry.
+fn role(name: &str) -> Role {
+    match name {
+        "p" | "div" | "li" | "ul" | "ol" | "tr" | "table" | "tbody" | "thead" | "h1" | "h2"
+        | "h3" | "h4" | "h5" | "h6" | "br" | "hr" | "section" | "article" | "header" | "footer"
+        | "nav" | "dl" | "dt" | "dd" | "form" | "blockquote" | "pre" | "center" | "address"
+        | "aside" | "main" | "title" => Role::Block,
+        "script" | "style" | "noscript" | "template" | "head" | "select" | "option" => Role::Skip,
+        "td" | "th" => Role::Cell,
+        _ => Role::Inline,
+    }
+}
 
 /// The colons that end a label, half- and full-width.
 pub const COLONS: [char; 2] = [':', '：'];
@@ -68,7 +55,24 @@ pub fn label_cell(cell: &str) -> &str {
 
 /// Lines of text under `root`, trimmed, empty lines dropped.
 pub fn lines(root: ElementRef<'_>) -> Vec<String> {
-    lines_in(root, None)
+    lines_in(root, None, None).0
+}
+
+/// Lines of text under `root`, and which of them are the lines of `part`
+/// (an element under `root`), so that the page and its main text are read
+/// in one walk. The range is `None` when `part`'s lines cannot be told
+/// apart from the page's: when it is not a block element, which starts and
+/// ends a line, or sits in skipped markup. `lines(part)` reads them then.
+pub fn lines_with_part(
+    root: ElementRef<'_>,
+    part: NodeId,
+) -> (Vec<String>, Option<std::ops::Range<usize>>) {
+    if part == root.id() {
+        let lines = lines(root);
+        let all = 0..lines.len();
+        return (lines, Some(all));
+    }
+    lines_in(root, None, Some(part))
 }
 
 /// Lines of text between a comment holding one of `start` and the next
@@ -82,12 +86,17 @@ pub fn lines_between_comments(
     if start.is_empty() {
         return None;
     }
-    let lines = lines_in(root, Some((start, end)));
+    let (lines, _) = lines_in(root, Some((start, end)), None);
     (!lines.is_empty()).then_some(lines)
 }
 
-fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> Vec<String> {
+fn lines_in(
+    root: ElementRef<'_>,
+    comments: Option<(&[String], &[String])>,
+    part: Option<NodeId>,
+) -> (Vec<String>, Option<std::ops::Range<usize>>) {
     let mut out = Vec::new();
+    let (mut part_start, mut part_end) = (None, None);
     let mut cur = String::new();
     let mut skip_depth: Option<usize> = None;
     let mut depth = 0usize;
@@ -108,16 +117,17 @@ fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> V
                     continue;
                 }
                 match node.value() {
-                    Node::Element(el) => {
-                        let name = el.name();
-                        if SKIP.contains(&name) {
-                            skip_depth = Some(depth);
-                        } else if BLOCKS.contains(&name) {
+                    Node::Element(el) => match role(el.name()) {
+                        Role::Skip => skip_depth = Some(depth),
+                        Role::Block => {
                             flush(&mut cur, &mut out, active);
-                        } else if CELLS.contains(&name) && !cur.trim().is_empty() {
-                            cur.push('\t');
+                            if part == Some(node.id()) {
+                                part_start = Some(out.len());
+                            }
                         }
-                    }
+                        Role::Cell if !cur.trim().is_empty() => cur.push('\t'),
+                        _ => {}
+                    },
                     Node::Text(t) if active => push_text(&mut cur, t),
                     Node::Comment(c) => {
                         if let Some((start, end)) = comments {
@@ -139,10 +149,15 @@ fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> V
                 } else if skip_depth.is_none()
                     && let Node::Element(el) = node.value()
                 {
-                    if BLOCKS.contains(&el.name()) {
-                        flush(&mut cur, &mut out, active);
-                    } else if CELLS.contains(&el.name()) {
-                        cur.push('\t');
+                    match role(el.name()) {
+                        Role::Block => {
+                            flush(&mut cur, &mut out, active);
+                            if part == Some(node.id()) {
+                                part_end = Some(out.len());
+                            }
+                        }
+                        Role::Cell => cur.push('\t'),
+                        _ => {}
                     }
                 }
                 depth = depth.saturating_sub(1);
@@ -150,7 +165,11 @@ fn lines_in(root: ElementRef<'_>, comments: Option<(&[String], &[String])>) -> V
         }
     }
     flush(&mut cur, &mut out, active);
-    out.into_iter().map(|l| tidy_tabs(&l)).collect()
+    let range = match (part_start, part_end) {
+        (Some(a), Some(b)) if a <= b => Some(a..b),
+        _ => None,
+    };
+    (out.into_iter().map(tidy_tabs).collect(), range)
 }
 
 /// The first of `comments` (the page's comment nodes, in document order, as
@@ -179,34 +198,70 @@ pub fn comment_parent<'a>(
 /// Appends text, turning NBSP and ideographic spaces into spaces and collapsing
 /// whitespace runs to one space, or two when the source had two or more.
 fn push_text(cur: &mut String, t: &str) {
-    let mut run = 0usize;
-    for c in t.chars() {
-        let ws = c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}';
-        if ws {
-            run += 1;
-            continue;
+    let mut rest = t;
+    while !rest.is_empty() {
+        let word_len = space_at(rest).unwrap_or(rest.len());
+        // Whole runs are copied at once; most text nodes are one run.
+        cur.push_str(&rest[..word_len]);
+        rest = &rest[word_len..];
+        let space_len = rest.find(|c| !is_space(c)).unwrap_or(rest.len());
+        if space_len > 0 {
+            let run = rest[..space_len].chars().count();
+            pad_spaces(cur, if run >= 2 { 2 } else { 1 });
         }
-        if run > 0 && !cur.is_empty() {
-            let tail_spaces = cur.chars().rev().take_while(|&c| c == ' ').count();
-            let want = if run >= 2 { 2 } else { 1 };
-            for _ in tail_spaces..want {
-                cur.push(' ');
-            }
-        }
-        run = 0;
-        cur.push(c);
+        rest = &rest[space_len..];
     }
-    if run > 0 && !cur.is_empty() {
-        let tail_spaces = cur.chars().rev().take_while(|&c| c == ' ').count();
-        let want = if run >= 2 { 2 } else { 1 };
-        for _ in tail_spaces..want {
-            cur.push(' ');
+}
+
+/// The spaces `push_text` collapses: Unicode white space, which takes in
+/// NBSP and the ideographic space.
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Where the first space of `s` is. Reads bytes, not characters: every
+/// white-space character is ASCII or starts with one of four lead bytes, so
+/// a run of Chinese text is skipped without decoding it.
+fn space_at(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            c if c < 0x80 => {
+                if (c as char).is_whitespace() {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = s[i..].chars().next()?;
+                if is_space(c) {
+                    return Some(i);
+                }
+                i += c.len_utf8();
+            }
+            _ => i += 1,
         }
+    }
+    None
+}
+
+/// Ends `cur` with at least `want` spaces (none at the start of a line).
+fn pad_spaces(cur: &mut String, want: usize) {
+    if cur.is_empty() {
+        return;
+    }
+    let tail = cur.bytes().rev().take_while(|&b| b == b' ').count();
+    for _ in tail..want {
+        cur.push(' ');
     }
 }
 
 /// Collapses runs of tabs and the spaces around them into one tab.
-fn tidy_tabs(line: &str) -> String {
+fn tidy_tabs(line: String) -> String {
+    if !line.contains('\t') {
+        return line;
+    }
     let mut out = String::with_capacity(line.len());
     for part in line.split('\t').map(str::trim).filter(|p| !p.is_empty()) {
         if !out.is_empty() {
@@ -284,5 +339,47 @@ mod tests {
                 "b"
             ]
         );
+    }
+
+    #[test]
+    fn space_at_finds_every_kind_of_space() {
+        let spaces = [
+            '\t', '\n', '\r', ' ', '\u{85}', '\u{a0}', '\u{1680}', '\u{2003}', '\u{202f}',
+            '\u{205f}', '\u{3000}',
+        ];
+        let others = [
+            'a', '发', '\u{1c}', '\u{180e}', '\u{200b}', '\u{2030}', '\u{3001}', '©', '𠀀',
+        ];
+        for (k, s) in spaces.iter().chain(&others).enumerate() {
+            for prefix in ["", "ab", "政务公开", "é"] {
+                let text = format!("{prefix}{s}x");
+                let want = text.find(char::is_whitespace);
+                assert_eq!(space_at(&text), want, "{k}: {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn part_lines_are_the_parts_own() {
+        let page = "<body><div class=nav>首页 <a>政务公开</a></div>\
+            <div id=main><h1>标题</h1><p>第一段 <b>加粗</b>。</p><table><tr><td>来源：</td><td>区政府办</td></tr></table>\
+            <div id=inner>内层<span>文字</span></div>尾</div>\
+            <table><tr><td id=cell>单元格<p>段</p></td></tr></table>\
+            <noscript><div id=hidden>不读</div></noscript><p>页脚</p></body>";
+        let h = Html::parse_document(page);
+        let root = h.root_element();
+        for id in ["main", "inner", "cell"] {
+            let sel = scraper::Selector::parse(&format!("#{id}")).unwrap();
+            let part = h.select(&sel).next().unwrap();
+            let (all, range) = lines_with_part(root, part.id());
+            assert_eq!(all, lines(root), "{id}");
+            match range {
+                Some(r) => assert_eq!(all[r].to_vec(), lines(part), "{id}"),
+                // Not a block: the caller reads it alone.
+                None => assert_eq!(id, "cell"),
+            }
+        }
+        let (all, range) = lines_with_part(root, root.id());
+        assert_eq!(range, Some(0..all.len()));
     }
 }
