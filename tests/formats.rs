@@ -534,3 +534,53 @@ fn audit_toml_names_formats_and_history() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("pdf"));
 }
+
+/// `--output` onto a named pipe writes into the pipe and leaves it a pipe:
+/// a rename over it (as over a regular file) would replace it with a plain
+/// file, which is how a run with `--output /dev/null` once broke a machine.
+#[cfg(unix)]
+#[test]
+fn output_to_a_pipe_writes_into_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("report.pipe");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    // The reader blocks until a writer opens the pipe; a channel with a
+    // timeout turns "never opened" into a failure instead of a hang.
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(std::fs::read(&fifo));
+        });
+    }
+    let demo = root().join("fixtures/demo-site");
+    let o = run(&[
+        "--site",
+        demo.to_str().expect("utf-8 path"),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--output",
+        fifo.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        o.status.code() == Some(1),
+        "exit {:?}; stderr: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let kind = std::fs::symlink_metadata(&fifo).expect("stat").file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by a {kind:?}");
+    let got = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the audit never wrote into the pipe")
+        .expect("read the pipe");
+    let report: serde_json::Value = serde_json::from_slice(&got).expect("the pipe carried JSON");
+    assert!(report["findings"].as_array().is_some_and(|f| !f.is_empty()));
+}

@@ -77,7 +77,7 @@ pub fn cap_depth(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
         *copied = end;
         dropped += 1;
     };
-    while let Some(off) = memchr::memchr(b'<', &html.as_bytes()[i..]) {
+    while let Some(off) = find_byte(b'<', &html.as_bytes()[i..]) {
         let start = i + off;
         match scan_tag(html, start) {
             Tag::Start {
@@ -190,6 +190,16 @@ fn scan_tag(html: &str, start: usize) -> Tag {
     }
 }
 
+/// `memchr` after a look at the first bytes: the next `<` is usually a few
+/// bytes away, closer than a vector search pays for.
+fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
+    let near = hay.len().min(16);
+    match hay[..near].iter().position(|&c| c == b) {
+        Some(i) => Some(i),
+        None => memchr::memchr(b, &hay[near..]).map(|i| i + near),
+    }
+}
+
 /// Just past the `>` that ends a tag, skipping quoted attribute values.
 fn tag_end(html: &str, from: usize) -> usize {
     let bytes = html.as_bytes();
@@ -200,7 +210,7 @@ fn tag_end(html: &str, from: usize) -> usize {
         if q == b'>' {
             return at + 1;
         }
-        match memchr::memchr(q, &bytes[at + 1..]) {
+        match find_byte(q, &bytes[at + 1..]) {
             Some(close) => k = at + 1 + close + 1,
             None => return html.len(),
         }
