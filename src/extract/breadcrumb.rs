@@ -2,6 +2,7 @@
 //! each with the link it carries. An article's column is the breadcrumb's last
 //! linked item; a list page's is its last item, linked or not.
 
+use aho_corasick::AhoCorasick;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node};
 
@@ -18,8 +19,56 @@ fn has_link(el: ElementRef<'_>) -> bool {
     el.descendent_elements().any(|e| e.value().name() == "a")
 }
 
+/// The markers (`当前位置`) as one automaton, built once per rule set: the
+/// page's text is searched for them until the breadcrumb is found.
+pub struct Markers {
+    ac: Option<AhoCorasick>,
+    /// The shortest marker's length: most text nodes (the line breaks
+    /// between tags) are shorter and need no search.
+    min_len: usize,
+}
+
+impl Markers {
+    pub fn new(cfg: &ExtractConfig) -> Markers {
+        Markers {
+            // Cannot fail for a rule file's few short markers; without it
+            // the markers are searched one by one.
+            ac: AhoCorasick::new(&cfg.breadcrumb_markers).ok(),
+            min_len: cfg
+                .breadcrumb_markers
+                .iter()
+                .map(String::len)
+                .min()
+                .unwrap_or(0),
+        }
+    }
+
+    fn in_text(&self, t: &str, cfg: &ExtractConfig) -> bool {
+        if t.len() < self.min_len {
+            return false;
+        }
+        match &self.ac {
+            Some(ac) => ac.is_match(t),
+            None => cfg
+                .breadcrumb_markers
+                .iter()
+                .any(|m| t.contains(m.as_str())),
+        }
+    }
+}
+
 /// The breadcrumb items after the first marker, or `None` when the page has none.
 pub fn find(doc: &Html, res: &Resolver<'_>, cfg: &ExtractConfig) -> Option<Vec<Crumb>> {
+    find_with(doc, res, cfg, &Markers::new(cfg))
+}
+
+/// `find` with the markers built beforehand.
+pub fn find_with(
+    doc: &Html,
+    res: &Resolver<'_>,
+    cfg: &ExtractConfig,
+    markers: &Markers,
+) -> Option<Vec<Crumb>> {
     if cfg.breadcrumb_markers.is_empty() {
         return None;
     }
@@ -27,10 +76,7 @@ pub fn find(doc: &Html, res: &Resolver<'_>, cfg: &ExtractConfig) -> Option<Vec<C
     // The element whose own text holds the marker.
     let holder = doc.root_element().descendent_elements().find(|el| {
         el.children().any(|c| match c.value() {
-            Node::Text(t) => cfg
-                .breadcrumb_markers
-                .iter()
-                .any(|m| t.contains(m.as_str())),
+            Node::Text(t) => markers.in_text(t, cfg),
             _ => false,
         })
     })?;

@@ -12,6 +12,8 @@ pub struct Elements<'a> {
     /// The comment nodes, anywhere in the document (also before `<html>`):
     /// body markers and `audit:ignore` directives are read from these.
     comments: Vec<NodeRef<'a, Node>>,
+    /// The text nodes, in document order.
+    texts: Vec<NodeRef<'a, Node>>,
     /// The elements with a class or an id.
     with_class_or_id: Vec<ElementRef<'a>>,
 }
@@ -19,7 +21,11 @@ pub struct Elements<'a> {
 /// How a selector can be matched cheaply.
 enum Shape<'s> {
     Tag(&'s str),
-    NeedsClassOrId,
+    /// The classes and ids its last part names: an element whose `class`
+    /// and `id` attributes do not hold each of them as text cannot match,
+    /// which is cheaper to see than running the selector (that splits the
+    /// element's classes into atoms on first use).
+    NeedsClassOrId(Vec<&'s str>),
     Any,
 }
 
@@ -35,8 +41,13 @@ fn shape(text: &str) -> Shape<'_> {
         .rsplit(|c: char| c.is_whitespace() || matches!(c, '>' | '+' | '~'))
         .next()
         .unwrap_or(t);
-    if last.contains(['.', '#']) && !last.contains(['[', ':']) {
-        Shape::NeedsClassOrId
+    if last.contains(['.', '#']) && !last.contains(['[', ':', '\\']) {
+        let names = last
+            .split(['.', '#'])
+            .skip(1)
+            .filter(|n| !n.is_empty())
+            .collect();
+        Shape::NeedsClassOrId(names)
     } else {
         Shape::Any
     }
@@ -46,11 +57,14 @@ impl<'a> Elements<'a> {
     pub fn new(html: &'a Html) -> Elements<'a> {
         let mut all: Vec<ElementRef<'a>> = Vec::new();
         let mut comments = Vec::new();
+        let mut texts = Vec::new();
         // From the document node, not the root element: a comment before
         // `<html>` is a child of the document.
         for node in html.tree.root().descendants() {
             if let Some(el) = ElementRef::wrap(node) {
                 all.push(el);
+            } else if node.value().is_text() {
+                texts.push(node);
             } else if node.value().is_comment() {
                 comments.push(node);
             }
@@ -58,11 +72,18 @@ impl<'a> Elements<'a> {
         let with_class_or_id = all
             .iter()
             .copied()
-            .filter(|e| e.value().id().is_some() || e.value().classes().next().is_some())
+            .filter(|e| {
+                // `attrs()`, not `attr("class")`: the latter interns its
+                // argument on every call.
+                e.value()
+                    .attrs()
+                    .any(|(k, v)| matches!(k, "class" | "id") && !v.trim().is_empty())
+            })
             .collect();
         Elements {
             all,
             comments,
+            texts,
             with_class_or_id,
         }
     }
@@ -70,6 +91,11 @@ impl<'a> Elements<'a> {
     /// The page's comment nodes, in document order.
     pub fn comments(&self) -> &[NodeRef<'a, Node>] {
         &self.comments
+    }
+
+    /// The page's text nodes, in document order.
+    pub fn texts(&self) -> &[NodeRef<'a, Node>] {
+        &self.texts
     }
 
     /// The elements with one of these tag names, in document order.
@@ -93,15 +119,40 @@ impl<'a> Elements<'a> {
                     .copied()
                     .filter(move |e| e.value().name().eq_ignore_ascii_case(name)),
             ),
-            Shape::NeedsClassOrId => Box::new(
+            Shape::NeedsClassOrId(names) => Box::new(
                 self.with_class_or_id
                     .iter()
                     .copied()
-                    .filter(move |e| sel.matches(e)),
+                    .filter(move |e| may_have(e, &names) && sel.matches(e)),
             ),
             Shape::Any => Box::new(self.all.iter().copied().filter(move |e| sel.matches(e))),
         }
     }
+}
+
+/// Whether each of `names` appears, in any case, in the element's `class`
+/// or `id` attribute: never false for an element the selector matches
+/// (class names match without regard to case in quirks mode).
+fn may_have(e: &ElementRef<'_>, names: &[&str]) -> bool {
+    let (mut class, mut id) = ("", "");
+    for (k, v) in e.value().attrs() {
+        match k {
+            "class" => class = v,
+            "id" => id = v,
+            _ => {}
+        }
+    }
+    names
+        .iter()
+        .all(|n| contains_ignore_case(class, n) || contains_ignore_case(id, n))
+}
+
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.len() >= needle.len()
+        && hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[cfg(test)]
@@ -123,6 +174,13 @@ mod tests {
             "span[data-x]",
             "h1, p",
             "DIV",
+            "p.C",
+            "div.a.b",
+            ".b.c",
+            "div#t",
+            "#T",
+            "div .c",
+            "p.b.c",
         ] {
             let sel = Selector::parse(text).unwrap();
             let want: Vec<_> = html.select(&sel).map(|e| e.id()).collect();

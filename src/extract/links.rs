@@ -83,13 +83,21 @@ impl<'u> Resolver<'u> {
                 }
             }
         }
-        let path_end = rel.find('?').unwrap_or(rel.len());
+        let rb = rel.as_bytes();
+        let path_end = memchr::memchr(b'?', rb).unwrap_or(rb.len());
         let path = &rel[..path_end];
-        for (k, seg) in path.split('/').enumerate() {
+        // One pass over the path's segments.
+        let mut seg_start = 0;
+        for i in 0..=path_end {
+            if i < path_end && rb[i] != b'/' {
+                continue;
+            }
+            let seg = &rb[seg_start..i];
             // `a:b` would read as a scheme; a colon after the first slash is harmless.
-            if seg == "." || seg == ".." || (k == 0 && !absolute && seg.contains(':')) {
+            if seg == b"." || seg == b".." || (seg_start == 0 && !absolute && seg.contains(&b':')) {
                 return None;
             }
+            seg_start = i + 1;
         }
         let mut out = String::with_capacity(origin.len() + folder.len() + rel.len());
         out.push_str(origin);

@@ -40,6 +40,7 @@ pub struct Extractor {
     index_no: Option<LabelFinder>,
     doc_number: Option<LabelFinder>,
     any_label: AnyLabel,
+    crumb_markers: breadcrumb::Markers,
     sel: Selectors,
 }
 
@@ -133,6 +134,7 @@ impl Extractor {
             index_no: LabelFinder::new(&cfg.index_no_labels, cfg),
             doc_number: LabelFinder::new(&cfg.doc_number_labels, cfg),
             any_label: AnyLabel::new(cfg),
+            crumb_markers: breadcrumb::Markers::new(cfg),
             cfg: cfg.clone(),
             // The selectors are literals; failing to parse them is a bug caught by every test.
             sel: Selectors::new().unwrap_or_else(|| unreachable!("literal CSS selectors parse")),
@@ -328,13 +330,13 @@ impl Extractor {
             Some(el) => text::inline(el),
             None => self.title(&els, &doc_title, &meta),
         };
-        let crumbs = breadcrumb::find(html, &res, cfg);
+        let crumbs = breadcrumb::find_with(html, &res, cfg, &self.crumb_markers);
         let body_id = body.known.then(|| body.el.id());
         let prev_el = pick(profile.and_then(|p| p.prev.as_ref()));
         let next_el = pick(profile.and_then(|p| p.next.as_ref()));
         // One walk finds both entries; none when a profile names both.
         let (found_prev, found_next) = if prev_el.is_none() || next_el.is_none() {
-            nav::find(html, &res, cfg, body_id)
+            nav::find_in(els.texts(), &res, cfg, body_id)
         } else {
             (None, None)
         };

@@ -32,9 +32,34 @@ pub fn find(
     cfg: &ExtractConfig,
     body: Option<NodeId>,
 ) -> (Option<NavLink>, Option<NavLink>) {
-    let mut prev: Best<'_> = None;
-    let mut next: Best<'_> = None;
-    for node in doc.root_element().descendants() {
+    let texts: Vec<_> = doc
+        .root_element()
+        .descendants()
+        .filter(|n| n.value().is_text())
+        .collect();
+    find_in(&texts, res, cfg, body)
+}
+
+/// `find` over the page's text nodes, listed beforehand (see
+/// [`super::elements::Elements::texts`]).
+pub fn find_in<'a>(
+    texts: &[NodeRef<'a, Node>],
+    res: &Resolver<'_>,
+    cfg: &ExtractConfig,
+    body: Option<NodeId>,
+) -> (Option<NavLink>, Option<NavLink>) {
+    let mut prev: Best<'a> = None;
+    let mut next: Best<'a> = None;
+    // The labels' first characters: most text nodes start with none of them
+    // (`None` stands for an empty label, which any text starts with).
+    let firsts: Vec<Option<char>> = cfg
+        .prev_labels
+        .iter()
+        .chain(&cfg.next_labels)
+        .map(|l| l.chars().next())
+        .collect();
+    let any_text = firsts.contains(&None);
+    for &node in texts {
         let Node::Text(t) = node.value() else {
             continue;
         };
@@ -42,6 +67,9 @@ pub fn find(
         // the label starts with it too: a prefix test, not a search of
         // every paragraph of the page.
         let head = t.trim_start();
+        if !any_text && !firsts.contains(&head.chars().next()) {
+            continue;
+        }
         for (labels, best) in [(&cfg.prev_labels, &mut prev), (&cfg.next_labels, &mut next)] {
             if labels.iter().any(|l| head.starts_with(l.as_str()))
                 && let Some((len, el, label)) = candidate(node, labels, cfg, body)

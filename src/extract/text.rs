@@ -240,6 +240,11 @@ fn space_at(s: &str) -> Option<usize> {
                 }
                 i += c.len_utf8();
             }
+            // Lead bytes of other characters: step over the whole character
+            // (`s` is valid UTF-8). Chinese text is all three-byte characters.
+            0xC3..=0xDF => i += 2,
+            0xE0..=0xEF => i += 3,
+            0xF0..=0xF7 => i += 4,
             _ => i += 1,
         }
     }
@@ -381,5 +386,14 @@ mod tests {
         }
         let (all, range) = lines_with_part(root, root.id());
         assert_eq!(range, Some(0..all.len()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn space_at_agrees_with_the_standard_library(
+            t in "[a 发\u{a0}\u{3000}\u{2003}é𠀀\t\n，\u{85}\u{1680}]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(space_at(&t), t.find(char::is_whitespace));
+        }
     }
 }

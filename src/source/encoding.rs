@@ -20,7 +20,7 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(2048)];
     let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
     let mut from = 0;
-    while let Some(i) = find(&lower[from..], b"charset") {
+    while let Some(i) = memchr::memmem::find(&lower[from..], b"charset") {
         let mut j = from + i + 7;
         while j < lower.len() && matches!(lower[j], b' ' | b'\t' | b'\n' | b'\r') {
             j += 1;
@@ -44,10 +44,6 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         from = from + i + 7;
     }
     None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
