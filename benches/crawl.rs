@@ -354,7 +354,7 @@ fn run(pages: usize, cache: Option<&str>, port: u16, crawl_only: bool) -> Result
     let url = serve(site.clone(), port).map_err(|e| e.to_string())?;
     let rules = load_rules(true, &[]).map_err(|e| e.to_string())?;
     let mut cfg = AuditConfig::new(url, jiff::civil::date(2019, 3, 20));
-    cfg.max_pages = total + 10;
+    cfg.crawl.max_pages = total + 10;
     cfg.delay = Duration::ZERO;
     let conns = std::env::var("BENCH_CONNS")
         .ok()
@@ -362,9 +362,9 @@ fn run(pages: usize, cache: Option<&str>, port: u16, crawl_only: bool) -> Result
         .unwrap_or(16);
     cfg.per_host = conns;
     cfg.concurrency = conns;
-    cfg.obey_robots = false;
-    cfg.sitemaps = false;
-    cfg.cache_dir = cache.map(Into::into);
+    cfg.crawl.obey_robots = false;
+    cfg.crawl.sitemaps = false;
+    cfg.crawl.cache_dir = cache.map(Into::into);
     if crawl_only {
         // The crawl alone (fetch, extract, cache), without the site checks.
         let extractor = Extractor::new(&rules.extract);

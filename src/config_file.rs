@@ -242,10 +242,10 @@ impl ConfigFile {
         let c = &self.crawl;
         let pick = |id: &str| !given(id);
         if let Some(v) = c.max_pages.filter(|_| pick("max_pages")) {
-            cfg.max_pages = v;
+            cfg.crawl.max_pages = v;
         }
         if let Some(v) = c.max_depth.filter(|_| pick("max_depth")) {
-            cfg.max_depth = Some(v);
+            cfg.crawl.max_depth = Some(v);
         }
         if let Some(v) = c.concurrency.filter(|_| pick("concurrency")) {
             cfg.concurrency = v;
@@ -264,16 +264,16 @@ impl ConfigFile {
             cfg.timeout = std::time::Duration::from_secs(v);
         }
         if let Some(v) = c.include.clone().filter(|_| pick("include")) {
-            cfg.include = v;
+            cfg.crawl.include = v;
         }
         if let Some(v) = c.exclude.clone().filter(|_| pick("exclude")) {
-            cfg.exclude = v;
+            cfg.crawl.exclude = v;
         }
         if let Some(v) = c.user_agent.clone().filter(|_| pick("user_agent")) {
             cfg.user_agent = v;
         }
         if let Some(v) = c.ignore_robots.filter(|_| pick("ignore_robots")) {
-            cfg.obey_robots = !v;
+            cfg.crawl.obey_robots = !v;
         }
     }
 }
@@ -323,11 +323,11 @@ mod tests {
         let as_of = "2019-03-20".parse().unwrap();
         let apply = |given: &[&str]| {
             let mut cfg = AuditConfig::new("x", as_of);
-            cfg.max_pages = 100;
+            cfg.crawl.max_pages = 100;
             cfg.concurrency = 9;
             cfg.timeout = Duration::from_millis(250);
             c.apply_crawl(&mut cfg, &|id| given.contains(&id));
-            (cfg.max_pages, cfg.concurrency, cfg.timeout)
+            (cfg.crawl.max_pages, cfg.concurrency, cfg.timeout)
         };
         assert_eq!(apply(&[]), (5, 3, Duration::from_secs(7)));
         assert_eq!(

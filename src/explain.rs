@@ -134,7 +134,7 @@ pub fn explain(rule: &Rule) -> String {
         let _ = writeln!(
             out,
             "  placeholders: {}",
-            spec.placeholders
+            crate::checks::placeholders_of(spec.placeholders)
                 .iter()
                 .map(|p| format!("{{{p}}}"))
                 .collect::<Vec<_>>()

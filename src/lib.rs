@@ -36,7 +36,7 @@ use progress::ProgressGroup;
 use source::Source;
 use source::dir::DirSource;
 use source::fetch::FetchOptions;
-use source::http::{HttpOptions, HttpSource};
+use source::http::{CrawlOptions, HttpOptions, HttpSource};
 use source::politeness::{Gates, Limits};
 
 /// The rule files shipped with the tool, built into the binary so that it
@@ -73,9 +73,16 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Loads the built-in rules (unless `builtin` is false) and then each directory in turn.
+/// The words of the reports. Read even without the built-in rules: a report
+/// needs its column headers whatever rules made its findings.
+pub const REPORT_WORDS: (&str, &str) = ("rules/report.toml", include_str!("../rules/report.toml"));
+
+/// Loads the report's words, the built-in rules (unless `builtin` is false)
+/// and then each directory in turn.
 pub fn load_rules(builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, AuditError> {
     let mut set = RuleSet::default();
+    let (name, text) = REPORT_WORDS;
+    set.load_str(Path::new(name), text)?;
     if builtin {
         for (name, text) in BUILTIN_RULES {
             set.load_str(Path::new(name), text)?;
@@ -98,7 +105,8 @@ pub struct AuditConfig {
     pub base_url: Option<String>,
     pub as_of: Date,
     pub lang: Lang,
-    pub max_pages: usize,
+    /// What to crawl and how far; `max_pages` binds directory mode too.
+    pub crawl: CrawlOptions,
     /// Requests in flight at once, all hosts together.
     pub concurrency: usize,
     /// Requests in flight at once to one host.
@@ -112,28 +120,7 @@ pub struct AuditConfig {
     pub retries: u32,
     /// First retry backoff; doubled for each further retry, with jitter.
     pub backoff: Duration,
-    pub max_redirects: usize,
     pub max_body_bytes: usize,
-    pub max_depth: Option<u32>,
-    /// URL globs a page must match / must not match to be crawled.
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
-    pub obey_robots: bool,
-    /// Also check that links to other hosts answer (one request each, not crawled).
-    pub check_external: bool,
-    /// Hosts besides the start host that may resolve to internal addresses.
-    pub allow_internal_hosts: Vec<String>,
-    /// Links longer than this many bytes are not followed.
-    pub max_url_len: usize,
-    /// Pages of one column's list followed through its pagination.
-    pub max_list_pages: usize,
-    /// Seed the crawl from the site's sitemaps.
-    pub sitemaps: bool,
-    /// When the run stops fetching and reports what it read (`--max-time`).
-    pub deadline: Option<std::time::Instant>,
-    pub max_sitemap_urls: usize,
-    /// Where validators and records of the last crawl are kept (`--cache`).
-    pub cache_dir: Option<PathBuf>,
     pub user_agent: String,
     pub progress: bool,
     /// `[[ignore]]` entries of `audit.toml`: findings to suppress (and count).
@@ -147,7 +134,7 @@ impl AuditConfig {
             base_url: None,
             as_of,
             lang: Lang::Zh,
-            max_pages: 10_000,
+            crawl: CrawlOptions::default(),
             concurrency: 8,
             per_host: 2,
             delay: Duration::from_millis(500),
@@ -155,20 +142,7 @@ impl AuditConfig {
             connect_timeout: Duration::from_secs(10),
             retries: 2,
             backoff: Duration::from_secs(1),
-            max_redirects: 10,
             max_body_bytes: 10 * 1024 * 1024,
-            max_depth: None,
-            include: Vec::new(),
-            exclude: Vec::new(),
-            obey_robots: true,
-            check_external: false,
-            allow_internal_hosts: Vec::new(),
-            max_url_len: 2048,
-            max_list_pages: 500,
-            sitemaps: true,
-            deadline: None,
-            max_sitemap_urls: 50_000,
-            cache_dir: None,
             user_agent: default_user_agent(),
             progress: false,
             ignore: Vec::new(),
@@ -189,7 +163,7 @@ impl AuditConfig {
         HttpOptions {
             fetch: FetchOptions {
                 // No one request outlives the run's time limit.
-                timeout: self.deadline.map_or(self.timeout, |d| {
+                timeout: self.crawl.deadline.map_or(self.timeout, |d| {
                     let left = d.saturating_duration_since(std::time::Instant::now());
                     self.timeout.min(left.max(Duration::from_millis(1)))
                 }),
@@ -200,21 +174,8 @@ impl AuditConfig {
                 max_body_bytes: self.max_body_bytes,
                 user_agent: self.user_agent.clone(),
             },
-            max_pages: self.max_pages,
-            max_depth: self.max_depth,
-            max_redirects: self.max_redirects,
-            include: self.include.clone(),
-            exclude: self.exclude.clone(),
+            crawl: self.crawl.clone(),
             attachment_extensions: rules.extract.attachment_extensions.clone(),
-            obey_robots: self.obey_robots,
-            check_external: self.check_external,
-            allow_internal_hosts: self.allow_internal_hosts.clone(),
-            max_url_len: self.max_url_len,
-            max_list_pages: self.max_list_pages,
-            sitemaps: self.sitemaps,
-            deadline: self.deadline,
-            max_sitemap_urls: self.max_sitemap_urls,
-            cache_dir: self.cache_dir.clone(),
             cache_fingerprint: source::cache::digest(&format!(
                 "{} {:?}",
                 env!("CARGO_PKG_VERSION"),
@@ -351,7 +312,7 @@ pub fn audit_shared(
         Box::new(DirSource {
             root,
             base,
-            max_pages: cfg.max_pages,
+            max_pages: cfg.crawl.max_pages,
             html_extensions: rules.extract.html_extensions.clone(),
             progress,
             lang: cfg.lang,

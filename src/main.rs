@@ -12,6 +12,7 @@ use disclosure_audit::config_file::{self, ConfigFile};
 use disclosure_audit::explain;
 use disclosure_audit::output::write_atomic_bytes;
 use disclosure_audit::report::baseline::Baseline;
+use disclosure_audit::report::labels::Labels;
 use disclosure_audit::report::{FailOn, Format, history, text};
 use disclosure_audit::{
     AuditConfig, AuditError, RuleSet, audit, audit_sites, is_url, load_rules, today_in,
@@ -228,8 +229,8 @@ impl CrawlArgs {
     /// Sets every crawl setting from its flag (or the flag's default); audit.toml's
     /// `[crawl]` is applied afterwards, and `in_range` last.
     fn apply(&self, cfg: &mut AuditConfig) {
-        cfg.max_pages = self.max_pages;
-        cfg.max_depth = self.max_depth;
+        cfg.crawl.max_pages = self.max_pages;
+        cfg.crawl.max_depth = self.max_depth;
         cfg.concurrency = self.concurrency;
         cfg.per_host = self.per_host;
         cfg.delay = Duration::from_millis(self.delay_ms);
@@ -240,19 +241,19 @@ impl CrawlArgs {
         cfg.retries = self.retries;
         cfg.backoff = Duration::from_millis(self.retry_base_ms);
         cfg.max_body_bytes = self.max_body_bytes;
-        cfg.include = self.include.clone();
-        cfg.exclude = self.exclude.clone();
-        cfg.obey_robots = !self.ignore_robots;
-        cfg.check_external = self.check_external;
-        cfg.allow_internal_hosts = self.allow_internal_host.clone();
-        cfg.max_url_len = self.max_url_length;
-        cfg.max_list_pages = self.max_list_pages;
-        cfg.max_redirects = self.max_redirects;
-        cfg.sitemaps = !self.no_sitemaps;
-        cfg.deadline = self
+        cfg.crawl.include = self.include.clone();
+        cfg.crawl.exclude = self.exclude.clone();
+        cfg.crawl.obey_robots = !self.ignore_robots;
+        cfg.crawl.check_external = self.check_external;
+        cfg.crawl.allow_internal_hosts = self.allow_internal_host.clone();
+        cfg.crawl.max_url_len = self.max_url_length;
+        cfg.crawl.max_list_pages = self.max_list_pages;
+        cfg.crawl.max_redirects = self.max_redirects;
+        cfg.crawl.sitemaps = !self.no_sitemaps;
+        cfg.crawl.deadline = self
             .max_time
             .map(|s| std::time::Instant::now() + Duration::from_secs(s));
-        cfg.cache_dir = self.cache.clone();
+        cfg.crawl.cache_dir = self.cache.clone();
         if let Some(ua) = &self.user_agent {
             cfg.user_agent = ua.clone();
         }
@@ -265,8 +266,8 @@ fn in_range(cfg: &mut AuditConfig) {
     cfg.concurrency = cfg.concurrency.max(1);
     cfg.per_host = cfg.per_host.max(1);
     cfg.max_body_bytes = cfg.max_body_bytes.max(1);
-    cfg.max_url_len = cfg.max_url_len.max(16);
-    cfg.max_list_pages = cfg.max_list_pages.max(1);
+    cfg.crawl.max_url_len = cfg.crawl.max_url_len.max(16);
+    cfg.crawl.max_list_pages = cfg.crawl.max_list_pages.max(1);
     if cfg.timeout.is_zero() {
         cfg.timeout = Duration::from_secs(1);
     }
@@ -353,12 +354,12 @@ impl OutputArgs {
         dir: &std::path::Path,
         formats: &[Format],
         report: &disclosure_audit::Report,
-        lang: Lang,
+        words: &Labels,
         site: Option<&str>,
     ) -> Result<(), AuditError> {
         let stem = site.map_or_else(|| "report".to_string(), site_slug);
         for f in formats {
-            let bytes = f.render(report, lang, false).map_err(AuditError::Output)?;
+            let bytes = f.render(report, words, false).map_err(AuditError::Output)?;
             write_atomic_bytes(&dir.join(format!("{stem}.{}", f.extension())), &bytes)?;
         }
         Ok(())
@@ -408,9 +409,10 @@ fn main() -> ExitCode {
             site,
             history,
             lang,
-        }) => history::runs(&history, &site).map(|runs| {
-            print!("{}", history::trend(&runs, lang));
-            ExitCode::SUCCESS
+        }) => load_rules(false, &[]).and_then(|words| {
+            let runs = history::runs(&history, &site)?;
+            print!("{}", history::trend(&runs, words.labels.get(lang)));
+            Ok(ExitCode::SUCCESS)
         }),
         None => run_audit(&cli.run, &matches),
     };
@@ -458,6 +460,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
     // audit.toml's values were checked when it was read.
     let fail_on = flag_or_file(matches, "fail_on", a.fail_on, file.and_then(|c| c.fail_on));
     let lang = flag_or_file(matches, "lang", a.lang, file.and_then(|c| c.lang));
+    let words = rules.labels.get(lang).clone();
     let format_list = flag_or_file(
         matches,
         "format",
@@ -577,13 +580,13 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         }
         if let Some(dir) = out_dir {
             let name = several.then_some(site.as_str());
-            a.outputs.write_dir(dir, &formats, &report, lang, name)?;
+            a.outputs.write_dir(dir, &formats, &report, &words, name)?;
             continue;
         }
         if !several {
             let color = a.output.is_none() && text::color_wanted(tty);
             let bytes = primary
-                .render(&report, lang, color)
+                .render(&report, &words, color)
                 .map_err(AuditError::Output)?;
             emit(a.output.as_deref(), &bytes)?;
             continue;
@@ -594,7 +597,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
                     rendered.extend_from_slice(b"\n\n");
                 }
                 let bytes = Format::Text
-                    .render(&report, lang, false)
+                    .render(&report, &words, false)
                     .map_err(AuditError::Output)?;
                 rendered.extend_from_slice(&bytes);
             }

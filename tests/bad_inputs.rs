@@ -126,6 +126,21 @@ fn cases() -> Vec<Case> {
             vec!["r.toml:8:", "message_en", "{colum}"],
         ),
         with_rules(
+            "report column headers of the wrong length",
+            "[labels.zh]\ncolumns = [\"序号\", \"问题\"]\n",
+            vec!["r.toml:2:", "columns", "[labels.zh]", "10 words, not 2"],
+        ),
+        with_rules(
+            "unknown report word",
+            "[labels.en]\ntitel = \"List\"\n",
+            vec!["r.toml:2:", "titel", "title"],
+        ),
+        with_rules(
+            "unknown placeholder in a report word",
+            "[labels.zh]\nsummary = \"共 {pagez} 个页面\"\n",
+            vec!["r.toml:2:", "summary", "unknown placeholder `{pagez}`"],
+        ),
+        with_rules(
             "placeholder not closed",
             &rule("max_days = 7\nmessage = \"m {column\"\n"),
             vec!["r.toml:7:", "`{column` is not closed"],

@@ -584,3 +584,32 @@ fn output_to_a_pipe_writes_into_it() {
     let report: serde_json::Value = serde_json::from_slice(&got).expect("the pipe carried JSON");
     assert!(report["findings"].as_array().is_some_and(|f| !f.is_empty()));
 }
+
+/// The report's words come from the rule files: a site's `--rules` file can
+/// rename a column of its correction list, and the other words stay.
+#[test]
+fn a_rules_file_renames_a_column_header() {
+    let rules = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        rules.path().join("words.toml"),
+        "[labels.zh]\ncolumns = [\"序号\", \"严重程度\", \"问题类型\", \"栏目\", \"页面标题\", \
+         \"页面地址\", \"问题描述\", \"证据\", \"整改建议\", \"整改时限\"]\n",
+    )
+    .expect("write the rule file");
+    let demo = root().join("fixtures/demo-site");
+    let o = run(&[
+        "--site",
+        demo.to_str().expect("utf-8 path"),
+        "--as-of",
+        AS_OF,
+        "--rules",
+        rules.path().to_str().expect("utf-8 path"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = String::from_utf8_lossy(&o.stdout);
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(header.ends_with("整改建议,整改时限"), "{header}");
+    assert!(header.contains("序号"), "{header}");
+}

@@ -26,17 +26,7 @@ use crate::rules::{Rule, Template, Values, opt_template};
 
 pub const KIND: &str = "annual-report";
 
-const PLACEHOLDERS: &[&str] = &[
-    "title",
-    "column",
-    "url",
-    "as_of",
-    "due",
-    "year",
-    "deadline",
-    "publish_date",
-    "late_days",
-];
+const PLACEHOLDERS: &[&str] = &["year", "deadline", "publish_date", "late_days"];
 const MISSING_PLACEHOLDERS: &[&str] =
     &["title", "column", "url", "as_of", "due", "year", "deadline"];
 

@@ -23,9 +23,7 @@ use crate::site::{LinkState, is_broken};
 
 pub const KIND: &str = "broken-link";
 
-const PLACEHOLDERS: &[&str] = &[
-    "title", "column", "url", "as_of", "due", "target", "reason", "pages",
-];
+const PLACEHOLDERS: &[&str] = &["target", "reason", "pages"];
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,

@@ -36,18 +36,7 @@ pub const KIND: &str = "broken-nav";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &[
-        "title",
-        "column",
-        "url",
-        "as_of",
-        "due",
-        "label",
-        "target",
-        "link_text",
-        "target_title",
-        "reason",
-    ],
+    placeholders: &["label", "target", "link_text", "target_title", "reason"],
     needs_category: false,
     doc: "Checks 上一篇/下一篇 links; `check` selects what: target (4xx/5xx, soft 404, missing \
           file, another host), self (links to its own page), title (link text differs from the \

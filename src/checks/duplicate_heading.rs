@@ -25,12 +25,8 @@ use crate::rules::{Rule, Template, Values, opt_template};
 
 pub const KIND: &str = "duplicate-heading";
 
-const PLACEHOLDERS: &[&str] = &[
-    "title", "column", "url", "as_of", "due", "heading", "first", "second",
-];
-const NUMBERING_PLACEHOLDERS: &[&str] = &[
-    "title", "column", "url", "as_of", "due", "prev", "this", "expected",
-];
+const PLACEHOLDERS: &[&str] = &["heading", "first", "second"];
+const NUMBERING_PLACEHOLDERS: &[&str] = &["prev", "this", "expected"];
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,

@@ -24,7 +24,7 @@ pub const KIND: &str = "empty-column";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &["column", "title", "url", "as_of", "due"],
+    placeholders: &[],
     needs_category: false,
     doc: "Reports column list pages without items: pages that list no dated item and show a \
           line matching one of `placeholder_patterns` (暂无信息), and list pages that link to \

@@ -15,7 +15,7 @@ pub const KIND: &str = "fetch-error";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &["url", "as_of", "due", "status", "reason"],
+    placeholders: &["status", "reason"],
     needs_category: false,
     doc: "Reports every page that could not be fetched or read (HTTP 4xx/5xx, timeouts, \
           connection errors), with the status or reason. No parameters.",

@@ -17,28 +17,8 @@ use crate::site::Column;
 
 pub const KIND: &str = "freshness";
 
-const PLACEHOLDERS: &[&str] = &[
-    "column",
-    "title",
-    "url",
-    "as_of",
-    "due",
-    "max_days",
-    "age_days",
-    "last_date",
-    "last_title",
-];
-const GAP_PLACEHOLDERS: &[&str] = &[
-    "column",
-    "title",
-    "url",
-    "as_of",
-    "due",
-    "max_days",
-    "gap_days",
-    "gap_start",
-    "gap_end",
-];
+const PLACEHOLDERS: &[&str] = &["max_days", "age_days", "last_date", "last_title"];
+const GAP_PLACEHOLDERS: &[&str] = &["max_days", "gap_days", "gap_start", "gap_end"];
 
 pub const SPEC: crate::checks::KindSpec = KindSpec {
     name: KIND,

@@ -18,7 +18,7 @@ pub const KIND: &str = "missing-metadata";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &["title", "column", "url", "as_of", "due", "field"],
+    placeholders: &["field"],
     needs_category: false,
     doc: "Checks that pages of the given `page_kinds` (and categories, if any) carry `field`: \
           publish_date, document_date, source, title, column, index_no (索引号), doc_number \

@@ -26,10 +26,20 @@ use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, RuleSet, Values};
 use crate::site::Site;
 
+/// The placeholders every finding fills (`Ctx::finding_as`), so every
+/// rule's messages may use them whatever its kind.
+pub const COMMON_PLACEHOLDERS: &[&str] = &["title", "column", "url", "as_of", "due"];
+
+/// The placeholders a rule's messages may use: the common ones and its kind's `own`.
+pub fn placeholders_of(own: &[&'static str]) -> Vec<&'static str> {
+    COMMON_PLACEHOLDERS.iter().chain(own).copied().collect()
+}
+
 /// What the loader needs to know about a kind before reading its parameters.
 pub struct KindSpec {
     pub name: &'static str,
     /// Placeholders its `message` and `fix` templates may use.
+    /// The placeholders this kind fills besides [`COMMON_PLACEHOLDERS`].
     pub placeholders: &'static [&'static str],
     /// Rules of this kind must name a `category`.
     pub needs_category: bool,

@@ -28,7 +28,7 @@ pub const KIND: &str = "privacy";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &["title", "column", "url", "as_of", "due", "masked"],
+    placeholders: &["masked"],
     needs_category: false,
     doc: "Finds one kind of personal number (`detect`: id-card, mobile or bank-card) in page \
           text, page titles and the file names of linked attachments. ID numbers must have 18 \

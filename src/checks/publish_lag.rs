@@ -16,17 +16,7 @@ pub const KIND: &str = "publish-lag";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &[
-        "title",
-        "column",
-        "url",
-        "as_of",
-        "due",
-        "max_days",
-        "lag_days",
-        "document_date",
-        "publish_date",
-    ],
+    placeholders: &["max_days", "lag_days", "document_date", "publish_date"],
     needs_category: true,
     doc: "Checks that pages of the rule's categories are published no more than `max_days` \
           after the document's own date (成文日期 or the signed date). Parameters: max_days.",

@@ -34,12 +34,8 @@ use crate::rules::{Rule, Template, Values, opt_template};
 
 pub const KIND: &str = "punctuation";
 
-const PLACEHOLDERS: &[&str] = &[
-    "title", "column", "url", "as_of", "due", "found", "expected",
-];
-const MORE_PLACEHOLDERS: &[&str] = &[
-    "title", "column", "url", "as_of", "due", "found", "expected", "count",
-];
+const PLACEHOLDERS: &[&str] = &["found", "expected"];
+const MORE_PLACEHOLDERS: &[&str] = &["found", "expected", "count"];
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,

@@ -28,27 +28,8 @@ use crate::rules::{Rule, Template, Values, opt_template};
 
 pub const KIND: &str = "stale-notice";
 
-const PLACEHOLDERS: &[&str] = &[
-    "title",
-    "column",
-    "url",
-    "as_of",
-    "due",
-    "deadline",
-    "days_past",
-    "phrase",
-    "publish_date",
-];
-const AGE_PLACEHOLDERS: &[&str] = &[
-    "title",
-    "column",
-    "url",
-    "as_of",
-    "due",
-    "publish_date",
-    "age_days",
-    "max_days",
-];
+const PLACEHOLDERS: &[&str] = &["deadline", "days_past", "phrase", "publish_date"];
+const AGE_PLACEHOLDERS: &[&str] = &["publish_date", "age_days", "max_days"];
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,

@@ -34,7 +34,7 @@ pub const KIND: &str = "typo";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &["title", "column", "url", "as_of", "due", "wrong", "right"],
+    placeholders: &["wrong", "right"],
     needs_category: false,
     doc: "Finds known wrong forms in the body text of pages of the given `page_kinds` \
           (default: articles). `[rule.dictionary]` maps each wrong form to its correction and \

@@ -4,7 +4,6 @@
 
 use super::Report;
 use super::labels::{COLUMNS, Labels};
-use crate::checks::Lang;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -55,20 +54,19 @@ impl Extra {
     }
 
     /// The whole header row: the fixed columns, then the extra ones.
-    pub fn header(&self, l: &Labels) -> Vec<&'static str> {
-        let mut header = l.columns.to_vec();
+    pub fn header<'l>(&self, l: &'l Labels) -> Vec<&'l str> {
+        let mut header: Vec<&str> = l.columns.iter().map(String::as_str).collect();
         if self.status {
-            header.push(l.status);
+            header.push(&l.status);
         }
         if self.first_seen {
-            header.push(l.first_seen);
+            header.push(&l.first_seen);
         }
         header
     }
 }
 
-pub fn render(report: &Report, lang: Lang) -> Result<Vec<u8>, String> {
-    let l = Labels::get(lang);
+pub fn render(report: &Report, l: &Labels) -> Result<Vec<u8>, String> {
     let extra = Extra::of(report);
     let mut w = csv::WriterBuilder::new()
         // CRLF is what Excel writes and expects.

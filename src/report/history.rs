@@ -13,7 +13,6 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 
 use super::labels::Labels;
 use super::{Report, site_key};
-use crate::checks::Lang;
 use crate::error::AuditError;
 use crate::rules::Severity;
 
@@ -277,10 +276,9 @@ fn width(s: &str) -> usize {
 }
 
 /// The trend table `audit history` prints.
-pub fn trend(runs: &[Run], lang: Lang) -> String {
-    let l = Labels::get(lang);
+pub fn trend(runs: &[Run], l: &Labels) -> String {
     if runs.is_empty() {
-        return format!("{}\n", l.no_history);
+        return format!("{}\n", &l.no_history);
     }
     let kinds: BTreeSet<&str> = runs
         .iter()
@@ -337,7 +335,9 @@ pub fn trend(runs: &[Run], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Lang;
     use crate::report::finding::Finding;
+    use crate::report::labels::shipped;
 
     fn f(id: &str) -> Finding {
         Finding {
@@ -380,7 +380,7 @@ mod tests {
             vec![(2, 0), (1, 1), (1, 1)]
         );
         assert_eq!(runs[2].by_kind.get("freshness"), Some(&2));
-        let table = trend(&runs, Lang::En);
+        let table = trend(&runs, &shipped(Lang::En));
         assert_eq!(table.lines().count(), 4);
         assert!(table.contains("2019-03-15"));
     }

@@ -123,15 +123,15 @@ fn cards(out: &mut String, l: &Labels, report: &Report) {
             esc(label)
         );
     };
-    card("", s.pages, l.pages);
-    card("", s.findings, l.findings);
+    card("", s.pages, &l.pages);
+    card("", s.findings, &l.findings);
     for sev in Severity::ALL {
         card(sev.as_str(), s.count(sev), l.severity(sev));
     }
     if let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) {
-        card("error", n, l.status_new);
-        card("", p, l.status_persisting);
-        card("fixed", f, l.fixed);
+        card("error", n, &l.status_new);
+        card("", p, &l.status_persisting);
+        card("fixed", f, &l.fixed);
     }
 }
 
@@ -164,7 +164,7 @@ fn calendar(out: &mut String, l: &Labels, t: &ColumnTimeline, as_of: Date) {
             month.year(),
             month.month()
         );
-        for wd in l.weekdays {
+        for wd in &l.weekdays {
             let _ = write!(out, "<span class=\"wd\">{}</span>", esc(wd));
         }
         for _ in 0..month.weekday().to_monday_zero_offset() {
@@ -179,11 +179,11 @@ fn calendar(out: &mut String, l: &Labels, t: &ColumnTimeline, as_of: Date) {
             } else {
                 if let Some(n) = per_day.get(&day) {
                     class.push_str(" pub");
-                    let _ = write!(tip, " · {} {n}", l.published);
+                    let _ = write!(tip, " · {} {n}", &l.published);
                 }
                 if ColumnTimeline::is_overdue(&gaps, day) {
                     class.push_str(" over");
-                    let _ = write!(tip, " · {}", l.overdue);
+                    let _ = write!(tip, " · {}", &l.overdue);
                 }
                 if day == as_of {
                     class.push_str(" today");
@@ -205,18 +205,18 @@ fn calendar(out: &mut String, l: &Labels, t: &ColumnTimeline, as_of: Date) {
     let _ = write!(
         out,
         "<div class=\"legend\"><span><i style=\"background:#1e8449\"></i>{}</span><span><i style=\"background:#f1948a\"></i>{}</span></div>",
-        esc(l.published),
-        esc(l.overdue)
+        esc(&l.published),
+        esc(&l.overdue)
     );
     if gaps.is_empty() {
-        let _ = write!(out, "<p class=\"nogap\">{}</p>", esc(l.no_gaps));
+        let _ = write!(out, "<p class=\"nogap\">{}</p>", esc(&l.no_gaps));
     } else {
         out.push_str("<ul class=\"gaps\">");
         for g in &gaps {
             let _ = write!(
                 out,
                 "<li>{}</li>",
-                esc(&if g.open { l.gap_open } else { l.gap }
+                esc(&if g.open { &l.gap_open } else { &l.gap }
                     .replace("{start}", &g.start.to_string())
                     .replace("{end}", &g.end.to_string())
                     .replace("{days}", &g.days.to_string()))
@@ -265,7 +265,7 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
         let _ = write!(
             out,
             "<div class=\"ev\"><b>{}:</b> {}</div>",
-            esc(l.evidence),
+            esc(&l.evidence),
             esc(e)
         );
     }
@@ -273,7 +273,7 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
         let _ = write!(
             out,
             "<div class=\"tgt\"><b>{}:</b> {}</div>",
-            esc(l.link),
+            esc(&l.link),
             esc(t)
         );
     }
@@ -281,7 +281,7 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
         let _ = write!(
             out,
             "<div class=\"fix\"><b>{}:</b> {}</div>",
-            esc(l.fix),
+            esc(&l.fix),
             esc(fix)
         );
     }
@@ -308,7 +308,7 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
         let _ = write!(
             out,
             "<br><span class=\"badge\" title=\"{}: {d}\">{}</span>",
-            esc(l.first_seen),
+            esc(&l.first_seen),
             esc(&l.open_days.replace("{days}", &days.to_string()))
         );
     }
@@ -334,10 +334,9 @@ fn select(out: &mut String, id: &str, label: &str, all: &str, options: &[(String
     out.push_str("</select>");
 }
 
-pub fn render(report: &Report, lang: Lang) -> String {
-    let l = Labels::get(lang);
+pub fn render(report: &Report, l: &Labels) -> String {
     let mut out = String::new();
-    let html_lang = match lang {
+    let html_lang = match l.lang {
         Lang::Zh => "zh-CN",
         Lang::En => "en",
     };
@@ -349,22 +348,22 @@ pub fn render(report: &Report, lang: Lang) -> String {
          <title>{} · {}</title><style>{STYLE}</style></head>\n<body><main>\n",
         esc(&report.tool.name),
         esc(&report.tool.version),
-        esc(l.title),
+        esc(&l.title),
         esc(&report.site)
     );
     let _ = writeln!(
         out,
         "<header><h1>{}</h1><p class=\"meta\">{} · {} {}</p></header>",
-        esc(l.title),
+        esc(&l.title),
         esc(&report.site),
-        esc(l.as_of),
+        esc(&l.as_of),
         report.as_of
     );
     if report.incomplete {
-        let _ = write!(out, "<p class=\"note\">{}</p>", esc(l.incomplete));
+        let _ = write!(out, "<p class=\"note\">{}</p>", esc(&l.incomplete));
     }
     for n in &report.notes {
-        let _ = write!(out, "<p class=\"note\">{}: {}</p>", esc(l.note), esc(n));
+        let _ = write!(out, "<p class=\"note\">{}: {}</p>", esc(&l.note), esc(n));
     }
     out.push_str("<section class=\"summary\"><div class=\"cards\">");
     cards(&mut out, l, report);
@@ -374,8 +373,8 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = write!(
             out,
             "<table class=\"kinds\"><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>",
-            esc(l.kind),
-            esc(l.findings)
+            esc(&l.kind),
+            esc(&l.findings)
         );
         for (k, n) in &report.summary.by_kind {
             let _ = write!(out, "<tr><td>{}</td><td>{n}</td></tr>", esc(l.kind_name(k)));
@@ -388,7 +387,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = write!(
             out,
             "<section class=\"calendars\"><h2>{}</h2>",
-            esc(l.calendar)
+            esc(&l.calendar)
         );
         for t in &report.columns {
             calendar(&mut out, l, t, report.as_of);
@@ -399,10 +398,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let _ = write!(
         out,
         "<section class=\"findings\"><h2>{}</h2>",
-        esc(l.details)
+        esc(&l.details)
     );
     if report.findings.is_empty() {
-        let _ = write!(out, "<p>{}</p>", esc(l.no_findings));
+        let _ = write!(out, "<p>{}</p>", esc(&l.no_findings));
     } else {
         let kinds: BTreeSet<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
         let mut columns: Vec<&str> = Vec::new();
@@ -417,22 +416,22 @@ pub fn render(report: &Report, lang: Lang) -> String {
             .iter()
             .map(|s| (s.as_str().to_string(), l.severity(*s).to_string()))
             .collect();
-        select(&mut out, "f-sev", l.severity_label, l.filter_all, &sevs);
+        select(&mut out, "f-sev", &l.severity_label, &l.filter_all, &sevs);
         let kinds: Vec<(String, String)> = kinds
             .iter()
             .map(|k| (k.to_string(), l.kind_name(k).to_string()))
             .collect();
-        select(&mut out, "f-kind", l.kind, l.filter_all, &kinds);
+        select(&mut out, "f-kind", &l.kind, &l.filter_all, &kinds);
         let cols: Vec<(String, String)> = columns
             .iter()
             .map(|c| (c.to_string(), c.to_string()))
             .collect();
-        select(&mut out, "f-col", l.column, l.filter_all, &cols);
+        select(&mut out, "f-col", &l.column, &l.filter_all, &cols);
         let _ = write!(
             out,
             "<input id=\"f-q\" type=\"search\" placeholder=\"{}\" aria-label=\"{}\"></div>",
-            esc(l.search),
-            esc(l.search)
+            esc(&l.search),
+            esc(&l.search)
         );
         let c = &l.columns;
         let mut i = 0;
@@ -450,11 +449,11 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 esc(name),
                 esc(name),
                 end - i,
-                esc(c[COL_NO]),
-                esc(c[COL_SEVERITY]),
-                esc(l.page),
-                esc(c[COL_PROBLEM]),
-                esc(c[COL_DUE])
+                esc(&c[COL_NO]),
+                esc(&c[COL_SEVERITY]),
+                esc(&l.page),
+                esc(&c[COL_PROBLEM]),
+                esc(&c[COL_DUE])
             );
             for (j, f) in report.findings[i..end].iter().enumerate() {
                 finding_row(&mut out, l, i + j + 1, f, report.as_of);
@@ -469,7 +468,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = write!(
             out,
             "<section class=\"fixed\"><h2>{} ({})</h2><ul>",
-            esc(l.fixed),
+            esc(&l.fixed),
             fixed.len()
         );
         for f in fixed {

@@ -1,10 +1,13 @@
 //! Words of the person-readable reports, in Chinese (default) and English.
-//! Rule messages are not here: they come from the rule files.
+//! They are read from the rule files (`rules/report.toml`, `[labels.zh]` and
+//! `[labels.en]`) like the rules' own messages, so a site can rename a
+//! column of its correction list; this module knows only where each goes.
 
 use super::Summary;
 use super::finding::Status;
 use crate::checks::Lang;
-use crate::rules::Severity;
+use crate::rules::toml_reader::{RuleError, TableReader};
+use crate::rules::{Severity, Template};
 
 /// Indexes into `Labels::columns`, the correction list's columns, for the
 /// formats that show only some of them.
@@ -18,251 +21,237 @@ pub const COL_DUE: usize = 9;
 /// How many columns `Labels::columns` has; extra ones (status, first seen) follow.
 pub const COLUMNS: usize = 10;
 
+#[derive(Debug, Clone, Default)]
 pub struct Labels {
     /// The language these labels are in (kind names pick theirs by it).
     pub lang: Lang,
-    pub title: &'static str,
-    pub as_of: &'static str,
-    pub no_column: &'static str,
-    pub evidence: &'static str,
-    pub fix: &'static str,
-    pub due: &'static str,
-    pub rule: &'static str,
-    pub link: &'static str,
-    pub incomplete: &'static str,
-    pub note: &'static str,
-    pub no_findings: &'static str,
+    pub title: String,
+    pub as_of: String,
+    pub no_column: String,
+    pub evidence: String,
+    pub fix: String,
+    pub due: String,
+    pub rule: String,
+    pub link: String,
+    pub incomplete: String,
+    pub note: String,
+    pub no_findings: String,
     /// `{pages}`, `{findings}`, `{error}`, `{warning}`, `{info}` are filled in.
-    pub summary: &'static str,
-    pub error: &'static str,
-    pub warning: &'static str,
-    pub info: &'static str,
+    pub summary: String,
+    pub error: String,
+    pub warning: String,
+    pub info: String,
     /// Column headers of the correction list (csv, xlsx): 序号 … 整改期限.
-    pub columns: [&'static str; COLUMNS],
-    pub status: &'static str,
-    pub status_new: &'static str,
-    pub status_persisting: &'static str,
-    pub first_seen: &'static str,
+    pub columns: [String; COLUMNS],
+    pub status: String,
+    pub status_new: String,
+    pub status_persisting: String,
+    pub first_seen: String,
     /// `{days}` is filled in.
-    pub open_days: &'static str,
-    pub fixed: &'static str,
+    pub open_days: String,
+    pub fixed: String,
     /// `{new}`, `{persisting}`, `{fixed}` are filled in.
-    pub baseline_summary: &'static str,
-    pub sheet_list: &'static str,
-    pub sheet_summary: &'static str,
-    pub column: &'static str,
-    pub kind: &'static str,
-    pub severity_label: &'static str,
-    pub total: &'static str,
-    pub page: &'static str,
-    pub site: &'static str,
-    pub pages: &'static str,
-    pub findings: &'static str,
-    pub calendar: &'static str,
+    pub baseline_summary: String,
+    pub sheet_list: String,
+    pub sheet_summary: String,
+    pub column: String,
+    pub kind: String,
+    pub severity_label: String,
+    pub total: String,
+    pub page: String,
+    pub site: String,
+    pub pages: String,
+    pub findings: String,
+    pub calendar: String,
     /// `{max_days}` is filled in.
-    pub calendar_limit: &'static str,
-    pub published: &'static str,
-    pub overdue: &'static str,
+    pub calendar_limit: String,
+    pub published: String,
+    pub overdue: String,
     /// `{start}`, `{end}`, `{days}` are filled in.
-    pub gap: &'static str,
+    pub gap: String,
     /// A gap not yet ended by a publication; same placeholders.
-    pub gap_open: &'static str,
-    pub no_gaps: &'static str,
-    pub filter_all: &'static str,
-    pub search: &'static str,
-    pub more_rows: &'static str,
-    pub weekdays: [&'static str; 7],
-    pub history_header: [&'static str; 8],
-    pub no_history: &'static str,
+    pub gap_open: String,
+    pub no_gaps: String,
+    pub filter_all: String,
+    pub search: String,
+    pub more_rows: String,
+    pub weekdays: [String; 7],
+    pub history_header: [String; 8],
+    pub no_history: String,
     /// The heading of the findings in the HTML report.
-    pub details: &'static str,
+    pub details: String,
+    /// The editors' name for each finding kind.
+    pub kind_names: Vec<(String, String)>,
 }
 
-pub const ZH: Labels = Labels {
-    lang: Lang::Zh,
-    title: "整改清单",
-    as_of: "审计日期",
-    no_column: "(未归属栏目)",
-    evidence: "证据",
-    fix: "整改建议",
-    due: "整改期限",
-    rule: "规则",
-    link: "问题链接",
-    incomplete: "注意:本次审计未完成,以下清单只包含已读取的页面。",
-    note: "说明",
-    no_findings: "未发现问题。",
-    summary: "共检查 {pages} 个页面,发现 {findings} 个问题(错误 {error},警告 {warning},提示 {info})。",
-    error: "错误",
-    warning: "警告",
-    info: "提示",
-    columns: [
-        "序号",
-        "严重程度",
-        "问题类型",
-        "栏目",
-        "页面标题",
-        "页面地址",
-        "问题描述",
-        "证据",
-        "整改建议",
-        "整改期限",
-    ],
-    status: "状态",
-    status_new: "新增",
-    status_persisting: "未整改",
-    first_seen: "首次发现",
-    open_days: "已存在{days}天",
-    fixed: "已整改",
-    baseline_summary: "与基线相比:新增 {new} 个,未整改 {persisting} 个,已整改 {fixed} 个。",
-    sheet_list: "整改清单",
-    sheet_summary: "汇总",
-    column: "栏目",
-    kind: "问题类型",
-    severity_label: "严重程度",
-    total: "合计",
-    page: "页面",
-    site: "网站",
-    pages: "页面数",
-    findings: "问题数",
-    calendar: "栏目更新日历",
-    calendar_limit: "更新要求:每{max_days}天至少一条",
-    published: "有发布",
-    overdue: "超期未更新",
-    gap: "{start} 至 {end}:{days}天无更新",
-    gap_open: "{start} 起至今({end}):{days}天无更新",
-    no_gaps: "近12个月没有超过时限的空档。",
-    filter_all: "全部",
-    search: "搜索",
-    more_rows: "另有 {n} 个问题未列出,见完整报告。",
-    weekdays: ["一", "二", "三", "四", "五", "六", "日"],
-    history_header: [
-        "审计日期",
-        "运行时间",
-        "页面",
-        "问题",
-        "错误",
-        "警告",
-        "新增",
-        "已整改",
-    ],
-    no_history: "历史记录中没有该网站的审计。",
-    details: "问题明细",
-};
-
-pub const EN: Labels = Labels {
-    lang: Lang::En,
-    title: "Correction list",
-    as_of: "audit date",
-    no_column: "(no column)",
-    evidence: "evidence",
-    fix: "fix",
-    due: "due",
-    rule: "rule",
-    link: "bad link",
-    incomplete: "Note: this audit did not finish; the list covers only the pages that were read.",
-    note: "note",
-    no_findings: "No findings.",
-    summary: "Checked {pages} pages, found {findings} problems ({error} errors, {warning} warnings, {info} info).",
-    error: "error",
-    warning: "warning",
-    info: "info",
-    columns: [
-        "No.",
-        "Severity",
-        "Kind",
-        "Column",
-        "Page title",
-        "Page URL",
-        "Problem",
-        "Evidence",
-        "Fix",
-        "Due",
-    ],
-    status: "Status",
-    status_new: "new",
-    status_persisting: "persisting",
-    first_seen: "First seen",
-    open_days: "open for {days} days",
-    fixed: "Fixed",
-    baseline_summary: "Against the baseline: {new} new, {persisting} persisting, {fixed} fixed.",
-    sheet_list: "Corrections",
-    sheet_summary: "Summary",
-    column: "Column",
-    kind: "Kind",
-    severity_label: "Severity",
-    total: "Total",
-    page: "Page",
-    site: "Site",
-    pages: "Pages",
-    findings: "Findings",
-    calendar: "Column publication calendar",
-    calendar_limit: "Limit: at least one item every {max_days} days",
-    published: "published",
-    overdue: "overdue",
-    gap: "{start} to {end}: {days} days without a new item",
-    gap_open: "since {start} (to {end}): {days} days without a new item",
-    no_gaps: "No gap over the limit in the last 12 months.",
-    filter_all: "All",
-    search: "Search",
-    more_rows: "{n} more findings are not listed; see the full report.",
-    weekdays: ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
-    history_header: [
-        "Audit date",
-        "Run at",
-        "Pages",
-        "Findings",
-        "Errors",
-        "Warnings",
-        "New",
-        "Fixed",
-    ],
-    no_history: "The history holds no audit of this site.",
-    details: "Findings",
-};
-
-/// (kind, Chinese name, English name) for the kinds of DESIGN.md.
-const KIND_NAMES: &[(&str, &str, &str)] = &[
-    ("freshness", "更新不及时", "stale column"),
-    ("publish-lag", "发布不及时", "late publication"),
-    ("stale-notice", "过期通知", "stale notice"),
-    ("broken-nav", "上下篇错误", "broken prev/next"),
-    ("broken-link", "失效链接", "broken link"),
-    ("missing-metadata", "要素缺失", "missing metadata"),
-    ("typo", "错别字", "typo"),
-    ("punctuation", "标点错误", "punctuation"),
-    ("privacy", "隐私信息", "privacy"),
-    ("empty-column", "空白栏目", "empty column"),
-    ("annual-report", "年报问题", "annual report"),
-    ("duplicate-heading", "重复标题", "duplicate heading"),
-    ("fetch-error", "无法访问", "fetch error"),
+/// Where each word of `[labels.zh]`/`[labels.en]` goes, and the
+/// placeholders it may hold.
+type Word = fn(&mut Labels) -> &mut String;
+const WORDS: &[(&str, &[&str], Word)] = &[
+    ("title", &[], |l| &mut l.title),
+    ("as_of", &[], |l| &mut l.as_of),
+    ("no_column", &[], |l| &mut l.no_column),
+    ("evidence", &[], |l| &mut l.evidence),
+    ("fix", &[], |l| &mut l.fix),
+    ("due", &[], |l| &mut l.due),
+    ("rule", &[], |l| &mut l.rule),
+    ("link", &[], |l| &mut l.link),
+    ("incomplete", &[], |l| &mut l.incomplete),
+    ("note", &[], |l| &mut l.note),
+    ("no_findings", &[], |l| &mut l.no_findings),
+    (
+        "summary",
+        &["pages", "findings", "error", "warning", "info"],
+        |l| &mut l.summary,
+    ),
+    ("error", &[], |l| &mut l.error),
+    ("warning", &[], |l| &mut l.warning),
+    ("info", &[], |l| &mut l.info),
+    ("status", &[], |l| &mut l.status),
+    ("status_new", &[], |l| &mut l.status_new),
+    ("status_persisting", &[], |l| &mut l.status_persisting),
+    ("first_seen", &[], |l| &mut l.first_seen),
+    ("open_days", &["days"], |l| &mut l.open_days),
+    ("fixed", &[], |l| &mut l.fixed),
+    ("baseline_summary", &["new", "persisting", "fixed"], |l| {
+        &mut l.baseline_summary
+    }),
+    ("sheet_list", &[], |l| &mut l.sheet_list),
+    ("sheet_summary", &[], |l| &mut l.sheet_summary),
+    ("column", &[], |l| &mut l.column),
+    ("kind", &[], |l| &mut l.kind),
+    ("severity_label", &[], |l| &mut l.severity_label),
+    ("total", &[], |l| &mut l.total),
+    ("page", &[], |l| &mut l.page),
+    ("site", &[], |l| &mut l.site),
+    ("pages", &[], |l| &mut l.pages),
+    ("findings", &[], |l| &mut l.findings),
+    ("calendar", &[], |l| &mut l.calendar),
+    ("calendar_limit", &["max_days"], |l| &mut l.calendar_limit),
+    ("published", &[], |l| &mut l.published),
+    ("overdue", &[], |l| &mut l.overdue),
+    ("gap", &["start", "end", "days"], |l| &mut l.gap),
+    ("gap_open", &["start", "end", "days"], |l| &mut l.gap_open),
+    ("no_gaps", &[], |l| &mut l.no_gaps),
+    ("filter_all", &[], |l| &mut l.filter_all),
+    ("search", &[], |l| &mut l.search),
+    ("more_rows", &["n"], |l| &mut l.more_rows),
+    ("no_history", &[], |l| &mut l.no_history),
+    ("details", &[], |l| &mut l.details),
 ];
 
-impl Labels {
-    pub fn get(lang: Lang) -> &'static Labels {
-        match lang {
-            Lang::Zh => &ZH,
-            Lang::En => &EN,
+/// The lists of words, each as long as its field.
+type Words = fn(&mut Labels) -> &mut [String];
+const LISTS: &[(&str, Words)] = &[
+    ("columns", |l| &mut l.columns),
+    ("weekdays", |l| &mut l.weekdays),
+    ("history_header", |l| &mut l.history_header),
+];
+
+/// The words of both languages, as the rule files (`rules/report.toml`) give them.
+#[derive(Debug, Clone)]
+pub struct ReportLabels {
+    pub zh: Labels,
+    pub en: Labels,
+}
+
+impl Default for ReportLabels {
+    fn default() -> ReportLabels {
+        ReportLabels {
+            zh: Labels::empty(Lang::Zh),
+            en: Labels::empty(Lang::En),
         }
+    }
+}
+
+impl ReportLabels {
+    pub fn get(&self, lang: Lang) -> &Labels {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Reads a `[labels]` table: `[labels.zh]` and `[labels.en]`, each
+    /// replacing the words it names.
+    pub fn merge_from(&mut self, t: &mut TableReader<'_, '_>) -> Result<(), RuleError> {
+        for (key, labels) in [("zh", &mut self.zh), ("en", &mut self.en)] {
+            if let Some(mut l) = t.table(key)? {
+                l.set_context(format!("[labels.{key}]"));
+                labels.merge_from(&mut l)?;
+                l.finish()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Labels {
+    fn empty(lang: Lang) -> Labels {
+        Labels {
+            lang,
+            ..Labels::default()
+        }
+    }
+
+    fn merge_from(&mut self, t: &mut TableReader<'_, '_>) -> Result<(), RuleError> {
+        for (key, allowed, field) in WORDS {
+            if let Some(v) = t.string(key)? {
+                // Checked as a message template is, so that `{pagez}` is an error, not text.
+                Template::parse(v.get_ref(), allowed)
+                    .map_err(|e| t.error_at(&v.span(), format!("`{key}` of {}: {e}", t.context)))?;
+                *field(self) = v.into_inner();
+            }
+        }
+        for (key, field) in LISTS {
+            if let Some(v) = t.strings(key)? {
+                let words = field(self);
+                if v.len() != words.len() {
+                    let at = v.first().map_or(t.span.clone(), |s| s.span());
+                    let len = words.len();
+                    return Err(t.error_at(
+                        &at,
+                        format!(
+                            "`{key}` of {} needs {len} words, not {}",
+                            t.context,
+                            v.len()
+                        ),
+                    ));
+                }
+                for (w, s) in words.iter_mut().zip(v) {
+                    *w = s.into_inner();
+                }
+            }
+        }
+        if let Some(mut k) = t.table("kind_names")? {
+            for pair in k.remaining_strings()? {
+                let (kind, name) = pair.into_inner();
+                self.kind_names.retain(|(k, _)| *k != kind);
+                self.kind_names.push((kind, name));
+            }
+            k.finish()?;
+        }
+        Ok(())
     }
 
     /// The editor's name for a finding kind; unknown kinds show as they are.
-    pub fn kind_name<'k>(&self, kind: &'k str) -> &'k str {
-        match KIND_NAMES.iter().find(|(k, _, _)| *k == kind) {
-            Some((_, zh, en)) => self.lang.pick(*zh, Some(*en)),
-            None => kind,
-        }
+    pub fn kind_name<'a>(&'a self, kind: &'a str) -> &'a str {
+        self.kind_names
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(kind, |(_, name)| name.as_str())
     }
 
     /// A finding's column, or the words for "no column".
-    pub fn column_or<'a>(&self, column: Option<&'a str>) -> &'a str {
-        column.unwrap_or(self.no_column)
+    pub fn column_or<'a>(&'a self, column: Option<&'a str>) -> &'a str {
+        column.unwrap_or(&self.no_column)
     }
 
     /// The baseline status of a finding; empty without a baseline.
-    pub fn status(&self, s: Option<Status>) -> &'static str {
+    pub fn status(&self, s: Option<Status>) -> &str {
         match s {
-            Some(Status::New) => self.status_new,
-            Some(Status::Persisting) => self.status_persisting,
+            Some(Status::New) => &self.status_new,
+            Some(Status::Persisting) => &self.status_persisting,
             None => "",
         }
     }
@@ -290,27 +279,74 @@ impl Labels {
         )
     }
 
-    pub fn severity(&self, s: Severity) -> &'static str {
+    pub fn severity(&self, s: Severity) -> &str {
         match s {
-            Severity::Error => self.error,
-            Severity::Warning => self.warning,
-            Severity::Info => self.info,
+            Severity::Error => &self.error,
+            Severity::Warning => &self.warning,
+            Severity::Info => &self.info,
         }
     }
+}
+
+/// The shipped words in one language, for tests of the formats.
+#[cfg(test)]
+pub(crate) fn shipped(lang: Lang) -> Labels {
+    crate::load_rules(false, &[])
+        .expect("rules/report.toml loads")
+        .labels
+        .get(lang)
+        .clone()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn shipped() -> ReportLabels {
+        crate::load_rules(false, &[])
+            .expect("rules/report.toml loads")
+            .labels
+    }
+
     #[test]
     fn kind_names_follow_the_language() {
-        assert_eq!(Labels::get(Lang::Zh).kind_name("typo"), "错别字");
-        assert_eq!(Labels::get(Lang::En).kind_name("typo"), "typo");
-        assert_eq!(Labels::get(Lang::En).kind_name("freshness"), "stale column");
+        let l = shipped();
+        assert_eq!(l.get(Lang::Zh).kind_name("typo"), "错别字");
+        assert_eq!(l.get(Lang::En).kind_name("typo"), "typo");
+        assert_eq!(l.get(Lang::En).kind_name("freshness"), "stale column");
         // A copy of the labels is still in its language.
-        let copied = Labels { ..ZH };
+        let copied = Labels { ..l.zh.clone() };
         assert_eq!(copied.kind_name("freshness"), "更新不及时");
-        assert_eq!(ZH.kind_name("unknown-kind"), "unknown-kind");
+        assert_eq!(l.zh.kind_name("unknown-kind"), "unknown-kind");
+    }
+
+    #[test]
+    fn every_word_is_shipped_in_both_languages() {
+        let mut l = shipped();
+        for labels in [&mut l.zh, &mut l.en] {
+            for (key, _, field) in WORDS {
+                assert!(
+                    !field(labels).is_empty(),
+                    "{:?}: `{key}` is empty",
+                    labels.lang
+                );
+            }
+            for (key, field) in LISTS {
+                let v = field(labels);
+                assert!(
+                    v.iter().all(|w| !w.is_empty()),
+                    "{:?}: `{key}`",
+                    labels.lang
+                );
+            }
+            for spec in crate::checks::KINDS {
+                assert!(
+                    labels.kind_names.iter().any(|(k, _)| k == spec.name),
+                    "{:?}: no name for `{}`",
+                    labels.lang,
+                    spec.name
+                );
+            }
+        }
     }
 }

@@ -6,7 +6,6 @@ use std::fmt::Write;
 
 use super::Report;
 use super::labels::{COL_COLUMN, COL_DUE, COL_NO, COL_PROBLEM, COL_SEVERITY, COL_TITLE, Labels};
-use crate::checks::Lang;
 
 /// Room left for the table once the header and summary are written.
 const MAX_CHARS: usize = 60_000;
@@ -25,22 +24,21 @@ fn cell(s: &str) -> String {
         .replace(['\r', '\n'], " ")
 }
 
-pub fn render(report: &Report, lang: Lang) -> String {
-    let l = Labels::get(lang);
+pub fn render(report: &Report, l: &Labels) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "## {} · {}\n\n{} {}\n",
-        l.title,
+        &l.title,
         cell(&report.site),
-        l.as_of,
+        &l.as_of,
         report.as_of
     );
     if report.incomplete {
-        let _ = writeln!(out, "> {}\n", l.incomplete);
+        let _ = writeln!(out, "> {}\n", &l.incomplete);
     }
     for n in &report.notes {
-        let _ = writeln!(out, "> {}: {}\n", l.note, cell(n));
+        let _ = writeln!(out, "> {}: {}\n", &l.note, cell(n));
     }
     let s = &report.summary;
     let _ = writeln!(out, "{}\n", l.summary_line(s));
@@ -48,19 +46,19 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "{line}\n");
     }
     if !s.by_kind.is_empty() {
-        let _ = writeln!(out, "| {} | {} |\n| --- | ---: |", l.kind, l.findings);
+        let _ = writeln!(out, "| {} | {} |\n| --- | ---: |", &l.kind, &l.findings);
         for (k, n) in &s.by_kind {
             let _ = writeln!(out, "| {} | {n} |", cell(l.kind_name(k)));
         }
         out.push('\n');
     }
     if report.findings.is_empty() {
-        let _ = writeln!(out, "{}", l.no_findings);
+        let _ = writeln!(out, "{}", &l.no_findings);
     } else {
         let with_status = report.findings.iter().any(|f| f.status.is_some());
         let c = &l.columns;
         let status_head = if with_status {
-            format!(" {} |", l.status)
+            format!(" {} |", &l.status)
         } else {
             String::new()
         };
@@ -91,10 +89,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
             );
             let mut msg = cell(&f.message);
             if let Some(e) = &f.evidence {
-                let _ = write!(msg, "<br>{}: {}", l.evidence, cell(e));
+                let _ = write!(msg, "<br>{}: {}", &l.evidence, cell(e));
             }
             if let Some(t) = &f.target {
-                let _ = write!(msg, "<br>{}: {}", l.link, cell(t));
+                let _ = write!(msg, "<br>{}: {}", &l.link, cell(t));
             }
             let status = if with_status {
                 format!(" {} |", l.status(f.status))
@@ -114,7 +112,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         }
     }
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
-        let _ = writeln!(out, "\n### {} ({})\n", l.fixed, fixed.len());
+        let _ = writeln!(out, "\n### {} ({})\n", &l.fixed, fixed.len());
         for f in fixed {
             let _ = writeln!(out, "- ~~{}~~ {}", cell(&f.message), cell(f.shown_title()));
         }
@@ -125,7 +123,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Lang;
     use crate::report::finding::Finding;
+    use crate::report::labels::shipped;
     use crate::rules::Severity;
 
     fn finding(i: usize, title: &str) -> Finding {
@@ -144,7 +144,7 @@ mod tests {
     fn cells_cannot_break_the_table() {
         let as_of = "2019-03-20".parse().expect("date");
         let r = Report::new("s".into(), as_of, 1, vec![finding(1, "<b>[标题]</b>|x")]);
-        let md = render(&r, Lang::Zh);
+        let md = render(&r, &shipped(Lang::Zh));
         let row = md.lines().find(|l| l.starts_with("| 1 |")).expect("row");
         assert!(row.contains("a \\| b c"), "{row}");
         assert!(
@@ -159,7 +159,10 @@ mod tests {
         let as_of = "2019-03-20".parse().expect("date");
         let long = "长".repeat(300);
         let findings: Vec<Finding> = (0..400).map(|i| finding(i, &long)).collect();
-        let md = render(&Report::new("s".into(), as_of, 1, findings), Lang::Zh);
+        let md = render(
+            &Report::new("s".into(), as_of, 1, findings),
+            &shipped(Lang::Zh),
+        );
         assert!(md.chars().count() < 65_536, "{}", md.chars().count());
         assert!(md.contains("个问题未列出"));
     }

@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::checks::Lang;
 use crate::rules::Severity;
 use finding::Finding;
 
@@ -205,15 +204,20 @@ impl Format {
     }
 
     /// Renders `report`; `color` asks the text format for terminal colours.
-    pub fn render(self, report: &Report, lang: Lang, color: bool) -> Result<Vec<u8>, String> {
+    pub fn render(
+        self,
+        report: &Report,
+        l: &labels::Labels,
+        color: bool,
+    ) -> Result<Vec<u8>, String> {
         Ok(match self {
-            Format::Text => text::render_styled(report, lang, color).into_bytes(),
+            Format::Text => text::render_styled(report, l, color).into_bytes(),
             Format::Json => json::render(report).into_bytes(),
-            Format::Csv => csv::render(report, lang)?,
-            Format::Xlsx => xlsx::render(report, lang)?,
-            Format::Md => md::render(report, lang).into_bytes(),
-            Format::Html => html::render(report, lang).into_bytes(),
-            Format::Sarif => sarif::render(report, lang).into_bytes(),
+            Format::Csv => csv::render(report, l)?,
+            Format::Xlsx => xlsx::render(report, l)?,
+            Format::Md => md::render(report, l).into_bytes(),
+            Format::Html => html::render(report, l).into_bytes(),
+            Format::Sarif => sarif::render(report, l).into_bytes(),
         })
     }
 }

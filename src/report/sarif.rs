@@ -11,7 +11,6 @@ use serde_json::{Map, Value, json};
 use super::Report;
 use super::finding::{Finding, Status};
 use super::labels::Labels;
-use crate::checks::Lang;
 use crate::rules::Severity;
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -78,8 +77,7 @@ fn location(report: &Report, f: &Finding, cwd: Option<&Path>) -> Value {
     json!({"physicalLocation": physical})
 }
 
-pub fn render(report: &Report, lang: Lang) -> String {
-    let l = Labels::get(lang);
+pub fn render(report: &Report, l: &Labels) -> String {
     // One reporting descriptor per rule that produced a finding, in id order.
     let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
     for f in &report.findings {
@@ -106,13 +104,13 @@ pub fn render(report: &Report, lang: Lang) -> String {
         .map(|f| {
             let mut text = f.message.clone();
             if let Some(e) = &f.evidence {
-                text.push_str(&format!("\n{}: {e}", l.evidence));
+                text.push_str(&format!("\n{}: {e}", &l.evidence));
             }
             if let Some(t) = &f.target {
-                text.push_str(&format!("\n{}: {t}", l.link));
+                text.push_str(&format!("\n{}: {t}", &l.link));
             }
             if let Some(fix) = &f.fix {
-                text.push_str(&format!("\n{}: {fix}", l.fix));
+                text.push_str(&format!("\n{}: {fix}", &l.fix));
             }
             let mut props = Map::new();
             props.insert("kind".into(), json!(f.kind));

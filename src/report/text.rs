@@ -5,11 +5,10 @@ use std::fmt::Write;
 
 use super::Report;
 use super::labels::Labels;
-use crate::checks::Lang;
 use crate::rules::Severity;
 
-pub fn render(report: &Report, lang: Lang) -> String {
-    render_styled(report, lang, false)
+pub fn render(report: &Report, l: &Labels) -> String {
+    render_styled(report, l, false)
 }
 
 /// ANSI styles, or nothing when colour is off.
@@ -41,20 +40,19 @@ pub fn color_wanted(is_terminal: bool) -> bool {
 }
 
 /// The text report; `color` adds ANSI colours for a terminal.
-pub fn render_styled(report: &Report, lang: Lang, color: bool) -> String {
+pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
     let paint = Paint(color);
-    let l = Labels::get(lang);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} · {} · {} {}",
-        l.title, report.site, l.as_of, report.as_of
+        &l.title, report.site, &l.as_of, report.as_of
     );
     if report.incomplete {
-        let _ = writeln!(out, "{}", l.incomplete);
+        let _ = writeln!(out, "{}", &l.incomplete);
     }
     for n in &report.notes {
-        let _ = writeln!(out, "{}: {n}", l.note);
+        let _ = writeln!(out, "{}: {n}", &l.note);
     }
     let mut column: Option<Option<&str>> = None;
     let mut page: Option<&str> = None;
@@ -83,36 +81,40 @@ pub fn render_styled(report: &Report, lang: Lang, color: bool) -> String {
         };
         let _ = writeln!(out, "    {}. {tag}{status} {}", i + 1, f.message);
         if let Some(e) = &f.evidence {
-            let _ = writeln!(out, "       {}: {e}", l.evidence);
+            let _ = writeln!(out, "       {}: {e}", &l.evidence);
         }
         if let Some(t) = &f.target {
-            let _ = writeln!(out, "       {}: {t}", l.link);
+            let _ = writeln!(out, "       {}: {t}", &l.link);
         }
         if let Some(fix) = &f.fix {
-            let _ = writeln!(out, "       {}: {fix}", l.fix);
+            let _ = writeln!(out, "       {}: {fix}", &l.fix);
         }
         if let Some(d) = &f.due {
-            let _ = writeln!(out, "       {}: {d}", l.due);
+            let _ = writeln!(out, "       {}: {d}", &l.due);
         }
         if let Some(d) = f.first_seen {
             let days = crate::checks::days_between(d, report.as_of);
             let _ = writeln!(
                 out,
                 "       {}: {d} ({})",
-                l.first_seen,
+                &l.first_seen,
                 l.open_days.replace("{days}", &days.to_string())
             );
         }
-        let _ = writeln!(out, "       {}: {} ({})", l.rule, f.rule, f.kind);
+        let _ = writeln!(out, "       {}: {} ({})", &l.rule, f.rule, f.kind);
     }
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
-        let _ = writeln!(out, "\n{}", paint.wrap("1;32", &format!("【{}】", l.fixed)));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.wrap("1;32", &format!("【{}】", &l.fixed))
+        );
         for f in fixed {
             let _ = writeln!(out, "  {}\n    {}", f.url, f.message);
         }
     }
     if report.findings.is_empty() {
-        let _ = writeln!(out, "\n{}", l.no_findings);
+        let _ = writeln!(out, "\n{}", &l.no_findings);
     }
     let _ = writeln!(out, "\n{}", l.summary_line(&report.summary));
     if let Some(line) = l.baseline_line(&report.summary) {
@@ -124,7 +126,9 @@ pub fn render_styled(report: &Report, lang: Lang, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Lang;
     use crate::report::finding::Finding;
+    use crate::report::labels::shipped;
 
     fn report() -> Report {
         let f = Finding {
@@ -139,15 +143,15 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let r = report();
-        assert!(!render(&r, Lang::Zh).contains('\x1b'));
-        let styled = render_styled(&r, Lang::Zh, true);
+        assert!(!render(&r, &shipped(Lang::Zh)).contains('\x1b'));
+        let styled = render_styled(&r, &shipped(Lang::Zh), true);
         assert!(styled.contains("\x1b[1;31m[错误]\x1b[0m"));
         // Stripped of its colours, the styled text is the plain one.
         let plain = styled
             .replace("\x1b[1;31m", "")
             .replace("\x1b[1m", "")
             .replace("\x1b[0m", "");
-        assert_eq!(plain, render(&r, Lang::Zh));
+        assert_eq!(plain, render(&r, &shipped(Lang::Zh)));
         assert!(!color_wanted(false), "never colour a pipe or a file");
     }
 }

@@ -10,7 +10,6 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, Worksheet, Xlsx
 use super::Report;
 use super::csv::{Extra, row};
 use super::labels::{COL_URL, COLUMNS, Labels};
-use crate::checks::Lang;
 
 /// Excel refuses longer cell text.
 const MAX_CELL: usize = 32_000;
@@ -28,7 +27,7 @@ fn clip(s: &str) -> String {
 }
 
 fn list_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), XlsxError> {
-    ws.set_name(l.sheet_list)?;
+    ws.set_name(&l.sheet_list)?;
     let head = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7))
@@ -71,14 +70,14 @@ fn list_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), Xls
 }
 
 fn summary_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), XlsxError> {
-    ws.set_name(l.sheet_summary)?;
+    ws.set_name(&l.sheet_summary)?;
     let bold = Format::new().set_bold();
     let s = &report.summary;
     let facts: [(&str, String); 4] = [
-        (l.site, report.site.clone()),
-        (l.as_of, report.as_of.to_string()),
-        (l.pages, s.pages.to_string()),
-        (l.findings, s.findings.to_string()),
+        (&l.site, report.site.clone()),
+        (&l.as_of, report.as_of.to_string()),
+        (&l.pages, s.pages.to_string()),
+        (&l.findings, s.findings.to_string()),
     ];
     for (i, (k, v)) in facts.iter().enumerate() {
         ws.write_string_with_format(i as u32, 0, *k, &bold)?;
@@ -98,12 +97,12 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), 
     let head = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7));
-    ws.write_string_with_format(top, 0, l.column, &head)?;
+    ws.write_string_with_format(top, 0, &l.column, &head)?;
     for (j, k) in kinds.iter().enumerate() {
         ws.write_string_with_format(top, (j + 1) as u16, l.kind_name(k), &head)?;
     }
     let total_col = (kinds.len() + 1) as u16;
-    ws.write_string_with_format(top, total_col, l.total, &head)?;
+    ws.write_string_with_format(top, total_col, &l.total, &head)?;
     let mut col_totals = vec![0u32; kinds.len()];
     for (i, (col, counts)) in by.iter().enumerate() {
         let r = top + 1 + i as u32;
@@ -118,7 +117,7 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), 
         ws.write_number(r, total_col, f64::from(total))?;
     }
     let r = top + 1 + by.len() as u32;
-    ws.write_string_with_format(r, 0, l.total, &bold)?;
+    ws.write_string_with_format(r, 0, &l.total, &bold)?;
     for (j, n) in col_totals.iter().enumerate() {
         ws.write_number_with_format(r, (j + 1) as u16, f64::from(*n), &bold)?;
     }
@@ -136,8 +135,7 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), 
     Ok(())
 }
 
-pub fn render(report: &Report, lang: Lang) -> Result<Vec<u8>, String> {
-    let l = Labels::get(lang);
+pub fn render(report: &Report, l: &Labels) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     let err = |e: XlsxError| format!("cannot write the workbook: {e}");
     list_sheet(wb.add_worksheet(), report, l).map_err(err)?;

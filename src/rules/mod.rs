@@ -148,6 +148,8 @@ pub struct RuleSet {
     pub categories: Vec<Category>,
     pub rules: Vec<Rule>,
     pub extract: ExtractConfig,
+    /// The words of the reports (`[labels.zh]`, `[labels.en]`).
+    pub labels: crate::report::labels::ReportLabels,
     /// The files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -222,6 +224,11 @@ impl RuleSet {
         if let Some(mut t) = top.table("extract")? {
             t.set_context("[extract]");
             self.extract.merge_from(&mut t)?;
+            t.finish()?;
+        }
+        if let Some(mut t) = top.table("labels")? {
+            t.set_context("[labels]");
+            self.labels.merge_from(&mut t)?;
             t.finish()?;
         }
         top.finish()?;
@@ -371,30 +378,30 @@ pub fn read_category(t: &mut TableReader<'_, '_>) -> Result<Category, RuleError>
 fn template(
     t: &mut TableReader<'_, '_>,
     key: &'static str,
-    allowed: &[&str],
+    allowed: &[&'static str],
 ) -> Result<Option<Template>, RuleError> {
     match t.string(key)? {
         None => Ok(None),
-        Some(s) => Template::parse(s.get_ref(), allowed)
+        Some(s) => Template::parse(s.get_ref(), &crate::checks::placeholders_of(allowed))
             .map(Some)
             .map_err(|e| t.error_at(&s.span(), format!("`{key}` of {}: {e}", t.context))),
     }
 }
 
-/// Reads a required message template with the placeholders of its kind.
+/// Reads a required message template that may use `allowed` and the common placeholders.
 pub fn req_template(
     t: &mut TableReader<'_, '_>,
     key: &'static str,
-    allowed: &[&str],
+    allowed: &[&'static str],
 ) -> Result<Template, RuleError> {
     template(t, key, allowed)?.ok_or_else(|| t.missing(key))
 }
 
-/// Reads an optional message template with the placeholders of its kind.
+/// Reads an optional message template that may use `allowed` and the common placeholders.
 pub fn opt_template(
     t: &mut TableReader<'_, '_>,
     key: &'static str,
-    allowed: &[&str],
+    allowed: &[&'static str],
 ) -> Result<Option<Template>, RuleError> {
     template(t, key, allowed)
 }

@@ -31,22 +31,23 @@ use crate::error::AuditError;
 use crate::extract::record::{PageKind, PageRecord};
 use crate::progress::Progress;
 
+/// What to crawl and how far: the run's settings that the crawler reads as
+/// they are (`AuditConfig::crawl` is handed over whole).
 #[derive(Debug, Clone)]
-pub struct HttpOptions {
-    pub fetch: FetchOptions,
+pub struct CrawlOptions {
     pub max_pages: usize,
     pub max_depth: Option<u32>,
     pub max_redirects: usize,
+    /// URL globs a page must match / must not match to be crawled.
     pub include: Vec<String>,
     pub exclude: Vec<String>,
-    /// Extensions of attachments, which are checked but not downloaded.
-    pub attachment_extensions: Vec<String>,
     pub obey_robots: bool,
+    /// Also check that links to other hosts answer (one request each, not crawled).
     pub check_external: bool,
     /// Hosts besides the start host that may resolve to internal addresses.
     pub allow_internal_hosts: Vec<String>,
-    /// Links longer than this are not followed: real pages have short URLs,
-    /// crawler traps grow theirs without end.
+    /// Links longer than this many bytes are not followed: real pages have
+    /// short URLs, crawler traps grow theirs without end.
     pub max_url_len: usize,
     /// Pages of one column's list followed through its pagination: a column
     /// whose pager never ends must not take the whole page budget.
@@ -56,7 +57,37 @@ pub struct HttpOptions {
     /// When the whole run must stop fetching (`--max-time`), as Ctrl-C does.
     pub deadline: Option<std::time::Instant>,
     pub max_sitemap_urls: usize,
+    /// Where validators and records of the last crawl are kept (`--cache`).
     pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for CrawlOptions {
+    fn default() -> CrawlOptions {
+        CrawlOptions {
+            max_pages: 10_000,
+            max_depth: None,
+            max_redirects: 10,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            obey_robots: true,
+            check_external: false,
+            allow_internal_hosts: Vec::new(),
+            max_url_len: 2048,
+            max_list_pages: 500,
+            sitemaps: true,
+            deadline: None,
+            max_sitemap_urls: 50_000,
+            cache_dir: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub fetch: FetchOptions,
+    pub crawl: CrawlOptions,
+    /// Extensions of attachments, which are checked but not downloaded.
+    pub attachment_extensions: Vec<String>,
     /// Changes when cached records would be extracted differently.
     pub cache_fingerprint: String,
     /// Fetches started ahead of the results, all hosts together.
@@ -453,7 +484,7 @@ impl Source for HttpSource {
             .build()
             .map_err(|e| AuditError::Site(format!("cannot start the network runtime: {e}")))?;
         let workers = self.opts.workers.max(1);
-        let caching = self.opts.cache_dir.is_some();
+        let caching = self.opts.crawl.cache_dir.is_some();
         let (job_tx, job_rx) = mpsc::channel::<Job>();
         let job_rx = Mutex::new(job_rx);
         let job_rx = &job_rx;
@@ -505,7 +536,7 @@ impl HttpSource {
     /// The robots.txt of `url`'s host. One that answers 5xx stops the audit, as
     /// RFC 9309 asks (complete disallow); no answer at all means the site is unreachable.
     async fn robots_for(&self, fetcher: &Fetcher, url: &Url) -> Result<Robots, AuditError> {
-        if !self.opts.obey_robots {
+        if !self.opts.crawl.obey_robots {
             return Ok(Robots::allow_all());
         }
         let Ok(robots_url) = url.join("/robots.txt") else {
@@ -573,7 +604,7 @@ impl HttpSource {
                 return Ok(Job::Cached(e, 0));
             }
             if let Some(next) = a.location.take() {
-                match chain.follow(&next, self.opts.max_redirects) {
+                match chain.follow(&next, self.opts.crawl.max_redirects) {
                     Ok(_) => {
                         cur = next;
                         continue;
@@ -620,7 +651,11 @@ impl HttpSource {
         }
         let mut out = Vec::new();
         let mut read = 0usize;
-        let cap = self.opts.max_sitemap_urls.min(self.opts.max_pages);
+        let cap = self
+            .opts
+            .crawl
+            .max_sitemap_urls
+            .min(self.opts.crawl.max_pages);
         let mut cut = false;
         while let Some(file) = files.pop_front() {
             if !listed.insert(file.to_string())
@@ -674,7 +709,7 @@ impl HttpSource {
     /// and the hosts the user allowed.
     fn safety(&self) -> Safety {
         let mut safety = Safety::for_start(&self.start);
-        for h in &self.opts.allow_internal_hosts {
+        for h in &self.opts.crawl.allow_internal_hosts {
             safety.allow_host(h);
         }
         safety
@@ -698,6 +733,7 @@ impl HttpSource {
             return Ok(stats);
         }
         if opts
+            .crawl
             .deadline
             .is_some_and(|d| std::time::Instant::now() >= d)
         {
@@ -714,21 +750,21 @@ impl HttpSource {
             .map_err(AuditError::Site)?;
         let mut scope = Scope::new(
             &self.start,
-            &opts.include,
-            &opts.exclude,
-            opts.max_depth,
+            &opts.crawl.include,
+            &opts.crawl.exclude,
+            opts.crawl.max_depth,
             &opts.attachment_extensions,
-            opts.check_external,
+            opts.crawl.check_external,
         )
         .map_err(AuditError::Usage)?;
-        let mut cache = match &opts.cache_dir {
+        let mut cache = match &opts.crawl.cache_dir {
             Some(dir) => Some(
                 Cache::open(dir, self.start.as_str(), &opts.cache_fingerprint, opts.lang)
                     .map_err(AuditError::Output)?,
             ),
             None => None,
         };
-        if !opts.obey_robots {
+        if !opts.crawl.obey_robots {
             self.note(
                 &mut stats,
                 "未遵守 robots.txt(--ignore-robots)".into(),
@@ -765,7 +801,7 @@ impl HttpSource {
             fetcher: fetcher.clone(),
             scope,
             robots,
-            max_redirects: opts.max_redirects,
+            max_redirects: opts.crawl.max_redirects,
             seen: seen.clone(),
         });
         let mut ignored: HashSet<String> = HashSet::new();
@@ -773,7 +809,7 @@ impl HttpSource {
         let mut list_pages: HashMap<String, usize> = HashMap::new();
         let mut queue: VecDeque<(Url, u32)> = VecDeque::new();
         let mut checks: VecDeque<(Url, u32)> = VecDeque::new();
-        if opts.sitemaps {
+        if opts.crawl.sitemaps {
             for u in self.sitemap_urls(&fetcher, &shared, &mut stats).await {
                 if shared.scope.classify(&u, 1) == Verdict::Page
                     && shared.allowed(&u)
@@ -796,7 +832,7 @@ impl HttpSource {
         }
         let ctrl_c = stop_requested();
         tokio::pin!(ctrl_c);
-        let deadline = opts.deadline.map(tokio::time::Instant::from_std);
+        let deadline = opts.crawl.deadline.map(tokio::time::Instant::from_std);
         let time_up = async move {
             match deadline {
                 Some(d) => tokio::time::sleep_until(d).await,
@@ -811,7 +847,7 @@ impl HttpSource {
                     tasks.spawn(check(shared.clone(), url, depth));
                     continue;
                 }
-                if started >= opts.max_pages {
+                if started >= opts.crawl.max_pages {
                     limited |= !queue.is_empty();
                     break;
                 }
@@ -856,7 +892,7 @@ impl HttpSource {
                         if seen_now.contains(link.as_str()) {
                             continue;
                         }
-                        if link.len() > opts.max_url_len {
+                        if link.len() > opts.crawl.max_url_len {
                             seen_now.insert(link.clone());
                             let eg: String = link.chars().take(EXAMPLE_CHARS).collect();
                             tally.too_long.add(format!("{eg}…"));
@@ -888,7 +924,7 @@ impl HttpSource {
                         });
                         if let Some(col) = &column
                             // The first page itself counts as one.
-                            && *list_pages.get(col).unwrap_or(&1) >= opts.max_list_pages
+                            && *list_pages.get(col).unwrap_or(&1) >= opts.crawl.max_list_pages
                         {
                             seen_now.insert(link.clone());
                             tally.list_pages.add(u.to_string());
@@ -987,7 +1023,7 @@ impl HttpSource {
         drop(jobs);
         if limited {
             stats.incomplete = true;
-            let (max, left) = (opts.max_pages, queue.len());
+            let (max, left) = (opts.crawl.max_pages, queue.len());
             self.note(
                 &mut stats,
                 format!("已达页数上限 {max}(--max-pages),另有 {left} 个网址未抓取"),
@@ -1001,7 +1037,7 @@ impl HttpSource {
             |n, eg| format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
             |n, eg| format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
         );
-        if let Some(max) = opts.max_depth {
+        if let Some(max) = opts.crawl.max_depth {
             // A page first seen too deep may have been reached later by a shorter path.
             {
                 let seen = seen.lock().unwrap_or_else(|p| p.into_inner());
@@ -1031,7 +1067,7 @@ impl HttpSource {
                 },
             );
         }
-        let max = opts.max_list_pages;
+        let max = opts.crawl.max_list_pages;
         self.note_examples(
             &mut stats,
             &tally.list_pages,
@@ -1039,7 +1075,7 @@ impl HttpSource {
             |n, eg| format!("栏目列表翻页超过 {max} 页(--max-list-pages),另有 {n} 个列表页未抓取,例如 {eg}"),
             |n, eg| format!("{n} more list pages of columns paginated beyond {max} pages (--max-list-pages) were not fetched, e.g. {eg}"),
         );
-        let max = opts.max_url_len;
+        let max = opts.crawl.max_url_len;
         self.note_examples(
             &mut stats,
             &tally.too_long,
