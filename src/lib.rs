@@ -183,7 +183,7 @@ impl AuditConfig {
             )),
             in_flight: (self.concurrency * 4).max(16),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            lang: self.lang,
+            words: Arc::new(rules.labels.get(self.lang).clone()),
         }
     }
 }
@@ -315,7 +315,7 @@ pub fn audit_shared(
             max_pages: cfg.crawl.max_pages,
             html_extensions: rules.extract.html_extensions.clone(),
             progress,
-            lang: cfg.lang,
+            words: Arc::new(rules.labels.get(cfg.lang).clone()),
         })
     };
 
@@ -332,9 +332,11 @@ pub fn audit_shared(
         records.push(record)
     })?;
     phase("crawl", started);
-    stats
-        .notes
-        .extend(extract::limits::note_in(&records, &rules.extract, cfg.lang));
+    stats.notes.extend(extract::limits::note_in(
+        &records,
+        &rules.extract,
+        rules.labels.get(cfg.lang),
+    ));
 
     let pages = records
         .iter()
@@ -384,14 +386,14 @@ pub fn audit_shared(
             .iter()
             .map(|(r, n)| format!("{r} {n}"))
             .collect();
-        let (n, rules_list) = (report.summary.suppressed, per_rule.join(", "));
-        let zh = format!(
-            "{n} 个问题已按 audit.toml [[ignore]] 或 <!-- audit:ignore --> 忽略({rules_list})"
+        let note = rules.labels.get(cfg.lang).note(
+            "suppressed",
+            &[
+                ("count", report.summary.suppressed.to_string()),
+                ("rules", per_rule.join(", ")),
+            ],
         );
-        let en = format!(
-            "{n} findings suppressed by audit.toml [[ignore]] or <!-- audit:ignore --> ({rules_list})"
-        );
-        report.notes.push(cfg.lang.pick(&zh, Some(&en)).clone());
+        report.notes.push(note);
     }
     report.columns = report::timeline::columns(&site_model, rules, cfg.as_of);
     report.dir = dir_mode.then(|| cfg.site.clone());

@@ -607,7 +607,12 @@ fn a_rules_file_renames_a_column_header() {
         "--format",
         "csv",
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let csv = String::from_utf8_lossy(&o.stdout);
     let header = csv.lines().next().unwrap_or_default();
     assert!(header.ends_with("整改建议,整改时限"), "{header}");

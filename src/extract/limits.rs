@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use super::config::ExtractConfig;
 use super::record::PageRecord;
-use crate::checks::Lang;
+use crate::report::labels::Labels;
 
 /// How a tag name counts towards the nesting depth. A `match` on the
 /// lower-cased name: this runs for every tag of every page.
@@ -299,10 +299,10 @@ impl Limit {
     }
 }
 
-/// The report's note on pages that went over a limit, if any did, in `lang`.
+/// The report's note on pages that went over a limit, if any did.
 /// The limits read `max_links = 5000 (3)` in both languages: the key is what
 /// a rule file sets.
-pub fn note_in(records: &[PageRecord], cfg: &ExtractConfig, lang: Lang) -> Option<String> {
+pub fn note_in(records: &[PageRecord], cfg: &ExtractConfig, words: &Labels) -> Option<String> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     let mut first: Option<&str> = None;
     for r in records.iter().filter(|r| !r.cut.is_empty()) {
@@ -324,19 +324,21 @@ pub fn note_in(records: &[PageRecord], cfg: &ExtractConfig, lang: Lang) -> Optio
             None => format!("{key} ({n})"),
         })
         .collect();
-    let parts = parts.join(", ");
-    let zh = format!(
-        "{pages} 个页面只读取了一部分，在 [extract] 限值 {parts} 处截断（第一个：{first}）；可在规则文件中调高这些限值"
-    );
-    let en = format!(
-        "{pages} pages were read only in part, cut at the [extract] limits {parts} (first: {first}); raise them in a rule file to read more"
-    );
-    Some(lang.pick(&zh, Some(&en)).clone())
+    Some(words.note(
+        "extract_limits",
+        &[
+            ("pages", pages.to_string()),
+            ("limits", parts.join(", ")),
+            ("first", first.to_string()),
+        ],
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Lang;
+    use crate::report::labels::shipped;
 
     #[test]
     fn shallow_pages_are_left_alone() {
@@ -436,17 +438,17 @@ mod tests {
             cut("http://x.gov.cn/b.html", &["max_depth"]),
         ];
         for lang in [Lang::Zh, Lang::En] {
-            let n = note_in(&records, &cfg, lang).unwrap();
+            let n = note_in(&records, &cfg, &shipped(lang)).unwrap();
             assert!(n.contains("max_links = 5000 (1)"), "{n}");
             assert!(n.contains("max_depth = 512 (2)"), "{n}");
             assert!(n.contains("http://x.gov.cn/a.html"), "{n}");
         }
         assert!(
-            note_in(&records, &cfg, Lang::Zh)
+            note_in(&records, &cfg, &shipped(Lang::Zh))
                 .unwrap()
                 .contains("个页面")
         );
-        assert_eq!(note_in(&records[1..2], &cfg, Lang::Zh), None);
+        assert_eq!(note_in(&records[1..2], &cfg, &shipped(Lang::Zh)), None);
         for l in Limit::ALL {
             assert_eq!(Limit::parse(l.key()), Some(l));
         }

@@ -82,6 +82,8 @@ pub struct Labels {
     pub details: String,
     /// The editors' name for each finding kind.
     pub kind_names: Vec<(String, String)>,
+    /// The notes a run can leave (`[labels.zh.notes]`), by key; see [`NOTES`].
+    notes: Vec<(&'static str, Template)>,
 }
 
 /// Where each word of `[labels.zh]`/`[labels.en]` goes, and the
@@ -138,6 +140,38 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("more_rows", &["n"], |l| &mut l.more_rows),
     ("no_history", &[], |l| &mut l.no_history),
     ("details", &[], |l| &mut l.details),
+];
+
+/// The notes of a run, each with the placeholders its text may use: what a
+/// crawl skipped, cut or could not read, said the same way by every source.
+pub const NOTES: &[(&str, &[&str])] = &[
+    ("cache_unreadable", &["path", "error"]),
+    ("cache_write_failed", &["error"]),
+    ("cache_not_updated", &["path", "error"]),
+    ("cache_other_settings", &["path"]),
+    ("cache_old_format", &["path"]),
+    ("cache_bad_entries", &["path", "count"]),
+    ("folder_unreadable", &["folder", "error"]),
+    ("symlink_outside", &["file"]),
+    ("max_files", &["max", "left"]),
+    ("crawl_delay", &["host", "secs"]),
+    ("sitemap_unreadable", &["file", "error"]),
+    ("sitemap_capped", &["urls", "files"]),
+    ("not_started_interrupted", &[]),
+    ("not_started_max_time", &[]),
+    ("robots_ignored", &[]),
+    ("task_failed", &[]),
+    ("stopped_max_time", &["pages", "left"]),
+    ("stopped_interrupted", &["pages", "left"]),
+    ("max_pages", &["max", "left"]),
+    ("robots_skipped", &["count", "examples"]),
+    ("too_deep", &["count", "max", "examples"]),
+    ("list_pages", &["count", "max", "examples"]),
+    ("too_long", &["count", "max", "examples"]),
+    ("redirects_left", &["count", "examples"]),
+    ("truncated", &["count", "max", "examples"]),
+    ("extract_limits", &["pages", "limits", "first"]),
+    ("suppressed", &["count", "rules"]),
 ];
 
 /// The lists of words, each as long as its field.
@@ -223,6 +257,19 @@ impl Labels {
                 }
             }
         }
+        if let Some(mut n) = t.table("notes")? {
+            n.set_context(format!("{}.notes]", t.context.trim_end_matches(']')));
+            for (key, allowed) in NOTES {
+                if let Some(v) = n.string(key)? {
+                    let text = Template::parse(v.get_ref(), allowed).map_err(|e| {
+                        n.error_at(&v.span(), format!("`{key}` of {}: {e}", n.context))
+                    })?;
+                    self.notes.retain(|(k, _)| k != key);
+                    self.notes.push((key, text));
+                }
+            }
+            n.finish()?;
+        }
         if let Some(mut k) = t.table("kind_names")? {
             for pair in k.remaining_strings()? {
                 let (kind, name) = pair.into_inner();
@@ -232,6 +279,16 @@ impl Labels {
             k.finish()?;
         }
         Ok(())
+    }
+
+    /// The note `key` (one of [`NOTES`]) with its placeholders filled.
+    pub fn note(&self, key: &str, values: &[(&str, String)]) -> String {
+        let values: std::collections::BTreeMap<&str, String> = values.iter().cloned().collect();
+        match self.notes.iter().find(|(k, _)| *k == key) {
+            Some((_, text)) => text.render(&values),
+            // Only a rule set without rules/report.toml lacks a note; the key still says what happened.
+            None => key.to_string(),
+        }
     }
 
     /// The editor's name for a finding kind; unknown kinds show as they are.
@@ -336,6 +393,13 @@ mod tests {
                 assert!(
                     v.iter().all(|w| !w.is_empty()),
                     "{:?}: `{key}`",
+                    labels.lang
+                );
+            }
+            for (key, _) in NOTES {
+                assert!(
+                    labels.notes.iter().any(|(k, _)| k == key),
+                    "{:?}: no note `{key}`",
                     labels.lang
                 );
             }

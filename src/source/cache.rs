@@ -13,13 +13,14 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::fetch::Validators;
-use crate::checks::Lang;
 use crate::extract::record::PageRecord;
 use crate::output::AtomicFile;
+use crate::report::labels::Labels;
 
 /// Bumped whenever the layout of the file changes.
 pub const FORMAT: u32 = 1;
@@ -100,12 +101,8 @@ pub struct Cache {
     /// The new cache being written; dropped (and its temporary file removed) on a write error.
     out: Option<AtomicFile>,
     pub notes: Vec<String>,
-    lang: Lang,
-}
-
-/// A note in the run's language.
-fn say(lang: Lang, zh: String, en: String) -> String {
-    lang.pick(zh.as_str(), Some(en.as_str())).to_owned()
+    /// The words of the run's notes.
+    words: Arc<Labels>,
 }
 
 /// The cache file of one site: readable, stable across runs, unique per start URL.
@@ -142,20 +139,26 @@ pub fn digest(text: &str) -> String {
 
 impl Cache {
     /// Opens the cache of `site` in `dir`, reading what the last run left.
-    pub fn open(dir: &Path, site: &str, fingerprint: &str, lang: Lang) -> Result<Cache, String> {
+    pub fn open(
+        dir: &Path,
+        site: &str,
+        fingerprint: &str,
+        words: Arc<Labels>,
+    ) -> Result<Cache, String> {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
         let path = file_for(dir, site);
         let mut notes = Vec::new();
         let old = match File::open(&path) {
-            Ok(f) => read(BufReader::new(f), fingerprint, &mut notes, &path, lang),
+            Ok(f) => read(BufReader::new(f), fingerprint, &mut notes, &path, &words),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
             Err(e) => {
-                let p = path.display();
-                notes.push(say(
-                    lang,
-                    format!("未能读取缓存 {p}:{e}"),
-                    format!("cache {p} not read: {e}"),
+                notes.push(words.note(
+                    "cache_unreadable",
+                    &[
+                        ("path", path.display().to_string()),
+                        ("error", e.to_string()),
+                    ],
                 ));
                 HashMap::new()
             }
@@ -174,7 +177,7 @@ impl Cache {
             old,
             out: Some(out),
             notes,
-            lang,
+            words,
         })
     }
 
@@ -203,11 +206,9 @@ impl Cache {
     pub fn write(&mut self, line: &str) {
         let Some(out) = &mut self.out else { return };
         if let Err(e) = out.write_all(line.as_bytes()) {
-            let note = say(
-                self.lang,
-                format!("缓存未能更新:{e}"),
-                format!("the cache was not updated: {e}"),
-            );
+            let note = self
+                .words
+                .note("cache_write_failed", &[("error", e.to_string())]);
             self.notes.push(note);
             self.out = None;
         }
@@ -225,11 +226,12 @@ impl Cache {
             }
         }
         if let Err(e) = out.commit() {
-            let p = self.path.display();
-            let note = say(
-                self.lang,
-                format!("缓存 {p} 未能更新:{e}"),
-                format!("the cache {p} was not updated: {e}"),
+            let note = self.words.note(
+                "cache_not_updated",
+                &[
+                    ("path", self.path.display().to_string()),
+                    ("error", e.to_string()),
+                ],
             );
             self.notes.push(note);
         }
@@ -242,9 +244,9 @@ fn read(
     fingerprint: &str,
     notes: &mut Vec<String>,
     path: &Path,
-    lang: Lang,
+    words: &Labels,
 ) -> HashMap<String, Entry> {
-    let p = path.display();
+    let p = || ("path", path.display().to_string());
     let mut lines = r.lines();
     let header = lines
         .next()
@@ -253,19 +255,11 @@ fn read(
     match header {
         Some(h) if h.format == FORMAT && h.fingerprint == fingerprint => {}
         Some(h) if h.format == FORMAT => {
-            notes.push(say(
-                lang,
-                format!("缓存 {p} 由其他版本或其他提取设置生成,已弃用并重新抓取"),
-                format!("cache {p} was made by another version or with other extraction settings; starting afresh"),
-            ));
+            notes.push(words.note("cache_other_settings", &[p()]));
             return HashMap::new();
         }
         _ => {
-            notes.push(say(
-                lang,
-                format!("缓存 {p} 无法读取或格式过旧,已弃用并重新抓取"),
-                format!("cache {p} is unreadable or of an old format; starting afresh"),
-            ));
+            notes.push(words.note("cache_old_format", &[p()]));
             return HashMap::new();
         }
     }
@@ -293,11 +287,7 @@ fn read(
         }
     }
     if bad > 0 {
-        notes.push(say(
-            lang,
-            format!("缓存 {p} 中有 {bad} 条记录无法读取,已丢弃"),
-            format!("{bad} unreadable entries of cache {p} were dropped"),
-        ));
+        notes.push(words.note("cache_bad_entries", &[p(), ("count", bad.to_string())]));
     }
     map
 }
@@ -305,6 +295,10 @@ fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> Arc<Labels> {
+        Arc::new(crate::report::labels::shipped(crate::checks::Lang::En))
+    }
 
     fn record(url: &str) -> PageRecord {
         PageRecord {
@@ -323,7 +317,7 @@ mod tests {
             etag: Some("\"abc\"".into()),
             last_modified: None,
         };
-        let mut c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
         assert!(c.is_empty());
         let l = line("http://127.0.0.1:8080/a.html", &v, &record("a")).unwrap();
         c.write(&l);
@@ -331,7 +325,7 @@ mod tests {
         assert!(line("u", &Validators::default(), &record("b")).is_none());
         assert!(c.finish(false).is_empty());
 
-        let mut c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!(
             c.validators("http://127.0.0.1:8080/a.html"),
@@ -342,36 +336,36 @@ mod tests {
         assert_eq!(e.line, l);
         // Not written again: the next cache is empty.
         c.finish(false);
-        let c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
+        let c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
         assert!(c.is_empty());
         c.finish(false);
 
         // Another fingerprint, an old format, or garbage: set aside with a note.
-        let mut c = Cache::open(dir.path(), site, "fp1", Lang::En).unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
         c.write(&l);
         c.finish(false);
-        let c = Cache::open(dir.path(), site, "fp2", Lang::En).unwrap();
+        let c = Cache::open(dir.path(), site, "fp2", en()).unwrap();
         assert!(c.is_empty() && c.notes[0].contains("another version"));
         c.finish(false);
         std::fs::write(file_for(dir.path(), site), "{\"format\":0}\n{}\n").unwrap();
-        let c = Cache::open(dir.path(), site, "fp2", Lang::En).unwrap();
+        let c = Cache::open(dir.path(), site, "fp2", en()).unwrap();
         assert!(c.is_empty() && c.notes[0].contains("old format"));
         c.finish(false);
         std::fs::write(file_for(dir.path(), site), b"\xff\xfe garbage").unwrap();
-        let c = Cache::open(dir.path(), site, "fp2", Lang::En).unwrap();
+        let c = Cache::open(dir.path(), site, "fp2", en()).unwrap();
         assert!(c.is_empty() && !c.notes.is_empty());
         c.finish(false);
         // One bad line among good ones loses only that line.
-        let mut c = Cache::open(dir.path(), site, "fp3", Lang::En).unwrap();
+        let mut c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         c.write(&l);
         c.write("{not json\n");
         c.finish(false);
-        let c = Cache::open(dir.path(), site, "fp3", Lang::En).unwrap();
+        let c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         assert_eq!(c.len(), 1);
         assert!(c.notes[0].contains("1 unreadable"));
         c.finish(true);
         // keep_rest carried the entry over.
-        let c = Cache::open(dir.path(), site, "fp3", Lang::En).unwrap();
+        let c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         assert_eq!(c.len(), 1);
         c.finish(false);
     }

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use super::{CrawlStats, Document, Extract, Keep, Source};
-use crate::checks::Lang;
 use crate::error::AuditError;
 use crate::progress::Progress;
+use crate::report::labels::Labels;
 
 pub struct DirSource {
     pub root: PathBuf,
@@ -17,8 +17,8 @@ pub struct DirSource {
     pub max_pages: usize,
     pub html_extensions: Vec<String>,
     pub progress: Progress,
-    /// Language of the report's notes.
-    pub lang: Lang,
+    /// The words of the run's notes, in its language.
+    pub words: std::sync::Arc<Labels>,
 }
 
 impl DirSource {
@@ -35,12 +35,13 @@ impl DirSource {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(e) => e,
                 Err(e) => {
-                    let d = dir.display();
-                    let (zh, en) = (
-                        format!("已跳过无法读取的文件夹 {d}:{e}"),
-                        format!("skipped folder {d}: {e}"),
-                    );
-                    stats.notes.push(self.lang.pick(&zh, Some(&en)).clone());
+                    stats.notes.push(self.words.note(
+                        "folder_unreadable",
+                        &[
+                            ("folder", dir.display().to_string()),
+                            ("error", e.to_string()),
+                        ],
+                    ));
                     continue;
                 }
             };
@@ -60,14 +61,10 @@ impl DirSource {
                         // A link out of the site could expose the rest of the disk.
                         Ok(real) if real.starts_with(&root) => real,
                         _ => {
-                            let f = p.display();
-                            let (zh, en) = (
-                                format!("已跳过 {f}:指向站点目录之外的符号链接"),
-                                format!(
-                                    "skipped {f}: a symbolic link that leaves the site directory"
-                                ),
+                            stats.notes.push(
+                                self.words
+                                    .note("symlink_outside", &[("file", p.display().to_string())]),
                             );
-                            stats.notes.push(self.lang.pick(&zh, Some(&en)).clone());
                             continue;
                         }
                     }
@@ -145,12 +142,13 @@ impl Source for DirSource {
         let total = files.len();
         for (i, file) in files.into_iter().enumerate() {
             if stats.fetched >= self.max_pages {
-                let (max, left) = (self.max_pages, total - i);
-                let (zh, en) = (
-                    format!("已达文件数上限 {max}(--max-pages),另有 {left} 个文件未读取"),
-                    format!("stopped after {max} files (--max-pages); {left} more were not read"),
-                );
-                stats.notes.push(self.lang.pick(&zh, Some(&en)).clone());
+                stats.notes.push(self.words.note(
+                    "max_files",
+                    &[
+                        ("max", self.max_pages.to_string()),
+                        ("left", (total - i).to_string()),
+                    ],
+                ));
                 stats.incomplete = true;
                 break;
             }

@@ -26,10 +26,10 @@ use super::scope::{Scope, Verdict};
 use super::sitemap;
 use super::urls::{canonical, host_name};
 use super::{CrawlStats, Document, Extract, Keep, Source};
-use crate::checks::Lang;
 use crate::error::AuditError;
 use crate::extract::record::{PageKind, PageRecord};
 use crate::progress::Progress;
+use crate::report::labels::Labels;
 
 /// What to crawl and how far: the run's settings that the crawler reads as
 /// they are (`AuditConfig::crawl` is handed over whole).
@@ -94,8 +94,8 @@ pub struct HttpOptions {
     pub in_flight: usize,
     /// Threads that extract records.
     pub workers: usize,
-    /// The language of the notes.
-    pub lang: Lang,
+    /// The words of the notes, in the run's language.
+    pub words: Arc<Labels>,
 }
 
 pub struct HttpSource {
@@ -501,27 +501,27 @@ impl Source for HttpSource {
 }
 
 impl HttpSource {
-    /// Notes are read by people: Chinese unless `--lang en`.
-    fn note(&self, stats: &mut CrawlStats, zh: String, en: String) {
-        let note = self.opts.lang.pick(zh.as_str(), Some(en.as_str()));
-        stats.notes.push(note.to_owned());
+    /// Notes are read by people: their words come from `rules/report.toml`.
+    fn note(&self, stats: &mut CrawlStats, key: &str, values: &[(&str, String)]) {
+        stats.notes.push(self.opts.words.note(key, values));
     }
 
-    /// The note about a kind of skipped or cut URLs, if there were any:
-    /// `zh` and `en` are given their count and the examples joined by `sep`.
+    /// The note `key` about a kind of skipped or cut URLs, if there were any,
+    /// with their `count`, the `examples` joined by `sep`, and `max`.
     fn note_examples(
         &self,
         stats: &mut CrawlStats,
         ex: &Examples,
         sep: &str,
-        zh: impl FnOnce(usize, &str) -> String,
-        en: impl FnOnce(usize, &str) -> String,
+        key: &str,
+        max: Option<String>,
     ) {
         if ex.count == 0 {
             return;
         }
-        let eg = ex.join(sep);
-        self.note(stats, zh(ex.count, &eg), en(ex.count, &eg));
+        let mut values = vec![("count", ex.count.to_string()), ("examples", ex.join(sep))];
+        values.extend(max.map(|m| ("max", m)));
+        self.note(stats, key, &values);
     }
 
     /// The error that stops the audit when the site does not answer at all.
@@ -584,8 +584,8 @@ impl HttpSource {
                     let (host, secs) = (cur.host_str().unwrap_or(""), d.as_secs_f64());
                     self.note(
                         stats,
-                        format!("{host} 的 robots.txt 要求两次请求间隔 {secs} 秒(Crawl-delay),已照办"),
-                        format!("robots.txt of {host} asks for {secs} s between requests (Crawl-delay); the crawl waited that long"),
+                        "crawl_delay",
+                        &[("host", host.to_string()), ("secs", secs.to_string())],
                     );
                 }
                 robots.insert(rkey.clone(), r);
@@ -678,8 +678,8 @@ impl HttpSource {
                 Err(e) => {
                     self.note(
                         stats,
-                        format!("未能读取站点地图 {file}:{e}"),
-                        format!("sitemap {file} not read: {e}"),
+                        "sitemap_unreadable",
+                        &[("file", file.to_string()), ("error", e.to_string())],
                     );
                     continue;
                 }
@@ -698,8 +698,11 @@ impl HttpSource {
         if cut {
             self.note(
                 stats,
-                format!("站点地图列出的网址多于读取上限(最多 {cap} 个网址、{MAX_SITEMAP_FILES} 个文件)"),
-                format!("the sitemaps list more than was read ({cap} URLs, {MAX_SITEMAP_FILES} files at most)"),
+                "sitemap_capped",
+                &[
+                    ("urls", cap.to_string()),
+                    ("files", MAX_SITEMAP_FILES.to_string()),
+                ],
             );
         }
         out
@@ -725,11 +728,7 @@ impl HttpSource {
         let mut stats = CrawlStats::default();
         if INTERRUPTED.load(Ordering::Relaxed) {
             stats.incomplete = true;
-            self.note(
-                &mut stats,
-                "未抓取:本站开始前运行已被中断(Ctrl-C)".into(),
-                "not crawled: the run was interrupted (Ctrl-C) before this site began".into(),
-            );
+            self.note(&mut stats, "not_started_interrupted", &[]);
             return Ok(stats);
         }
         if opts
@@ -738,12 +737,7 @@ impl HttpSource {
             .is_some_and(|d| std::time::Instant::now() >= d)
         {
             stats.incomplete = true;
-            self.note(
-                &mut stats,
-                "未抓取:本站开始前已达运行时间上限(--max-time)".into(),
-                "not crawled: the run time limit (--max-time) was reached before this site began"
-                    .into(),
-            );
+            self.note(&mut stats, "not_started_max_time", &[]);
             return Ok(stats);
         }
         let fetcher = Fetcher::new(opts.fetch.clone(), self.gates.clone(), self.safety())
@@ -759,17 +753,18 @@ impl HttpSource {
         .map_err(AuditError::Usage)?;
         let mut cache = match &opts.crawl.cache_dir {
             Some(dir) => Some(
-                Cache::open(dir, self.start.as_str(), &opts.cache_fingerprint, opts.lang)
-                    .map_err(AuditError::Output)?,
+                Cache::open(
+                    dir,
+                    self.start.as_str(),
+                    &opts.cache_fingerprint,
+                    opts.words.clone(),
+                )
+                .map_err(AuditError::Output)?,
             ),
             None => None,
         };
         if !opts.crawl.obey_robots {
-            self.note(
-                &mut stats,
-                "未遵守 robots.txt(--ignore-robots)".into(),
-                "robots.txt was not consulted (--ignore-robots)".into(),
-            );
+            self.note(&mut stats, "robots_ignored", &[]);
         }
         let mut robots = HashMap::new();
         let mut tally = Tally::default();
@@ -946,7 +941,7 @@ impl HttpSource {
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
                     let Ok(out) = joined else {
                         stats.errors += 1;
-                        self.note(&mut stats, "一个抓取任务意外失败".into(), "a fetch task failed unexpectedly".into());
+                        self.note(&mut stats, "task_failed", &[]);
                         continue;
                     };
                     let job = match out.outcome {
@@ -1005,18 +1000,14 @@ impl HttpSource {
             if timed_out {
                 self.note(
                     &mut stats,
-                    format!("已达运行时间上限(--max-time):抓取了 {done_n} 个页面,队列中还有 {left} 个网址未抓取"),
-                    format!(
-                        "stopped at the run time limit (--max-time) after {done_n} pages; {left} queued URLs were not fetched"
-                    ),
+                    "stopped_max_time",
+                    &[("pages", done_n.to_string()), ("left", left.to_string())],
                 );
             } else {
                 self.note(
                     &mut stats,
-                    format!("已中断(Ctrl-C):抓取了 {done_n} 个页面,队列中还有 {left} 个网址未抓取"),
-                    format!(
-                        "interrupted (Ctrl-C) after {done_n} pages; {left} queued URLs were not fetched"
-                    ),
+                    "stopped_interrupted",
+                    &[("pages", done_n.to_string()), ("left", left.to_string())],
                 );
             }
         }
@@ -1026,16 +1017,16 @@ impl HttpSource {
             let (max, left) = (opts.crawl.max_pages, queue.len());
             self.note(
                 &mut stats,
-                format!("已达页数上限 {max}(--max-pages),另有 {left} 个网址未抓取"),
-                format!("stopped after {max} pages (--max-pages); {left} more URLs were queued"),
+                "max_pages",
+                &[("max", max.to_string()), ("left", left.to_string())],
             );
         }
         self.note_examples(
             &mut stats,
             &tally.robots_skipped,
             ", ",
-            |n, eg| format!("robots.txt 禁止抓取的 {n} 个网址未抓取,例如 {eg}"),
-            |n, eg| format!("{n} URLs disallowed by robots.txt were not fetched, e.g. {eg}"),
+            "robots_skipped",
+            None,
         );
         if let Some(max) = opts.crawl.max_depth {
             // A page first seen too deep may have been reached later by a shorter path.
@@ -1059,12 +1050,8 @@ impl HttpSource {
                 &mut stats,
                 &too_deep,
                 ", ",
-                |n, eg| format!("{n} 个网址超出链接深度上限 {max}(--max-depth),未抓取,例如 {eg}"),
-                |n, eg| {
-                    format!(
-                        "{n} URLs deeper than {max} links (--max-depth) were not fetched, e.g. {eg}"
-                    )
-                },
+                "too_deep",
+                Some(max.to_string()),
             );
         }
         let max = opts.crawl.max_list_pages;
@@ -1072,31 +1059,25 @@ impl HttpSource {
             &mut stats,
             &tally.list_pages,
             ", ",
-            |n, eg| format!("栏目列表翻页超过 {max} 页(--max-list-pages),另有 {n} 个列表页未抓取,例如 {eg}"),
-            |n, eg| format!("{n} more list pages of columns paginated beyond {max} pages (--max-list-pages) were not fetched, e.g. {eg}"),
+            "list_pages",
+            Some(max.to_string()),
         );
         let max = opts.crawl.max_url_len;
         self.note_examples(
             &mut stats,
             &tally.too_long,
             ", ",
-            |n, eg| format!("{n} 个网址长于 {max} 个字符(--max-url-length),未抓取,例如 {eg}"),
-            |n, eg| format!("{n} URLs longer than {max} characters (--max-url-length) were not fetched, e.g. {eg}"),
+            "too_long",
+            Some(max.to_string()),
         );
-        self.note_examples(
-            &mut stats,
-            &tally.left,
-            "; ",
-            |n, eg| format!("{n} 个重定向未跟随(指向站外、被 --include/--exclude 排除或 robots.txt 禁止的网址),例如 {eg}"),
-            |n, eg| format!("{n} redirects were not followed, e.g. {eg}"),
-        );
+        self.note_examples(&mut stats, &tally.left, "; ", "redirects_left", None);
         let max = opts.fetch.max_body_bytes;
         self.note_examples(
             &mut stats,
             &tally.truncated,
             ", ",
-            |n, eg| format!("{n} 个页面超过 {max} 字节,只读取了开头部分,例如 {eg}"),
-            |n, eg| format!("{n} pages were larger than {max} bytes and were cut, e.g. {eg}"),
+            "truncated",
+            Some(max.to_string()),
         );
         if let Some(c) = cache {
             stats.notes.extend(c.finish(stats.incomplete));
