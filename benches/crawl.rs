@@ -2,11 +2,15 @@
 //! page, five columns with paginated lists, TRS-style articles with
 //! breadcrumbs, metadata and 上一篇/下一篇), served from memory on 127.0.0.1,
 //! audited end to end with politeness off. Reports pages/s and peak RSS
-//! (VmHWM), cold and warm (`--cache`, every page answered 304).
+//! (VmHWM), cold and warm (`--cache`, every page answered 304; and with
+//! `--max-cache-age 1d`, every page reused without a request). Last, the floor
+//! under a revalidating warm run: the same conditional requests made by a bare
+//! client that does nothing else.
 //!
 //! ```text
 //! cargo bench --bench crawl                     # 5,000 and 20,000 pages
 //! cargo bench --bench crawl -- run 20000        # one size
+//! cargo bench --bench crawl -- floor 20000      # bare conditional requests only
 //! cargo bench --bench crawl -- gen DIR 2000     # write a site to DIR
 //! ```
 //!
@@ -348,7 +352,13 @@ fn peak_rss_kib() -> u64 {
 }
 
 /// One crawl in this process; prints one line of results.
-fn run(pages: usize, cache: Option<&str>, port: u16, crawl_only: bool) -> Result<(), String> {
+fn run(
+    pages: usize,
+    cache: Option<&str>,
+    port: u16,
+    crawl_only: bool,
+    max_age: bool,
+) -> Result<(), String> {
     let site = Arc::new(Site::new(pages));
     let total = site.paths.len();
     let url = serve(site.clone(), port).map_err(|e| e.to_string())?;
@@ -365,6 +375,9 @@ fn run(pages: usize, cache: Option<&str>, port: u16, crawl_only: bool) -> Result
     cfg.crawl.obey_robots = false;
     cfg.crawl.sitemaps = false;
     cfg.crawl.cache_dir = cache.map(Into::into);
+    if max_age {
+        cfg.crawl.max_cache_age = Duration::from_secs(86_400);
+    }
     if crawl_only {
         // The crawl alone (fetch, extract, cache), without the site checks.
         let extractor = Extractor::new(&rules.extract);
@@ -402,6 +415,57 @@ fn run(pages: usize, cache: Option<&str>, port: u16, crawl_only: bool) -> Result
     Ok(())
 }
 
+/// The floor under a warm crawl: the same conditional requests, answered 304,
+/// made by a bare client with nothing else to do.
+fn floor(pages: usize) -> Result<(), String> {
+    let site = Arc::new(Site::new(pages));
+    let url = serve(site.clone(), 0).map_err(|e| e.to_string())?;
+    let base = url.trim_end_matches('/').to_string();
+    let paths: Vec<String> = site.paths.keys().cloned().collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    let n = rt.block_on(async {
+        let sem = Arc::new(tokio::sync::Semaphore::new(
+            std::env::var("FLOOR_CONNS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(16),
+        ));
+        let mut set = tokio::task::JoinSet::new();
+        for p in paths {
+            let permit = sem
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| e.to_string())?;
+            let (client, u, tag) = (client.clone(), format!("{base}{p}"), etag(&p));
+            set.spawn(async move {
+                let r = client.get(u).header("If-None-Match", tag).send().await;
+                drop(permit);
+                r.map(|r| r.status().as_u16() == 304).unwrap_or(false)
+            });
+        }
+        let mut n = 0usize;
+        while let Some(r) = set.join_next().await {
+            n += usize::from(r.unwrap_or(false));
+        }
+        Ok::<usize, String>(n)
+    })?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "bare conditional requests: 304s={n} secs={secs:.2} per_s={:.0}",
+        n as f64 / secs
+    );
+    Ok(())
+}
+
 fn generate(dir: &Path, pages: usize) -> Result<(), String> {
     let site = Site::new(pages);
     for (path, page) in &site.paths {
@@ -421,7 +485,13 @@ fn generate(dir: &Path, pages: usize) -> Result<(), String> {
 }
 
 /// Runs `run` in a child process (its own peak RSS) and passes its line on.
-fn child(pages: usize, cache: Option<&str>, port: u16, crawl_only: bool) -> Result<String, String> {
+fn child(
+    pages: usize,
+    cache: Option<&str>,
+    port: u16,
+    crawl_only: bool,
+    max_age: bool,
+) -> Result<String, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut cmd = Command::new(exe);
     cmd.args(["run", &pages.to_string(), "--port", &port.to_string()]);
@@ -430,6 +500,9 @@ fn child(pages: usize, cache: Option<&str>, port: u16, crawl_only: bool) -> Resu
     }
     if crawl_only {
         cmd.arg("--crawl-only");
+    }
+    if max_age {
+        cmd.arg("--max-cache-age-1d");
     }
     let out = cmd.output().map_err(|e| e.to_string())?;
     if !out.status.success() {
@@ -457,8 +530,16 @@ fn main() {
                 .and_then(|i| args.get(i + 1))
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(0);
-            run(pages, cache, port, args.iter().any(|a| a == "--crawl-only"))
+            let flag = |f: &str| args.iter().any(|a| a == f);
+            run(
+                pages,
+                cache,
+                port,
+                flag("--crawl-only"),
+                flag("--max-cache-age-1d"),
+            )
         }
+        Some("floor") => floor(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20_000)),
         Some("gen") => match (args.get(1), args.get(2).and_then(|n| n.parse().ok())) {
             (Some(dir), Some(n)) => generate(Path::new(dir), n),
             _ => Err("usage: gen DIR PAGES".into()),
@@ -473,28 +554,26 @@ fn main() {
                     .and_then(|l| l.local_addr())
                     .map_err(|e| e.to_string())?
                     .port();
-                println!(
-                    "{pages} pages, end to end, cold, no cache:  {}",
-                    child(pages, None, 0, false)?
-                );
-                println!(
-                    "{pages} pages, end to end, cold, fill cache: {}",
-                    child(pages, Some(&d), port, false)?
-                );
-                println!(
-                    "{pages} pages, end to end, warm (all 304):   {}",
-                    child(pages, Some(&d), port, false)?
-                );
+                let c = Some(d.as_str());
+                // (what, cache, empty the cache first, crawl only, --max-cache-age 1d)
+                let runs = [
+                    ("end to end, cold, no cache:  ", None, false, false, false),
+                    ("end to end, cold, fill cache:", c, true, false, false),
+                    ("end to end, warm (all 304):  ", c, false, false, false),
+                    ("end to end, warm, age 1d:    ", c, false, false, true),
+                    ("crawl only, cold, fill cache:", c, true, true, false),
+                    ("crawl only, warm (all 304):  ", c, false, true, false),
+                    ("crawl only, warm, age 1d:    ", c, false, true, true),
+                ];
+                for (what, cache, empty, crawl_only, max_age) in runs {
+                    if empty {
+                        let _ = std::fs::remove_dir_all(&dir);
+                    }
+                    let line = child(pages, cache, port, crawl_only, max_age)?;
+                    println!("{pages} pages, {what} {line}");
+                }
                 let _ = std::fs::remove_dir_all(&dir);
-                println!(
-                    "{pages} pages, crawl only, cold, fill cache: {}",
-                    child(pages, Some(&d), port, true)?
-                );
-                println!(
-                    "{pages} pages, crawl only, warm (all 304):   {}",
-                    child(pages, Some(&d), port, true)?
-                );
-                let _ = std::fs::remove_dir_all(&dir);
+                floor(pages)?;
             }
             Ok(())
         })(),

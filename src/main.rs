@@ -200,6 +200,10 @@ struct CrawlArgs {
     /// Keep validators and records here; the next run only re-reads changed pages.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+    /// Reuse cached pages the site confirmed less than AGE ago without asking
+    /// again (seconds, or 30m, 12h, 1d). Default 0: every page is revalidated.
+    #[arg(long, value_name = "AGE", value_parser = disclosure_audit::source::cache::parse_age, requires = "cache")]
+    max_cache_age: Option<Duration>,
     /// The User-Agent header (default: disclosure-audit/VERSION with a contact note).
     #[arg(long, value_name = "UA")]
     user_agent: Option<String>,
@@ -254,6 +258,7 @@ impl CrawlArgs {
             .max_time
             .map(|s| std::time::Instant::now() + Duration::from_secs(s));
         cfg.crawl.cache_dir = self.cache.clone();
+        cfg.crawl.max_cache_age = self.max_cache_age.unwrap_or_default();
         if let Some(ua) = &self.user_agent {
             cfg.user_agent = ua.clone();
         }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 
 use crate::extract::record::{PageKind, PageRecord};
-use crate::rules::RuleSet;
+use crate::rules::{GlobTarget, RuleSet};
 use crate::source::urls::{extension, percent_decode};
 
 /// One dated entry of a column, from its list pages or from the article itself.
@@ -54,6 +54,8 @@ pub struct Site {
     pub static_extensions: Vec<String>,
     /// Records by percent-decoded URL, built on first use: `%e9`, `%E9` and `é` name one file.
     decoded: std::sync::OnceLock<HashMap<String, usize>>,
+    /// The root URL's origin as text (`http://host:port`), built on first use.
+    origin: std::sync::OnceLock<Option<String>>,
 }
 
 /// What a link's target turned out to be.
@@ -182,14 +184,31 @@ impl Site {
             c.items = list;
         }
 
+        // Thousands of pages share a handful of columns: each column is
+        // matched once, and each page's URL parsed once for all globs.
+        let mut column_hits: HashMap<(&str, Option<&str>), Vec<bool>> = HashMap::new();
         let page_categories = records
             .iter()
             .map(|r| {
+                let by_column = r.column.as_deref().map(|name| {
+                    column_hits
+                        .entry((name, r.column_url.as_deref()))
+                        .or_insert_with(|| {
+                            rules
+                                .categories
+                                .iter()
+                                .map(|c| c.matches_column(Some(name), r.column_url.as_deref()))
+                                .collect()
+                        })
+                        .clone()
+                });
+                let target = GlobTarget::new(&r.url);
                 let mut cats: Vec<String> = Vec::new();
-                for c in &rules.categories {
-                    let by_column = r.column.is_some()
-                        && c.matches_column(r.column.as_deref(), r.column_url.as_deref());
-                    let by_url = c.urls.iter().any(|g| g.matches(&r.url));
+                for (i, c) in rules.categories.iter().enumerate() {
+                    let by_column = by_column
+                        .as_ref()
+                        .is_some_and(|hits| hits.get(i).copied().unwrap_or(false));
+                    let by_url = c.urls.matches_target(&target);
                     let by_title = !r.title.is_empty() && c.matches_title(&r.title);
                     if by_column || by_url || by_title {
                         cats.push(c.id.clone());
@@ -198,6 +217,7 @@ impl Site {
                 cats
             })
             .collect();
+        drop(column_hits);
 
         Site {
             records,
@@ -214,12 +234,28 @@ impl Site {
                 .map(|e| e.to_ascii_lowercase())
                 .collect(),
             decoded: std::sync::OnceLock::new(),
+            origin: std::sync::OnceLock::new(),
         }
     }
 
     /// Whether a URL is on the audited site: same host and port as the root URL,
     /// and in directory mode also under its path.
     pub fn is_internal(&self, url: &str) -> bool {
+        // Asked of every navigation link: a canonical URL that starts with the
+        // root's origin as written is on it, without parsing.
+        if !self.complete_listing {
+            let origin = self.origin.get_or_init(|| {
+                let o = self.root_url.as_ref()?.origin();
+                o.is_tuple().then(|| o.ascii_serialization())
+            });
+            if let Some(o) = origin
+                && url
+                    .strip_prefix(o.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            {
+                return true;
+            }
+        }
         url::Url::parse(url).is_ok_and(|u| self.is_internal_url(&u))
     }
 

@@ -537,15 +537,48 @@ fn etag_server() -> (Server, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     (server, full, not_modified)
 }
 
-#[test]
-fn a_cached_recrawl_answered_with_304_gives_the_same_findings() {
+/// A first crawl of the ETag server that fills a new cache: its report and
+/// the number of pages it downloaded.
+struct Cached {
+    server: Server,
+    full: Arc<AtomicUsize>,
+    not_modified: Arc<AtomicUsize>,
+    cache: tempfile::TempDir,
+    first: Value,
+    pages: usize,
+}
+
+fn first_cached_crawl() -> Cached {
     let (server, full, not_modified) = etag_server();
     let cache = tempfile::tempdir().unwrap();
-    let dir = cache.path().to_str().unwrap();
-    let (first, _) = crawl(&server.url("/"), &["--cache", dir]);
+    let (first, _) = crawl(
+        &server.url("/"),
+        &["--cache", common::path_str(cache.path())],
+    );
     let pages = full.load(Ordering::SeqCst);
     assert!(pages > 30, "{pages}");
     assert_eq!(not_modified.load(Ordering::SeqCst), 0);
+    Cached {
+        server,
+        full,
+        not_modified,
+        cache,
+        first,
+        pages,
+    }
+}
+
+#[test]
+fn a_cached_recrawl_answered_with_304_gives_the_same_findings() {
+    let Cached {
+        server,
+        full,
+        not_modified,
+        cache,
+        first,
+        pages,
+    } = first_cached_crawl();
+    let dir = cache.path().to_str().unwrap();
     let (second, _) = crawl(&server.url("/"), &["--cache", dir]);
     assert_eq!(
         full.load(Ordering::SeqCst),
@@ -567,6 +600,94 @@ fn a_cached_recrawl_answered_with_304_gives_the_same_findings() {
         notes(&third)
     );
     assert_eq!(first["findings"], third["findings"]);
+}
+
+/// Sets the `checked` time of every line of the cache in `dir` to `secs`.
+fn set_checked(dir: &Path, secs: u64) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| match l.strip_prefix("{\"checked\":") {
+                Some(rest) => {
+                    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+                    format!("{{\"checked\":{secs}{rest}")
+                }
+                None => l.to_string(),
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    }
+}
+
+#[test]
+fn max_cache_age_reuses_recently_confirmed_pages_without_asking() {
+    let Cached {
+        server,
+        full,
+        not_modified,
+        cache,
+        first,
+        pages,
+    } = first_cached_crawl();
+    let dir = cache.path().to_str().unwrap();
+
+    // Within the age: only the start page is asked about (and robots.txt).
+    let aged = ["--cache", dir, "--max-cache-age", "1h"];
+    let (second, _) = crawl(&server.url("/"), &aged);
+    assert_eq!(full.load(Ordering::SeqCst), pages);
+    assert_eq!(
+        not_modified.load(Ordering::SeqCst),
+        1,
+        "the start page only"
+    );
+    assert_eq!(first["findings"], second["findings"]);
+    assert_eq!(first["summary"], second["summary"]);
+    let n = notes(&second);
+    assert!(
+        n.contains(&format!(
+            "{} pages checked with the site less than 1h ago",
+            pages - 1
+        )),
+        "{n}"
+    );
+
+    // Without it (the nightly default) every page is asked about again.
+    let (third, _) = crawl(&server.url("/"), &["--cache", dir]);
+    assert_eq!(not_modified.load(Ordering::SeqCst), 1 + pages);
+    assert_eq!(first["findings"], third["findings"]);
+    assert!(!notes(&third).contains("without a request"));
+
+    // Confirmed longer ago than the age: asked about again, and the 304s
+    // restamp the cache, so the next run within the age asks nothing.
+    set_checked(cache.path(), 1_000_000_000);
+    let (fourth, _) = crawl(&server.url("/"), &aged);
+    assert_eq!(not_modified.load(Ordering::SeqCst), 1 + 2 * pages);
+    assert_eq!(first["findings"], fourth["findings"]);
+    let (fifth, _) = crawl(&server.url("/"), &aged);
+    assert_eq!(not_modified.load(Ordering::SeqCst), 2 + 2 * pages);
+    assert_eq!(first["findings"], fifth["findings"]);
+    assert_eq!(
+        full.load(Ordering::SeqCst),
+        pages,
+        "nothing downloaded twice"
+    );
+
+    // The age needs a cache to measure it by.
+    let out = common::audit(&["--site", &server.url("/"), "--max-cache-age", "1h"]);
+    assert_eq!(out.status.code(), Some(2));
+    // And must be an age.
+    let out = common::audit(&[
+        "--site",
+        &server.url("/"),
+        "--cache",
+        dir,
+        "--max-cache-age",
+        "soon",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not an age"));
 }
 
 #[test]

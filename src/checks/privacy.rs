@@ -182,6 +182,31 @@ fn ascii_digit(c: char) -> Option<char> {
     }
 }
 
+/// Whether `s` holds at least `n` digits, ASCII or full-width (`０`…`９`,
+/// UTF-8 `EF BC 90`…`EF BC 99`), counted on bytes: every line of every page
+/// is asked this.
+fn has_digits(s: &str, n: usize) -> bool {
+    let b = s.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            count += 1;
+        } else if b[i] == 0xEF
+            && b.get(i + 1) == Some(&0xBC)
+            && b.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+        {
+            count += 1;
+            i += 2;
+        }
+        if count >= n {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 fn is_x(c: char) -> bool {
     matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')
 }
@@ -343,12 +368,7 @@ pub fn scan(s: &str, as_of: Date, bank_prefixes: &[String]) -> Vec<Hit> {
     let mut out = Vec::new();
     // The shortest personal number (a mobile) has 11 digits; most lines, dates
     // and all, have fewer, and are skipped without building the digit runs.
-    if s.chars()
-        .filter(|&c| ascii_digit(c).is_some())
-        .take(11)
-        .count()
-        < 11
-    {
+    if !has_digits(s, 11) {
         return out;
     }
     for run in runs(s) {
@@ -707,6 +727,25 @@ mod tests {
             .map(|d| format!("{first}{d}"))
             .find(|s| luhn(s))
             .unwrap()
+    }
+
+    #[test]
+    fn digits_are_counted_on_bytes_as_on_chars() {
+        let cases = [
+            "",
+            "2019-03-17",
+            "电话１３８１２３４５６７８",
+            "１２３4567890１",
+            "０",
+            "a1b2",
+            "\u{FF10}\u{FF19}\u{FF1A}\u{FF0F}",
+        ];
+        for s in cases {
+            let chars = s.chars().filter(|&c| ascii_digit(c).is_some()).count();
+            for n in 1..=12 {
+                assert_eq!(has_digits(s, n), chars >= n, "{s} {n}");
+            }
+        }
     }
 
     #[test]

@@ -24,6 +24,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::checks::{At, Ctx, Draft, KindSpec, count, evidence, read_page_kinds, required};
@@ -93,6 +94,9 @@ pub struct Params {
     pub max_per_page: Option<usize>,
     pub more_message: Option<Template>,
     pub more_message_en: Option<Template>,
+    /// Finds any mark this rule looks at: most lines hold none, and need no
+    /// closer look (`None` if it could not be built: every line is looked at).
+    triggers: Option<AhoCorasick>,
 }
 
 /// One problem in a line.
@@ -205,6 +209,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         max_per_page,
         more_message,
         more_message_en,
+        triggers: None,
     };
     if let Some(r) = replacements {
         match (problem, r.first()) {
@@ -267,6 +272,20 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         ));
     }
     p.evidence_chars = required(t, "evidence_chars", evidence_chars)?;
+    let marks: Vec<String> = match problem {
+        Problem::HalfWidth => p.replacements.iter().map(|(c, _)| c.to_string()).collect(),
+        Problem::Doubled => p.marks.iter().map(char::to_string).collect(),
+        Problem::Unbalanced => p
+            .pairs
+            .iter()
+            .flat_map(|(o, c)| [o.to_string(), c.to_string()])
+            .collect(),
+    };
+    // Single characters: a DFA answers in one pass without backtracking.
+    p.triggers = AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(marks)
+        .ok();
     Ok(p)
 }
 
@@ -314,6 +333,11 @@ fn char_end(chars: &[(usize, char)], i: usize) -> usize {
 }
 
 impl Params {
+    /// Whether `text` holds a mark this rule looks at.
+    fn may_hit(&self, text: &str) -> bool {
+        self.triggers.as_ref().is_none_or(|t| t.is_match(text))
+    }
+
     fn ignored_spans(&self, line: &str) -> Vec<Range<usize>> {
         self.ignore
             .iter()
@@ -337,6 +361,9 @@ impl Params {
             Problem::HalfWidth | Problem::Doubled => {
                 let mut out = Vec::new();
                 for (li, line) in lines.iter().enumerate() {
+                    if !self.may_hit(line) {
+                        continue;
+                    }
                     let spans = self.ignored_spans(line);
                     let ignored = |b: usize| spans.iter().any(|s| s.contains(&b));
                     let chars: Vec<(usize, char)> = line.char_indices().collect();
@@ -434,12 +461,18 @@ impl Params {
     }
 
     fn unbalanced(&self, lines: &[&str]) -> Vec<(usize, Hit)> {
-        let prepared: Vec<Prepared> = lines
+        // A line without any mark of a pair is skipped: nothing opens or closes
+        // there, and nothing is carried into it (a carried quotation goes only
+        // into a line that starts with the opening mark).
+        let prepared: Vec<Option<Prepared>> = lines
             .iter()
-            .map(|l| (l.char_indices().collect(), self.ignored_spans(l)))
+            .map(|l| {
+                self.may_hit(l)
+                    .then(|| (l.char_indices().collect(), self.ignored_spans(l)))
+            })
             .collect();
         let hit = |li: usize, i: usize, found: char, expected: char| {
-            let chars = &prepared[li].0;
+            let chars = prepared[li].as_ref().map_or(&[][..], |p| &p.0[..]);
             (
                 li,
                 Hit {
@@ -456,7 +489,8 @@ impl Params {
             // (GB/T 15834): an open mark is carried into a next paragraph that
             // starts with the same mark, whose leading mark is then no new opening.
             let mut carried: Option<(usize, usize)> = None;
-            for (li, (chars, spans)) in prepared.iter().enumerate() {
+            for (li, prep) in prepared.iter().enumerate() {
+                let Some((chars, spans)) = prep else { continue };
                 let ignored = |b: usize| spans.iter().any(|s| s.contains(&b));
                 let mut stack: Vec<(usize, usize)> = Vec::new();
                 let mut continuation = None;
@@ -516,7 +550,7 @@ fn matching_close(chars: &[(usize, char)], i: usize) -> Option<usize> {
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     for page in ctx.site.pages_in(&rule.categories) {
-        if !p.page_kinds.contains(&page.kind) || page.error.is_some() {
+        if !p.page_kinds.contains(&page.kind) || page.error.is_some() || !p.may_hit(&page.text) {
             continue;
         }
         let lines: Vec<&str> = page.text.lines().collect();

@@ -254,8 +254,13 @@ impl ExtractConfig {
 
     /// Whether a URL path names an attachment, judged by its extension.
     pub fn is_attachment_path(&self, path: &str) -> bool {
-        crate::source::urls::extension(path)
-            .is_some_and(|e| self.attachment_extensions.contains(&e))
+        // Asked of every link of every page: no allocation, as `extension` would make.
+        let last = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+        last.rsplit_once('.').is_some_and(|(_, ext)| {
+            self.attachment_extensions
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(ext))
+        })
     }
 }
 

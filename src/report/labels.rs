@@ -151,6 +151,7 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("cache_other_settings", &["path"]),
     ("cache_old_format", &["path"]),
     ("cache_bad_entries", &["path", "count"]),
+    ("cache_reused", &["count", "age"]),
     ("folder_unreadable", &["folder", "error"]),
     ("symlink_outside", &["file"]),
     ("max_files", &["max", "left"]),

@@ -49,12 +49,17 @@ pub struct UrlGlob {
     matcher: GlobMatcher,
 }
 
+/// How every URL glob is read: `*` stops at `/`, `**` does not.
+fn glob(pattern: &str) -> Result<globset::Glob, String> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("invalid URL glob `{pattern}`: {}", e.kind()))
+}
+
 impl UrlGlob {
     pub fn new(pattern: &str) -> Result<UrlGlob, String> {
-        let glob = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| format!("invalid URL glob `{pattern}`: {}", e.kind()))?;
+        let glob = glob(pattern)?;
         Ok(UrlGlob {
             pattern: pattern.to_string(),
             matcher: glob.compile_matcher(),
@@ -66,11 +71,82 @@ impl UrlGlob {
         if self.pattern.contains("://") {
             return self.matcher.is_match(url);
         }
+        self.matches_target(&GlobTarget::new(url))
+    }
+
+    /// `matches`, for a URL whose path was found once for many globs.
+    pub fn matches_target(&self, t: &GlobTarget<'_>) -> bool {
+        if self.pattern.contains("://") {
+            return self.matcher.is_match(t.url);
+        }
+        self.matcher.is_match(&t.path) || self.matcher.is_match(t.path.trim_start_matches('/'))
+    }
+}
+
+/// Several URL globs matched together: a page is tested against all of them
+/// in one pass (globset merges `**/gzdt/`-style globs into one suffix search),
+/// which matters when every page of a large site is tested.
+#[derive(Debug, Clone)]
+pub struct UrlGlobs {
+    pub globs: Vec<UrlGlob>,
+    /// Globs without a scheme, matched against the path.
+    paths: globset::GlobSet,
+    /// Globs with a scheme, matched against the whole URL.
+    whole: globset::GlobSet,
+}
+
+impl UrlGlobs {
+    pub fn new(globs: Vec<UrlGlob>) -> Result<UrlGlobs, String> {
+        let (mut paths, mut whole) = (
+            globset::GlobSetBuilder::new(),
+            globset::GlobSetBuilder::new(),
+        );
+        for g in &globs {
+            let set = if g.pattern.contains("://") {
+                &mut whole
+            } else {
+                &mut paths
+            };
+            set.add(glob(&g.pattern)?);
+        }
+        let build =
+            |b: globset::GlobSetBuilder| b.build().map_err(|e| format!("invalid URL globs: {e}"));
+        Ok(UrlGlobs {
+            paths: build(paths)?,
+            whole: build(whole)?,
+            globs,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.globs.is_empty()
+    }
+
+    /// Whether any glob matches, as `UrlGlob::matches` would.
+    pub fn matches(&self, url: &str) -> bool {
+        !self.is_empty() && self.matches_target(&GlobTarget::new(url))
+    }
+
+    pub fn matches_target(&self, t: &GlobTarget<'_>) -> bool {
+        self.whole.is_match(t.url)
+            || self.paths.is_match(&t.path)
+            || self.paths.is_match(t.path.trim_start_matches('/'))
+    }
+}
+
+/// A URL and its path, parsed once to be matched against many globs.
+pub struct GlobTarget<'a> {
+    url: &'a str,
+    path: String,
+}
+
+impl<'a> GlobTarget<'a> {
+    pub fn new(url: &'a str) -> GlobTarget<'a> {
         let path = match url::Url::parse(url) {
             Ok(u) => u.path().to_string(),
             Err(_) => url.to_string(),
         };
-        self.matcher.is_match(&path) || self.matcher.is_match(path.trim_start_matches('/'))
+        GlobTarget { url, path }
     }
 }
 
@@ -78,7 +154,7 @@ impl UrlGlob {
 pub struct Category {
     pub id: String,
     pub columns: Vec<String>,
-    pub urls: Vec<UrlGlob>,
+    pub urls: UrlGlobs,
     pub titles: Vec<Regex>,
     pub file: PathBuf,
     pub line: usize,
@@ -87,7 +163,7 @@ pub struct Category {
 impl Category {
     pub fn matches_column(&self, name: Option<&str>, url: Option<&str>) -> bool {
         name.is_some_and(|n| self.columns.iter().any(|c| c == n.trim()))
-            || url.is_some_and(|u| self.urls.iter().any(|g| g.matches(u)))
+            || url.is_some_and(|u| self.urls.matches(u))
     }
 
     pub fn matches_title(&self, title: &str) -> bool {
@@ -355,6 +431,7 @@ pub fn read_category(t: &mut TableReader<'_, '_>) -> Result<Category, RuleError>
     for g in t.strings("urls")?.unwrap_or_default() {
         urls.push(UrlGlob::new(g.get_ref()).map_err(|e| t.error_at(&g.span(), e))?);
     }
+    let urls = UrlGlobs::new(urls).map_err(|e| t.error_at(&t.span.clone(), e))?;
     let mut titles = Vec::new();
     for p in t.strings("titles")?.unwrap_or_default() {
         titles.push(Regex::new(p.get_ref()).map_err(|e| {

@@ -1,20 +1,27 @@
 //! `--cache DIR`: what the last crawl of a site learned, so that the next one
 //! can ask "changed since?" and reuse the page record on `304 Not Modified`.
 //!
-//! One file per site, JSON Lines: a header line (format version and a
-//! fingerprint of the tool version and extraction settings, since a record
-//! extracted differently is not reusable) and one line per page with its
-//! validators and record. The new file is written as the crawl goes, to a
+//! One file per site: a header line (JSON: format version and a fingerprint
+//! of the tool version and extraction settings, since a record extracted
+//! differently is not reusable) and one line per page: a small JSON object
+//! with its URL and validators, a tab, and its record as JSON. Opening the
+//! cache reads only the small objects (JSON never holds a raw tab, so the
+//! first tab ends one); a record is parsed when it is reused, on a worker
+//! thread. The new file is written as the crawl goes, to a
 //! temporary name, and renamed over the old one at the end, so a crash leaves
 //! the previous cache intact. An unreadable or older cache is set aside with a
 //! note, never an error.
+//!
+//! Each line also says when the server last vouched for the page (`checked`,
+//! Unix seconds, the line's first field so that a 304 can restamp it without
+//! re-encoding the record): `--max-cache-age` reuses pages younger than that
+//! without asking at all.
 
-use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::fetch::Validators;
@@ -23,7 +30,7 @@ use crate::output::AtomicFile;
 use crate::report::labels::Labels;
 
 /// Bumped whenever the layout of the file changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
@@ -32,17 +39,17 @@ struct Header {
     site: String,
 }
 
-/// What is read of each line when the cache is opened; the record itself is
-/// only parsed when the server says it is still good, on a worker thread.
+/// What is read of each line when the cache is opened: the part before the tab.
 #[derive(Debug, Deserialize)]
 struct Head {
+    /// A line without it counts as never checked.
+    #[serde(default)]
+    checked: u64,
     url: String,
     #[serde(default)]
     etag: Option<String>,
     #[serde(default)]
     last_modified: Option<String>,
-    #[allow(dead_code)]
-    record: serde::de::IgnoredAny,
 }
 
 /// A cached page: its validators and its line, kept as read.
@@ -50,54 +57,144 @@ struct Head {
 pub struct Entry {
     pub url: String,
     pub validators: Validators,
+    /// When the server last sent or confirmed this copy (Unix seconds).
+    pub checked: u64,
     /// The whole line, newline included, written back unchanged after a 304.
-    pub line: String,
+    pub line: Line,
 }
 
-#[derive(Deserialize)]
-struct Full {
-    record: PageRecord,
+/// One line of a cache file as bytes (the record is checked as text only when
+/// it is parsed): a part of the file as read, not copied, or a new line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    buf: Arc<Vec<u8>>,
+    range: std::ops::Range<usize>,
+}
+
+impl From<Vec<u8>> for Line {
+    fn from(v: Vec<u8>) -> Line {
+        Line {
+            range: 0..v.len(),
+            buf: Arc::new(v),
+        }
+    }
+}
+
+impl std::ops::Deref for Line {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.buf.get(self.range.clone()).unwrap_or_default()
+    }
 }
 
 impl Entry {
+    /// Whether the server vouched for this copy less than `max_age` before `now`.
+    /// A time in the future (a clock set back) is not trusted; 0 is never.
+    pub fn fresh(&self, max_age: std::time::Duration, now: u64) -> bool {
+        self.checked > 0 && now >= self.checked && now - self.checked < max_age.as_secs()
+    }
+
+    /// The line with `checked` set to `now`, after the server answered 304.
+    pub fn restamped(self, now: u64) -> Line {
+        const KEY: &[u8] = b"{\"checked\":";
+        let mut out = Vec::with_capacity(self.line.len() + 24);
+        out.extend_from_slice(KEY);
+        out.extend_from_slice(now.to_string().as_bytes());
+        if let Some(r) = self.line.strip_prefix(KEY) {
+            // `{"checked":123,"url":…` keeps everything from the comma on.
+            let digits = r.iter().take_while(|b| b.is_ascii_digit()).count();
+            out.extend_from_slice(&r[digits..]);
+            return out.into();
+        }
+        // A line without `checked` (`{"url":…`): the field goes first, as `line()` writes it.
+        match self.line.strip_prefix(b"{") {
+            Some(rest) => {
+                out.push(b',');
+                out.extend_from_slice(rest);
+                out.into()
+            }
+            None => self.line,
+        }
+    }
+
     /// The cached record; `None` if the line does not hold one that this version reads.
     pub fn record(&self) -> Option<PageRecord> {
-        serde_json::from_str::<Full>(self.line.trim_end())
-            .ok()
-            .map(|f| f.record)
+        let tab = memchr::memchr(b'\t', &self.line)?;
+        serde_json::from_slice(self.line.get(tab + 1..)?).ok()
     }
 }
 
 #[derive(Serialize)]
-struct EntryRef<'a> {
+struct HeadRef<'a> {
+    checked: u64,
     url: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     etag: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_modified: Option<&'a str>,
-    record: &'a PageRecord,
 }
 
-/// One line of the cache file for a page, or `None` when the page has no
-/// validators (nothing to ask the server with next time) or was not read well.
-pub fn line(url: &str, v: &Validators, record: &PageRecord) -> Option<String> {
+/// Units of `--max-cache-age`, largest first.
+const AGE_UNITS: [(char, u64); 4] = [('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+
+/// Reads `--max-cache-age`: seconds, or a number with `s`, `m`, `h` or `d`.
+pub fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let (num, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 's'),
+    };
+    let scale = AGE_UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, s)| *s)
+        .ok_or_else(|| {
+            format!("`{text}` is not an age: use seconds or a number with s, m, h or d (12h)")
+        })?;
+    let n: u64 = num.trim().parse().map_err(|_| {
+        format!("`{text}` is not an age: use seconds or a number with s, m, h or d (12h)")
+    })?;
+    Ok(std::time::Duration::from_secs(n.saturating_mul(scale)))
+}
+
+/// An age as `parse_age` reads it, in its largest whole unit (`12h`, `90m`).
+pub fn age_text(secs: u64) -> String {
+    let (u, s) = AGE_UNITS
+        .iter()
+        .find(|(_, s)| secs % s == 0 && secs >= *s)
+        .copied()
+        .unwrap_or(('s', 1));
+    format!("{}{u}", secs / s)
+}
+
+/// Now, in the cache's Unix seconds.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// One line of the cache file for a page fetched at `checked`, or `None` when
+/// the page has no validators (nothing to ask the server with next time) or
+/// was not read well.
+pub fn line(url: &str, v: &Validators, record: &PageRecord, checked: u64) -> Option<Line> {
     if v.is_empty() || record.error.is_some() || record.status != 200 {
         return None;
     }
-    let mut s = serde_json::to_string(&EntryRef {
+    let head = serde_json::to_string(&HeadRef {
+        checked,
         url,
         etag: v.etag.as_deref(),
         last_modified: v.last_modified.as_deref(),
-        record,
     })
     .ok()?;
-    s.push('\n');
-    Some(s)
+    let record = serde_json::to_string(record).ok()?;
+    Some(format!("{head}\t{record}\n").into_bytes().into())
 }
 
 pub struct Cache {
     path: PathBuf,
-    old: HashMap<String, Entry>,
+    old: FxHashMap<String, Entry>,
     /// The new cache being written; dropped (and its temporary file removed) on a write error.
     out: Option<AtomicFile>,
     pub notes: Vec<String>,
@@ -149,9 +246,9 @@ impl Cache {
             .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
         let path = file_for(dir, site);
         let mut notes = Vec::new();
-        let old = match File::open(&path) {
-            Ok(f) => read(BufReader::new(f), fingerprint, &mut notes, &path, &words),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+        let old = match std::fs::read(&path) {
+            Ok(bytes) => read(Arc::new(bytes), fingerprint, &mut notes, &path, &words),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => FxHashMap::default(),
             Err(e) => {
                 notes.push(words.note(
                     "cache_unreadable",
@@ -160,7 +257,7 @@ impl Cache {
                         ("error", e.to_string()),
                     ],
                 ));
-                HashMap::new()
+                FxHashMap::default()
             }
         };
         let mut out = AtomicFile::create(&path)
@@ -197,15 +294,29 @@ impl Cache {
         self.old.get(url).map(|e| e.validators.clone())
     }
 
+    /// Takes the entry of `url` if the server vouched for it less than
+    /// `max_age` before `now`: it is reused without asking again.
+    pub fn take_fresh(
+        &mut self,
+        url: &str,
+        max_age: std::time::Duration,
+        now: u64,
+    ) -> Option<Entry> {
+        if max_age.is_zero() || !self.old.get(url)?.fresh(max_age, now) {
+            return None;
+        }
+        self.old.remove(url)
+    }
+
     /// Takes the cached entry of `url` (after a 304), so memory does not hold it twice.
     pub fn take(&mut self, url: &str) -> Option<Entry> {
         self.old.remove(url)
     }
 
     /// Appends one line made by `line()`.
-    pub fn write(&mut self, line: &str) {
+    pub fn write(&mut self, line: &[u8]) {
         let Some(out) = &mut self.out else { return };
-        if let Err(e) = out.write_all(line.as_bytes()) {
+        if let Err(e) = out.write_all(line) {
             let note = self
                 .words
                 .note("cache_write_failed", &[("error", e.to_string())]);
@@ -222,7 +333,7 @@ impl Cache {
         };
         if keep_rest {
             for (_, e) in self.old.drain() {
-                let _ = out.write_all(e.line.as_bytes());
+                let _ = out.write_all(&e.line);
             }
         }
         if let Err(e) = out.commit() {
@@ -240,51 +351,65 @@ impl Cache {
 }
 
 fn read(
-    r: impl BufRead,
+    bytes: Arc<Vec<u8>>,
     fingerprint: &str,
     notes: &mut Vec<String>,
     path: &Path,
     words: &Labels,
-) -> HashMap<String, Entry> {
+) -> FxHashMap<String, Entry> {
     let p = || ("path", path.display().to_string());
-    let mut lines = r.lines();
+    let mut lines = bytes
+        .split_inclusive(|&b| b == b'\n')
+        .scan(0usize, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l))
+        });
     let header = lines
         .next()
-        .and_then(|l| l.ok())
-        .and_then(|l| serde_json::from_str::<Header>(&l).ok());
+        .and_then(|(_, l)| serde_json::from_slice::<Header>(l).ok());
     match header {
         Some(h) if h.format == FORMAT && h.fingerprint == fingerprint => {}
         Some(h) if h.format == FORMAT => {
             notes.push(words.note("cache_other_settings", &[p()]));
-            return HashMap::new();
+            return FxHashMap::default();
         }
         _ => {
             notes.push(words.note("cache_old_format", &[p()]));
-            return HashMap::new();
+            return FxHashMap::default();
         }
     }
-    let mut map = HashMap::new();
+    let mut map = FxHashMap::default();
     let mut bad = 0usize;
-    for l in lines {
-        let Ok(mut l) = l else {
-            bad += 1;
+    for (start, l) in lines {
+        // Only the head is read now; the record is checked when it is parsed.
+        let head =
+            memchr::memchr(b'\t', l).and_then(|t| serde_json::from_slice::<Head>(&l[..t]).ok());
+        let Some(h) = head else {
+            if !l.iter().all(u8::is_ascii_whitespace) {
+                bad += 1;
+            }
             continue;
         };
-        match serde_json::from_str::<Head>(&l) {
-            Ok(h) => {
-                l.push('\n');
-                let e = Entry {
-                    validators: Validators {
-                        etag: h.etag,
-                        last_modified: h.last_modified,
-                    },
-                    url: h.url,
-                    line: l,
-                };
-                map.insert(e.url.clone(), e);
+        // A last line without its newline must not run into the next one written.
+        let line = if l.ends_with(b"\n") {
+            Line {
+                buf: bytes.clone(),
+                range: start..start + l.len(),
             }
-            Err(_) => bad += 1,
-        }
+        } else {
+            Line::from([l, b"\n"].concat())
+        };
+        let e = Entry {
+            validators: Validators {
+                etag: h.etag,
+                last_modified: h.last_modified,
+            },
+            checked: h.checked,
+            url: h.url,
+            line,
+        };
+        map.insert(e.url.clone(), e);
     }
     if bad > 0 {
         notes.push(words.note("cache_bad_entries", &[p(), ("count", bad.to_string())]));
@@ -319,10 +444,10 @@ mod tests {
         };
         let mut c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
         assert!(c.is_empty());
-        let l = line("http://127.0.0.1:8080/a.html", &v, &record("a")).unwrap();
+        let l = line("http://127.0.0.1:8080/a.html", &v, &record("a"), 1_000).unwrap();
         c.write(&l);
         // A page without validators, or with an error, is not cached.
-        assert!(line("u", &Validators::default(), &record("b")).is_none());
+        assert!(line("u", &Validators::default(), &record("b"), 1_000).is_none());
         assert!(c.finish(false).is_empty());
 
         let mut c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
@@ -333,7 +458,7 @@ mod tests {
         );
         let e = c.take("http://127.0.0.1:8080/a.html").unwrap();
         assert_eq!(e.record().unwrap().title, "工作动态");
-        assert_eq!(e.line, l);
+        assert_eq!(&e.line[..], &l[..]);
         // Not written again: the next cache is empty.
         c.finish(false);
         let c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
@@ -358,7 +483,7 @@ mod tests {
         // One bad line among good ones loses only that line.
         let mut c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         c.write(&l);
-        c.write("{not json\n");
+        c.write(b"{not json\n");
         c.finish(false);
         let c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         assert_eq!(c.len(), 1);
@@ -367,6 +492,85 @@ mod tests {
         // keep_rest carried the entry over.
         let c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         assert_eq!(c.len(), 1);
+        c.finish(false);
+    }
+
+    #[test]
+    fn ages() {
+        use std::time::Duration;
+        assert_eq!(parse_age("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_age("12h"), Ok(Duration::from_secs(43_200)));
+        assert_eq!(parse_age(" 1D "), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_age("0"), Ok(Duration::ZERO));
+        for bad in ["", "h", "1w", "-5m", "1.5h", "12 hours"] {
+            assert!(parse_age(bad).is_err(), "{bad}");
+        }
+        assert_eq!(age_text(43_200), "12h");
+        assert_eq!(age_text(5_400), "90m");
+        assert_eq!(age_text(86_400 * 2), "2d");
+        assert_eq!(age_text(61), "61s");
+    }
+
+    #[test]
+    fn age_and_restamp() {
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let site = "http://127.0.0.1:8080/";
+        let v = Validators {
+            etag: Some("\"abc\"".into()),
+            last_modified: None,
+        };
+        let url = "http://127.0.0.1:8080/a.html";
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        c.write(&line(url, &v, &record("a"), 1_000).unwrap());
+        // A line without `checked` (written by hand): never fresh, restamped in front.
+        let legacy = format!(
+            "{{\"url\":\"http://127.0.0.1:8080/b.html\",\"etag\":\"\\\"b\\\"\"}}\t{}",
+            serde_json::to_string(&record("b")).unwrap()
+        );
+        c.write(format!("{legacy}\n").as_bytes());
+        c.finish(false);
+
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        let hour = Duration::from_secs(3600);
+        assert!(
+            c.take_fresh(url, Duration::ZERO, 1_001).is_none(),
+            "0 = always ask"
+        );
+        assert!(
+            c.take_fresh(url, hour, 1_000 + 3600).is_none(),
+            "an hour old"
+        );
+        assert!(
+            c.take_fresh(url, hour, 999).is_none(),
+            "checked in the future"
+        );
+        assert!(
+            c.take_fresh("http://127.0.0.1:8080/b.html", hour, 1_001)
+                .is_none()
+        );
+        let e = c.take_fresh(url, hour, 1_000 + 3599).unwrap();
+        assert_eq!(e.checked, 1_000);
+        let again = e.restamped(2_000_000);
+        let text = String::from_utf8_lossy(&again);
+        assert!(text.starts_with("{\"checked\":2000000,\"url\":"), "{text}");
+        let b = c.take("http://127.0.0.1:8080/b.html").unwrap();
+        assert_eq!(b.checked, 0);
+        let b = b.restamped(5);
+        let text = String::from_utf8_lossy(&b);
+        assert!(text.starts_with("{\"checked\":5,\"url\":"), "{text}");
+        c.write(&again);
+        c.write(&b);
+        c.finish(false);
+        // Both read back whole, with the new times.
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        let a = c.take(url).unwrap();
+        assert_eq!(
+            (a.checked, a.record().unwrap().url.as_str()),
+            (2_000_000, "a")
+        );
+        let b = c.take("http://127.0.0.1:8080/b.html").unwrap();
+        assert_eq!((b.checked, b.record().unwrap().url.as_str()), (5, "b"));
         c.finish(false);
     }
 }

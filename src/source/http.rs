@@ -59,6 +59,9 @@ pub struct CrawlOptions {
     pub max_sitemap_urls: usize,
     /// Where validators and records of the last crawl are kept (`--cache`).
     pub cache_dir: Option<PathBuf>,
+    /// Cached pages the server vouched for less than this long ago are reused
+    /// without a request (`--max-cache-age`); zero asks about every page.
+    pub max_cache_age: std::time::Duration,
 }
 
 impl Default for CrawlOptions {
@@ -78,6 +81,7 @@ impl Default for CrawlOptions {
             deadline: None,
             max_sitemap_urls: 50_000,
             cache_dir: None,
+            max_cache_age: std::time::Duration::ZERO,
         }
     }
 }
@@ -127,19 +131,24 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 enum Job {
     Doc(Document, Validators),
-    Cached(Entry, u32),
+    /// A cached page, with the time to restamp its line with when the server
+    /// has just confirmed it (304); `None` when it was reused without asking.
+    Cached(Entry, u32, Option<u64>),
     Record(Box<PageRecord>, u32),
 }
 
 struct Done {
     record: PageRecord,
     depth: u32,
-    cache_line: Option<String>,
+    cache_line: Option<cache::Line>,
 }
 
 /// What became of one page fetch, after redirects.
 enum Outcome {
     Doc(Document, Validators, bool),
+    /// The server confirmed the cached copy, read here already.
+    Reused(Box<Done>),
+    /// A 304 to a request that was not conditional.
     NotModified,
     /// Redirected to a URL already crawled.
     Duplicate,
@@ -318,16 +327,25 @@ fn into_doc(url: Url, depth: u32, a: Answer) -> Document {
 }
 
 /// Fetches one page, following redirects that stay on the site and in scope.
-async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cond: Option<Validators>) -> TaskOut {
+/// With a cached copy, the first request asks whether it changed; on 304 the
+/// copy is read right here, on the network thread that got the answer: a
+/// record is parsed in microseconds, and handing it to an extraction thread
+/// and back would cost more than that.
+async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cached: Option<Entry>) -> TaskOut {
     let mut cur = url.clone();
     let mut chain = Chain::new(&url);
-    let mut cond = cond;
+    let mut cond = cached.as_ref().map(|e| e.validators.clone());
     let outcome = loop {
         let mut answer = sh.fetcher.fetch(&cur, Method::Get, cond.as_ref()).await;
-        cond = None;
         if answer.status == 304 {
-            break Outcome::NotModified;
+            break match cached {
+                Some(e) if cond.is_some() => {
+                    Outcome::Reused(Box::new(reuse(e, depth, Some(cache::now()))))
+                }
+                _ => Outcome::NotModified,
+            };
         }
+        cond = None;
         let Some(next) = answer.location.take() else {
             let (v, cut) = (std::mem::take(&mut answer.validators), answer.truncated);
             break Outcome::Doc(into_doc(cur, depth, answer), v, cut);
@@ -402,6 +420,34 @@ fn external_record(d: &Document) -> PageRecord {
     }
 }
 
+/// The record of a cached page, and its line for the new cache (restamped
+/// with `stamp` when the server has just confirmed the page).
+fn reuse(e: Entry, depth: u32, stamp: Option<u64>) -> Done {
+    match e.record() {
+        Some(record) => Done {
+            record,
+            depth,
+            cache_line: Some(match stamp {
+                Some(now) => e.restamped(now),
+                None => e.line,
+            }),
+        },
+        // Unreadable after all: report the page as unread rather than guess.
+        None => Done {
+            record: PageRecord {
+                url: e.url,
+                status: 304,
+                error: Some(
+                    "the cached copy of this page is unreadable; run again without --cache".into(),
+                ),
+                ..Default::default()
+            },
+            depth,
+            cache_line: None,
+        },
+    }
+}
+
 /// Extracts records from the jobs until the channel closes. `caching`: the
 /// run keeps a cache (`--cache`), so each fresh record is also written as its
 /// cache line; without one, the line is not built (it would be thrown away).
@@ -429,7 +475,7 @@ fn worker(
                         ..Default::default()
                     });
                 let cache_line = if caching {
-                    cache::line(&record.url, &v, &record)
+                    cache::line(&record.url, &v, &record, cache::now())
                 } else {
                     None
                 };
@@ -439,27 +485,7 @@ fn worker(
                     cache_line,
                 }
             }
-            Job::Cached(e, depth) => match e.record() {
-                Some(record) => Done {
-                    record,
-                    depth,
-                    cache_line: Some(e.line),
-                },
-                // Unreadable after all: report the page as unread rather than guess.
-                None => Done {
-                    record: PageRecord {
-                        url: e.url,
-                        status: 304,
-                        error: Some(
-                            "the cached copy of this page is unreadable; run again without --cache"
-                                .into(),
-                        ),
-                        ..Default::default()
-                    },
-                    depth,
-                    cache_line: None,
-                },
-            },
+            Job::Cached(e, depth, stamp) => reuse(e, depth, stamp),
             Job::Record(record, depth) => Done {
                 record: *record,
                 depth,
@@ -494,8 +520,8 @@ impl Source for HttpSource {
                 let done_tx = done_tx.clone();
                 s.spawn(move || worker(job_rx, extract, done_tx, caching));
             }
-            drop(done_tx);
-            rt.block_on(self.crawl(job_tx, done_rx, keep))
+            // The crawl files records read by its own tasks (304s) there too.
+            rt.block_on(self.crawl(job_tx, (done_tx, done_rx), keep))
         })
     }
 }
@@ -601,7 +627,7 @@ impl HttpSource {
             if a.status == 304
                 && let Some(e) = cache.as_mut().and_then(|c| c.take(&canonical(&cur)))
             {
-                return Ok(Job::Cached(e, 0));
+                return Ok(Job::Cached(e, 0, Some(cache::now())));
             }
             if let Some(next) = a.location.take() {
                 match chain.follow(&next, self.opts.crawl.max_redirects) {
@@ -721,7 +747,7 @@ impl HttpSource {
     async fn crawl(
         &self,
         jobs: mpsc::Sender<Job>,
-        mut done: amp::UnboundedReceiver<Done>,
+        (done_here, mut done): (amp::UnboundedSender<Done>, amp::UnboundedReceiver<Done>),
         keep: &mut Keep<'_>,
     ) -> Result<CrawlStats, AuditError> {
         let opts = &self.opts;
@@ -787,7 +813,7 @@ impl HttpSource {
                     stats.errors += 1;
                 }
             }
-            Job::Cached(e, _) => {
+            Job::Cached(e, ..) => {
                 claim(&seen, e.url.clone());
             }
             Job::Record(..) => {}
@@ -817,6 +843,8 @@ impl HttpSource {
 
         let mut tasks: JoinSet<TaskOut> = JoinSet::new();
         let mut extracting = 0usize;
+        // Pages taken from the cache without a request, and the time their age is measured at.
+        let (mut reused, began) = (0usize, cache::now());
         let mut started = 1usize;
         let mut limited = false;
         let mut interrupted = false;
@@ -850,8 +878,21 @@ impl HttpSource {
                     break;
                 };
                 started += 1;
-                let cond = cache.as_ref().and_then(|c| c.validators(&canonical(&url)));
-                tasks.spawn(fetch_page(shared.clone(), url, depth, cond));
+                let key = canonical(&url);
+                if let Some(e) = cache
+                    .as_mut()
+                    .and_then(|c| c.take_fresh(&key, opts.crawl.max_cache_age, began))
+                {
+                    reused += 1;
+                    if jobs.send(Job::Cached(e, depth, None)).is_ok() {
+                        extracting += 1;
+                    }
+                    continue;
+                }
+                // The entry goes with the request; a page that fails or changed
+                // leaves it behind, as an interrupted run does its requests in flight.
+                let cached = cache.as_mut().and_then(|c| c.take(&key));
+                tasks.spawn(fetch_page(shared.clone(), url, depth, cached));
             }
             if tasks.is_empty() && extracting == 0 {
                 break;
@@ -959,18 +1000,20 @@ impl HttpSource {
                                 Job::Record(Box::new(external_record(&d)), out.depth)
                             }
                         }
+                        Outcome::Reused(d) => {
+                            stats.fetched += 1;
+                            if done_here.send(*d).is_ok() {
+                                extracting += 1;
+                            }
+                            continue;
+                        }
                         Outcome::NotModified => {
                             stats.fetched += 1;
-                            match cache.as_mut().and_then(|c| c.take(&canonical(&out.url))) {
-                                Some(e) => Job::Cached(e, out.depth),
-                                None => {
-                                    let mut d = doc(out.url, out.depth);
-                                    d.status = 304;
-                                    d.error = Some("HTTP 304 to a request that was not conditional".into());
-                                    stats.errors += 1;
-                                    Job::Doc(d, Validators::default())
-                                }
-                            }
+                            let mut d = doc(out.url, out.depth);
+                            d.status = 304;
+                            d.error = Some("HTTP 304 to a request that was not conditional".into());
+                            stats.errors += 1;
+                            Job::Doc(d, Validators::default())
                         }
                         Outcome::Duplicate => continue,
                         Outcome::Left(to, why) => {
@@ -1079,6 +1122,14 @@ impl HttpSource {
             "truncated",
             Some(max.to_string()),
         );
+        if reused > 0 {
+            let age = cache::age_text(opts.crawl.max_cache_age.as_secs());
+            self.note(
+                &mut stats,
+                "cache_reused",
+                &[("count", reused.to_string()), ("age", age)],
+            );
+        }
         if let Some(c) = cache {
             stats.notes.extend(c.finish(stats.incomplete));
         }
