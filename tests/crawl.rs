@@ -570,36 +570,29 @@ fn first_cached_crawl() -> Cached {
 
 #[test]
 fn a_cached_recrawl_answered_with_304_gives_the_same_findings() {
-    let Cached {
-        server,
-        full,
-        not_modified,
-        cache,
-        first,
-        pages,
-    } = first_cached_crawl();
-    let dir = cache.path().to_str().unwrap();
-    let (second, _) = crawl(&server.url("/"), &["--cache", dir]);
+    let c = first_cached_crawl();
+    let dir = c.cache.path().to_str().unwrap();
+    let (second, _) = crawl(&c.server.url("/"), &["--cache", dir]);
     assert_eq!(
-        full.load(Ordering::SeqCst),
-        pages,
+        c.full.load(Ordering::SeqCst),
+        c.pages,
         "nothing was downloaded again"
     );
-    assert_eq!(not_modified.load(Ordering::SeqCst), pages);
-    assert_eq!(first["findings"], second["findings"]);
-    assert_eq!(first["summary"], second["summary"]);
+    assert_eq!(c.not_modified.load(Ordering::SeqCst), c.pages);
+    assert_eq!(c.first["findings"], second["findings"]);
+    assert_eq!(c.first["summary"], second["summary"]);
 
     // A damaged cache is set aside with a note, and the audit still runs.
-    for e in std::fs::read_dir(cache.path()).unwrap() {
+    for e in std::fs::read_dir(c.cache.path()).unwrap() {
         std::fs::write(e.unwrap().path(), "garbage\n").unwrap();
     }
-    let (third, _) = crawl(&server.url("/"), &["--cache", dir]);
+    let (third, _) = crawl(&c.server.url("/"), &["--cache", dir]);
     assert!(
         notes(&third).contains("starting afresh"),
         "{}",
         notes(&third)
     );
-    assert_eq!(first["findings"], third["findings"]);
+    assert_eq!(c.first["findings"], third["findings"]);
 }
 
 /// Sets the `checked` time of every line of the cache in `dir` to `secs`.
@@ -623,64 +616,57 @@ fn set_checked(dir: &Path, secs: u64) {
 
 #[test]
 fn max_cache_age_reuses_recently_confirmed_pages_without_asking() {
-    let Cached {
-        server,
-        full,
-        not_modified,
-        cache,
-        first,
-        pages,
-    } = first_cached_crawl();
-    let dir = cache.path().to_str().unwrap();
+    let c = first_cached_crawl();
+    let dir = c.cache.path().to_str().unwrap();
 
     // Within the age: only the start page is asked about (and robots.txt).
     let aged = ["--cache", dir, "--max-cache-age", "1h"];
-    let (second, _) = crawl(&server.url("/"), &aged);
-    assert_eq!(full.load(Ordering::SeqCst), pages);
+    let (second, _) = crawl(&c.server.url("/"), &aged);
+    assert_eq!(c.full.load(Ordering::SeqCst), c.pages);
     assert_eq!(
-        not_modified.load(Ordering::SeqCst),
+        c.not_modified.load(Ordering::SeqCst),
         1,
         "the start page only"
     );
-    assert_eq!(first["findings"], second["findings"]);
-    assert_eq!(first["summary"], second["summary"]);
+    assert_eq!(c.first["findings"], second["findings"]);
+    assert_eq!(c.first["summary"], second["summary"]);
     let n = notes(&second);
     assert!(
         n.contains(&format!(
             "{} pages checked with the site less than 1h ago",
-            pages - 1
+            c.pages - 1
         )),
         "{n}"
     );
 
     // Without it (the nightly default) every page is asked about again.
-    let (third, _) = crawl(&server.url("/"), &["--cache", dir]);
-    assert_eq!(not_modified.load(Ordering::SeqCst), 1 + pages);
-    assert_eq!(first["findings"], third["findings"]);
+    let (third, _) = crawl(&c.server.url("/"), &["--cache", dir]);
+    assert_eq!(c.not_modified.load(Ordering::SeqCst), 1 + c.pages);
+    assert_eq!(c.first["findings"], third["findings"]);
     assert!(!notes(&third).contains("without a request"));
 
     // Confirmed longer ago than the age: asked about again, and the 304s
     // restamp the cache, so the next run within the age asks nothing.
-    set_checked(cache.path(), 1_000_000_000);
-    let (fourth, _) = crawl(&server.url("/"), &aged);
-    assert_eq!(not_modified.load(Ordering::SeqCst), 1 + 2 * pages);
-    assert_eq!(first["findings"], fourth["findings"]);
-    let (fifth, _) = crawl(&server.url("/"), &aged);
-    assert_eq!(not_modified.load(Ordering::SeqCst), 2 + 2 * pages);
-    assert_eq!(first["findings"], fifth["findings"]);
+    set_checked(c.cache.path(), 1_000_000_000);
+    let (fourth, _) = crawl(&c.server.url("/"), &aged);
+    assert_eq!(c.not_modified.load(Ordering::SeqCst), 1 + 2 * c.pages);
+    assert_eq!(c.first["findings"], fourth["findings"]);
+    let (fifth, _) = crawl(&c.server.url("/"), &aged);
+    assert_eq!(c.not_modified.load(Ordering::SeqCst), 2 + 2 * c.pages);
+    assert_eq!(c.first["findings"], fifth["findings"]);
     assert_eq!(
-        full.load(Ordering::SeqCst),
-        pages,
+        c.full.load(Ordering::SeqCst),
+        c.pages,
         "nothing downloaded twice"
     );
 
     // The age needs a cache to measure it by.
-    let out = common::audit(&["--site", &server.url("/"), "--max-cache-age", "1h"]);
+    let out = common::audit(&["--site", &c.server.url("/"), "--max-cache-age", "1h"]);
     assert_eq!(out.status.code(), Some(2));
     // And must be an age.
     let out = common::audit(&[
         "--site",
-        &server.url("/"),
+        &c.server.url("/"),
         "--cache",
         dir,
         "--max-cache-age",
