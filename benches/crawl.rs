@@ -366,12 +366,8 @@ fn run(
     let mut cfg = AuditConfig::new(url, jiff::civil::date(2019, 3, 20));
     cfg.crawl.max_pages = total + 10;
     cfg.delay = Duration::ZERO;
-    let conns = std::env::var("BENCH_CONNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16);
-    cfg.per_host = conns;
-    cfg.concurrency = conns;
+    cfg.per_host = conns();
+    cfg.concurrency = conns();
     cfg.crawl.obey_robots = false;
     cfg.crawl.sitemaps = false;
     cfg.crawl.cache_dir = cache.map(Into::into);
@@ -415,6 +411,14 @@ fn run(
     Ok(())
 }
 
+/// Connections to the bench server at once (`BENCH_CONNS`, default 16).
+fn conns() -> usize {
+    std::env::var("BENCH_CONNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16)
+}
+
 /// The floor under a warm crawl: the same conditional requests, answered 304,
 /// made by a bare client with nothing else to do.
 fn floor(pages: usize) -> Result<(), String> {
@@ -432,12 +436,7 @@ fn floor(pages: usize) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let t = Instant::now();
     let n = rt.block_on(async {
-        let sem = Arc::new(tokio::sync::Semaphore::new(
-            std::env::var("FLOOR_CONNS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(16),
-        ));
+        let sem = Arc::new(tokio::sync::Semaphore::new(conns()));
         let mut set = tokio::task::JoinSet::new();
         for p in paths {
             let permit = sem
