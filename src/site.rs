@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 
 use crate::extract::record::{PageKind, PageRecord};
-use crate::rules::{GlobTarget, RuleSet};
+use crate::rules::{GlobTarget, RuleSet, UrlGlobs};
 use crate::source::urls::{extension, percent_decode};
 
 /// One dated entry of a column, from its list pages or from the article itself.
@@ -185,8 +185,11 @@ impl Site {
         }
 
         // Thousands of pages share a handful of columns: each column is
-        // matched once, and each page's URL parsed once for all globs.
+        // matched once, and each page's URL parsed once and matched against
+        // the URL globs of every category together.
         let mut column_hits: HashMap<(&str, Option<&str>), Vec<bool>> = HashMap::new();
+        // The rules' globs compiled once already; a union of them cannot fail.
+        let all_urls = UrlGlobs::union(rules.categories.iter().map(|c| &c.urls)).ok();
         let page_categories = records
             .iter()
             .map(|r| {
@@ -203,12 +206,21 @@ impl Site {
                         .clone()
                 });
                 let target = GlobTarget::new(&r.url);
+                let mut by_url = vec![false; rules.categories.len()];
+                match &all_urls {
+                    Some(all) => all.mark_owners(&target, &mut by_url),
+                    None => {
+                        for (hit, c) in by_url.iter_mut().zip(&rules.categories) {
+                            *hit = c.urls.matches_target(&target);
+                        }
+                    }
+                }
                 let mut cats: Vec<String> = Vec::new();
                 for (i, c) in rules.categories.iter().enumerate() {
                     let by_column = by_column
                         .as_ref()
                         .is_some_and(|hits| hits.get(i).copied().unwrap_or(false));
-                    let by_url = c.urls.matches_target(&target);
+                    let by_url = by_url[i];
                     let by_title = !r.title.is_empty() && c.matches_title(&r.title);
                     if by_column || by_url || by_title {
                         cats.push(c.id.clone());

@@ -602,10 +602,10 @@ fn set_checked(dir: &Path, secs: u64) {
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<String> = text
             .lines()
-            .map(|l| match l.strip_prefix("{\"checked\":") {
+            .map(|l| match l.strip_prefix("[{\"checked\":") {
                 Some(rest) => {
                     let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-                    format!("{{\"checked\":{secs}{rest}")
+                    format!("[{{\"checked\":{secs}{rest}")
                 }
                 None => l.to_string(),
             })
@@ -674,6 +674,53 @@ fn max_cache_age_reuses_recently_confirmed_pages_without_asking() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not an age"));
+}
+
+/// Cuts the record of `page`'s line in the cache in `dir` short, leaving its head readable.
+fn cut_record(dir: &Path, page: &str) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut cut = 0;
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| {
+                // The head is the line up to the record's opening `{"url":`.
+                let head = l.split("},{").next().unwrap_or("");
+                if head.ends_with(&format!("{page}\"")) || head.contains(&format!("{page}\",")) {
+                    cut += 1;
+                    let keep = l.chars().count() - 40;
+                    l.chars().take(keep).collect()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        assert_eq!(cut, 1, "one line names {page}");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    }
+}
+
+#[test]
+fn a_cached_record_that_cannot_be_read_is_fetched_again() {
+    let c = first_cached_crawl();
+    let dir = c.cache.path().to_str().unwrap();
+    for extra in [&[][..], &["--max-cache-age", "1h"][..]] {
+        cut_record(c.cache.path(), ARTICLE);
+        let before = c.full.load(Ordering::SeqCst);
+        let mut args = vec!["--cache", dir];
+        args.extend_from_slice(extra);
+        let (again, _) = crawl(&c.server.url("/"), &args);
+        assert_eq!(
+            c.full.load(Ordering::SeqCst),
+            before + 1,
+            "that page, and only it, is downloaded again ({extra:?})"
+        );
+        assert_eq!(c.first["findings"], again["findings"], "{extra:?}");
+        assert_eq!(c.first["summary"], again["summary"], "{extra:?}");
+        let n = notes(&again);
+        assert!(n.contains("1 unreadable entries"), "{n}");
+    }
 }
 
 #[test]

@@ -226,10 +226,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 continue;
             };
             let dir = if is_prev { "prev" } else { "next" };
+            // Filled when there is a finding: most entries are fine.
             let mut values = Values::new();
-            values.insert("label", label.to_string());
-            values.insert("target", target.to_string());
-            values.insert("link_text", link.text.clone());
             let finding = match p.check {
                 Check::SelfLink => (target == page.url).then(|| {
                     (
@@ -335,9 +333,15 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 }
                 Check::Absent => None,
             };
-            if let Some((key, evidence, at, target)) = finding {
+            if let Some((key, evidence, at, finding_target)) = finding {
                 if !seen.insert(format!("{}\n{key}", at.url)) {
                     continue;
+                }
+                // A placeholder finding names the other page's entry, set above.
+                if !values.contains_key("label") {
+                    values.insert("label", label.to_string());
+                    values.insert("target", target.to_string());
+                    values.insert("link_text", link.text.clone());
                 }
                 out.push(ctx.finding(
                     rule,
@@ -345,7 +349,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                         at: At::page(at),
                         key,
                         evidence,
-                        target,
+                        target: finding_target,
                         values,
                     },
                 ));

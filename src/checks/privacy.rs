@@ -666,7 +666,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         if p.attachments {
             for link in &page.links {
                 // Links are canonical URLs: the path ends at `?` or `#`, no parse needed.
-                let path = link.split(['?', '#']).next().unwrap_or(link);
+                let end = memchr::memchr2(b'?', b'#', link.as_bytes()).unwrap_or(link.len());
+                let path = &link[..end];
                 if !ctx.rules.extract.is_attachment_path(path) {
                     continue;
                 }

@@ -86,36 +86,83 @@ impl UrlGlob {
 /// Several URL globs matched together: a page is tested against all of them
 /// in one pass (globset merges `**/gzdt/`-style globs into one suffix search),
 /// which matters when every page of a large site is tested.
+/// Globs can belong to several owners (the categories of a rule set), so
+/// that one pass tells which owners a URL matches.
 #[derive(Debug, Clone)]
 pub struct UrlGlobs {
     pub globs: Vec<UrlGlob>,
-    /// Globs without a scheme, matched against the path.
+    /// Globs without a scheme, matched against the path, and their owners.
     paths: globset::GlobSet,
-    /// Globs with a scheme, matched against the whole URL.
+    path_owners: Vec<usize>,
+    /// Globs with a scheme, matched against the whole URL, and their owners.
     whole: globset::GlobSet,
+    whole_owners: Vec<usize>,
 }
 
 impl UrlGlobs {
     pub fn new(globs: Vec<UrlGlob>) -> Result<UrlGlobs, String> {
+        let owned = globs.into_iter().map(|g| (g, 0)).collect();
+        UrlGlobs::owned(owned)
+    }
+
+    /// The globs of several sets in one, each owned by its set's index.
+    pub fn union<'a>(sets: impl IntoIterator<Item = &'a UrlGlobs>) -> Result<UrlGlobs, String> {
+        let owned = sets
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.globs.iter().map(move |g| (g.clone(), i)))
+            .collect();
+        UrlGlobs::owned(owned)
+    }
+
+    fn owned(globs: Vec<(UrlGlob, usize)>) -> Result<UrlGlobs, String> {
         let (mut paths, mut whole) = (
             globset::GlobSetBuilder::new(),
             globset::GlobSetBuilder::new(),
         );
-        for g in &globs {
-            let set = if g.pattern.contains("://") {
-                &mut whole
+        let (mut path_owners, mut whole_owners) = (Vec::new(), Vec::new());
+        for (g, owner) in &globs {
+            let (set, owners) = if g.pattern.contains("://") {
+                (&mut whole, &mut whole_owners)
             } else {
-                &mut paths
+                (&mut paths, &mut path_owners)
             };
             set.add(glob(&g.pattern)?);
+            owners.push(*owner);
         }
         let build =
             |b: globset::GlobSetBuilder| b.build().map_err(|e| format!("invalid URL globs: {e}"));
         Ok(UrlGlobs {
             paths: build(paths)?,
+            path_owners,
             whole: build(whole)?,
-            globs,
+            whole_owners,
+            globs: globs.into_iter().map(|(g, _)| g).collect(),
         })
+    }
+
+    /// Sets `hits[owner]` for every owner with a glob that matches the URL.
+    pub fn mark_owners(&self, t: &GlobTarget<'_>, hits: &mut [bool]) {
+        let mut found = Vec::new();
+        let mut mark = |set: &globset::GlobSet, owners: &[usize], text: &str| {
+            set.matches_candidate_into(&globset::Candidate::new(text), &mut found);
+            for &i in &found {
+                if let Some(h) = owners.get(i).and_then(|&o| hits.get_mut(o)) {
+                    *h = true;
+                }
+            }
+        };
+        if !self.whole_owners.is_empty() {
+            mark(&self.whole, &self.whole_owners, t.url);
+        }
+        if !self.path_owners.is_empty() {
+            mark(&self.paths, &self.path_owners, &t.path);
+            mark(
+                &self.paths,
+                &self.path_owners,
+                t.path.trim_start_matches('/'),
+            );
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -564,3 +611,46 @@ fn read_rule(t: &mut TableReader<'_, '_>, source: &SourceText) -> Result<Rule, R
 
 /// Placeholder values shared by all kinds; a check adds its own.
 pub type Values<'a> = BTreeMap<&'a str, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A union marks exactly the sets whose own globs match, for path globs,
+    /// relative globs and globs with a scheme alike.
+    #[test]
+    fn a_union_of_globs_marks_what_each_set_matches() {
+        let set = |ps: &[&str]| {
+            UrlGlobs::new(ps.iter().map(|p| UrlGlob::new(p).unwrap()).collect()).unwrap()
+        };
+        let sets = [
+            set(&["**/gzdt/", "**/zwdt/**"]),
+            set(&["zcwj/**"]),
+            set(&["https://www.example.gov.cn/tzgg/*.html"]),
+            set(&[]),
+            set(&["**/*.pdf", "**/gzdt/**"]),
+        ];
+        let all = UrlGlobs::union(&sets).unwrap();
+        for url in [
+            "https://www.example.gov.cn/gzdt/",
+            "https://www.example.gov.cn/gzdt/201903/t20190318_1.html",
+            "https://www.example.gov.cn/zwdt/a/b.html",
+            "http://127.0.0.1:8080/zcwj/index_1.html",
+            "https://www.example.gov.cn/tzgg/t1.html",
+            "https://www.example.gov.cn/tzgg/sub/t1.html",
+            "https://www.example.gov.cn/files/附件.pdf",
+            "not a url/gzdt/",
+        ] {
+            let t = GlobTarget::new(url);
+            let mut hits = vec![false; sets.len()];
+            all.mark_owners(&t, &mut hits);
+            let each: Vec<bool> = sets.iter().map(|s| s.matches(url)).collect();
+            let one_by_one: Vec<bool> = sets
+                .iter()
+                .map(|s| s.globs.iter().any(|g| g.matches(url)))
+                .collect();
+            assert_eq!(hits, each, "{url}");
+            assert_eq!(hits, one_by_one, "{url}");
+        }
+    }
+}

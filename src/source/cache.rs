@@ -1,21 +1,18 @@
 //! `--cache DIR`: what the last crawl of a site learned, so that the next one
 //! can ask "changed since?" and reuse the page record on `304 Not Modified`.
 //!
-//! One file per site: a header line (JSON: format version and a fingerprint
-//! of the tool version and extraction settings, since a record extracted
-//! differently is not reusable) and one line per page: a small JSON object
-//! with its URL and validators, a tab, and its record as JSON. Opening the
-//! cache reads only the small objects (JSON never holds a raw tab, so the
-//! first tab ends one); a record is parsed when it is reused, on a worker
-//! thread. The new file is written as the crawl goes, to a
-//! temporary name, and renamed over the old one at the end, so a crash leaves
-//! the previous cache intact. An unreadable or older cache is set aside with a
-//! note, never an error.
+//! One file per site, JSON Lines: a header line (format version and a
+//! fingerprint of the tool version and extraction settings, since a record
+//! extracted differently is not reusable) and one line per page, a pair
+//! `[head, record]`: a small head with the URL, the validators and when the
+//! server last vouched for the page (`checked`, Unix seconds, for
+//! `--max-cache-age`), then the page record. Opening the cache reads only the
+//! heads; a record is parsed when it is reused, and a 304 rewrites only the
+//! head. A record that turns out unreadable then is fetched again.
 //!
-//! Each line also says when the server last vouched for the page (`checked`,
-//! Unix seconds, the line's first field so that a 304 can restamp it without
-//! re-encoding the record): `--max-cache-age` reuses pages younger than that
-//! without asking at all.
+//! The new file is written as the crawl goes, to a temporary name, and renamed
+//! over the old one at the end, so a crash leaves the previous cache intact.
+//! An unreadable or older cache is set aside with a note, never an error.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,7 +36,7 @@ struct Header {
     site: String,
 }
 
-/// What is read of each line when the cache is opened: the part before the tab.
+/// What is read of each line when the cache is opened: the first of the pair.
 #[derive(Debug, Deserialize)]
 struct Head {
     /// A line without it counts as never checked.
@@ -53,14 +50,17 @@ struct Head {
 }
 
 /// A cached page: its validators and its line, kept as read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub url: String,
     pub validators: Validators,
     /// When the server last sent or confirmed this copy (Unix seconds).
     pub checked: u64,
-    /// The whole line, newline included, written back unchanged after a 304.
+    /// The whole line, newline included: written back as it is when the page
+    /// is reused without asking, with a new head after a 304.
     pub line: Line,
+    /// Bytes of the head, after the line's opening `[`.
+    head_len: usize,
 }
 
 /// One line of a cache file as bytes (the record is checked as text only when
@@ -94,33 +94,32 @@ impl Entry {
         self.checked > 0 && now >= self.checked && now - self.checked < max_age.as_secs()
     }
 
-    /// The line with `checked` set to `now`, after the server answered 304.
+    /// The line with `checked` set to `now`, after the server answered 304:
+    /// a new head, and the record as it was.
     pub fn restamped(self, now: u64) -> Line {
-        const KEY: &[u8] = b"{\"checked\":";
-        let mut out = Vec::with_capacity(self.line.len() + 24);
-        out.extend_from_slice(KEY);
-        out.extend_from_slice(now.to_string().as_bytes());
-        if let Some(r) = self.line.strip_prefix(KEY) {
-            // `{"checked":123,"url":…` keeps everything from the comma on.
-            let digits = r.iter().take_while(|b| b.is_ascii_digit()).count();
-            out.extend_from_slice(&r[digits..]);
-            return out.into();
-        }
-        // A line without `checked` (`{"url":…`): the field goes first, as `line()` writes it.
-        match self.line.strip_prefix(b"{") {
-            Some(rest) => {
-                out.push(b',');
+        let head = serde_json::to_string(&HeadRef {
+            checked: now,
+            url: &self.url,
+            etag: self.validators.etag.as_deref(),
+            last_modified: self.validators.last_modified.as_deref(),
+        });
+        match (head, self.line.get(1 + self.head_len..)) {
+            (Ok(head), Some(rest)) => {
+                let mut out = Vec::with_capacity(1 + head.len() + rest.len());
+                out.push(b'[');
+                out.extend_from_slice(head.as_bytes());
                 out.extend_from_slice(rest);
                 out.into()
             }
-            None => self.line,
+            _ => self.line,
         }
     }
 
     /// The cached record; `None` if the line does not hold one that this version reads.
     pub fn record(&self) -> Option<PageRecord> {
-        let tab = memchr::memchr(b'\t', &self.line)?;
-        serde_json::from_slice(self.line.get(tab + 1..)?).ok()
+        serde_json::from_slice::<(serde::de::IgnoredAny, PageRecord)>(&self.line)
+            .ok()
+            .map(|(_, r)| r)
     }
 }
 
@@ -189,12 +188,17 @@ pub fn line(url: &str, v: &Validators, record: &PageRecord, checked: u64) -> Opt
     })
     .ok()?;
     let record = serde_json::to_string(record).ok()?;
-    Some(format!("{head}\t{record}\n").into_bytes().into())
+    Some(format!("[{head},{record}]\n").into_bytes().into())
 }
 
 pub struct Cache {
     path: PathBuf,
     old: FxHashMap<String, Entry>,
+    /// Entries handed to requests still in flight: kept if the run stops
+    /// before they come back, as the entries it never reached are.
+    lent: FxHashMap<String, Entry>,
+    /// Lines or records that could not be read.
+    bad: usize,
     /// The new cache being written; dropped (and its temporary file removed) on a write error.
     out: Option<AtomicFile>,
     pub notes: Vec<String>,
@@ -246,8 +250,16 @@ impl Cache {
             .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
         let path = file_for(dir, site);
         let mut notes = Vec::new();
+        let mut bad = 0;
         let old = match std::fs::read(&path) {
-            Ok(bytes) => read(Arc::new(bytes), fingerprint, &mut notes, &path, &words),
+            Ok(bytes) => read(
+                Arc::new(bytes),
+                fingerprint,
+                &mut notes,
+                &mut bad,
+                &path,
+                &words,
+            ),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => FxHashMap::default(),
             Err(e) => {
                 notes.push(words.note(
@@ -260,6 +272,7 @@ impl Cache {
                 FxHashMap::default()
             }
         };
+        remove_abandoned(&path);
         let mut out = AtomicFile::create(&path)
             .map_err(|e| format!("cannot write the cache {}: {e}", path.display()))?;
         let header = Header {
@@ -272,6 +285,8 @@ impl Cache {
         Ok(Cache {
             path,
             old,
+            lent: FxHashMap::default(),
+            bad,
             out: Some(out),
             notes,
             words,
@@ -313,6 +328,25 @@ impl Cache {
         self.old.remove(url)
     }
 
+    /// Takes the entry of `url` for a request, keeping a copy (it shares the
+    /// line) until `settle`: if the run stops first, it is kept as it was.
+    pub fn lend(&mut self, url: &str) -> Option<Entry> {
+        let e = self.old.remove(url)?;
+        self.lent.insert(url.to_string(), e.clone());
+        Some(e)
+    }
+
+    /// The request for `url` is done with its entry: reused, replaced by the
+    /// page as it is now, or gone with the page.
+    pub fn settle(&mut self, url: &str) {
+        self.lent.remove(url);
+    }
+
+    /// Counts a cached record that could not be read when it was reused.
+    pub fn unreadable(&mut self) {
+        self.bad += 1;
+    }
+
     /// Appends one line made by `line()`.
     pub fn write(&mut self, line: &[u8]) {
         let Some(out) = &mut self.out else { return };
@@ -331,8 +365,15 @@ impl Cache {
         let Some(mut out) = self.out.take() else {
             return self.notes;
         };
+        if self.bad > 0 {
+            let (path, count) = (self.path.display().to_string(), self.bad.to_string());
+            let note = self
+                .words
+                .note("cache_bad_entries", &[("path", path), ("count", count)]);
+            self.notes.push(note);
+        }
         if keep_rest {
-            for (_, e) in self.old.drain() {
+            for (_, e) in self.old.drain().chain(self.lent.drain()) {
                 let _ = out.write_all(&e.line);
             }
         }
@@ -350,10 +391,40 @@ impl Cache {
     }
 }
 
+/// A temporary file untouched this long belongs to a run that was killed
+/// (a running crawl writes to it every few pages).
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the temporary files (`.{name}.{pid}.tmp`) that killed runs left
+/// beside the cache file: each is as large as the cache.
+fn remove_abandoned(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > ABANDONED_AFTER);
+        if old && file.starts_with(&prefix) && file.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn read(
     bytes: Arc<Vec<u8>>,
     fingerprint: &str,
     notes: &mut Vec<String>,
+    bad: &mut usize,
     path: &Path,
     words: &Labels,
 ) -> FxHashMap<String, Entry> {
@@ -380,14 +451,16 @@ fn read(
         }
     }
     let mut map = FxHashMap::default();
-    let mut bad = 0usize;
     for (start, l) in lines {
         // Only the head is read now; the record is checked when it is parsed.
-        let head =
-            memchr::memchr(b'\t', l).and_then(|t| serde_json::from_slice::<Head>(&l[..t]).ok());
-        let Some(h) = head else {
+        let head = l.strip_prefix(b"[").and_then(|pair| {
+            let mut values = serde_json::Deserializer::from_slice(pair).into_iter::<Head>();
+            let h = values.next()?.ok()?;
+            Some((h, values.byte_offset()))
+        });
+        let Some((h, head_len)) = head else {
             if !l.iter().all(u8::is_ascii_whitespace) {
-                bad += 1;
+                *bad += 1;
             }
             continue;
         };
@@ -408,11 +481,9 @@ fn read(
             checked: h.checked,
             url: h.url,
             line,
+            head_len,
         };
         map.insert(e.url.clone(), e);
-    }
-    if bad > 0 {
-        notes.push(words.note("cache_bad_entries", &[p(), ("count", bad.to_string())]));
     }
     map
 }
@@ -487,12 +558,75 @@ mod tests {
         c.finish(false);
         let c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         assert_eq!(c.len(), 1);
-        assert!(c.notes[0].contains("1 unreadable"));
-        c.finish(true);
+        let notes = c.finish(true);
+        assert!(notes[0].contains("1 unreadable"), "{notes:?}");
         // keep_rest carried the entry over.
         let c = Cache::open(dir.path(), site, "fp3", en()).unwrap();
         assert_eq!(c.len(), 1);
         c.finish(false);
+    }
+
+    #[test]
+    fn lent_entries_outlive_an_interrupted_run_and_cut_records_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = "http://127.0.0.1:8080/";
+        let v = Validators {
+            etag: Some("\"abc\"".into()),
+            last_modified: None,
+        };
+        let urls = [
+            "http://127.0.0.1:8080/a.html",
+            "http://127.0.0.1:8080/b.html",
+        ];
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        for u in urls {
+            c.write(&line(u, &v, &record(u), 1_000).unwrap());
+        }
+        c.finish(false);
+        // A request in flight when the run stops keeps its entry; a settled one does not.
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        assert!(c.lend(urls[0]).is_some() && c.lend(urls[1]).is_some());
+        c.settle(urls[1]);
+        c.finish(true);
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        assert_eq!(c.len(), 1);
+        let a = c.take(urls[0]).unwrap();
+        assert_eq!(a.record().unwrap().url, urls[0]);
+        // A record cut short: the head still reads, the record does not.
+        let cut = &a.line[..a.line.len() - 20];
+        c.write(cut);
+        c.write(b"\n");
+        c.finish(false);
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        let a = c.take(urls[0]).unwrap();
+        assert!(a.record().is_none());
+        c.unreadable();
+        assert!(c.finish(false)[0].contains("1 unreadable"));
+    }
+
+    #[test]
+    fn temporary_files_of_killed_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = "http://127.0.0.1:8080/";
+        let name = file_for(dir.path(), site);
+        let name = name.file_name().unwrap().to_string_lossy().into_owned();
+        let stale = dir.path().join(format!(".{name}.4242.tmp"));
+        let recent = dir.path().join(format!(".{name}.4343.tmp"));
+        let other = dir.path().join(".report.json.4242.tmp");
+        for p in [&stale, &recent, &other] {
+            std::fs::write(p, "half a cache").unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for p in [&stale, &other] {
+            let f = std::fs::File::options().write(true).open(p).unwrap();
+            f.set_modified(long_ago).unwrap();
+        }
+        Cache::open(dir.path(), site, "fp", en())
+            .unwrap()
+            .finish(false);
+        assert!(!stale.exists(), "an abandoned temporary cache is removed");
+        assert!(recent.exists(), "a running crawl's file is left alone");
+        assert!(other.exists(), "only this cache's files are touched");
     }
 
     #[test]
@@ -523,9 +657,10 @@ mod tests {
         let url = "http://127.0.0.1:8080/a.html";
         let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
         c.write(&line(url, &v, &record("a"), 1_000).unwrap());
-        // A line without `checked` (written by hand): never fresh, restamped in front.
+        // A head written by hand (no `checked`, other order, spaces): never
+        // fresh, and restamped into the usual head.
         let legacy = format!(
-            "{{\"url\":\"http://127.0.0.1:8080/b.html\",\"etag\":\"\\\"b\\\"\"}}\t{}",
+            "[{{ \"etag\": \"\\\"b\\\"\", \"url\": \"http://127.0.0.1:8080/b.html\" }}, {}]",
             serde_json::to_string(&record("b")).unwrap()
         );
         c.write(format!("{legacy}\n").as_bytes());
@@ -553,12 +688,12 @@ mod tests {
         assert_eq!(e.checked, 1_000);
         let again = e.restamped(2_000_000);
         let text = String::from_utf8_lossy(&again);
-        assert!(text.starts_with("{\"checked\":2000000,\"url\":"), "{text}");
+        assert!(text.starts_with("[{\"checked\":2000000,\"url\":"), "{text}");
         let b = c.take("http://127.0.0.1:8080/b.html").unwrap();
         assert_eq!(b.checked, 0);
         let b = b.restamped(5);
         let text = String::from_utf8_lossy(&b);
-        assert!(text.starts_with("{\"checked\":5,\"url\":"), "{text}");
+        assert!(text.starts_with("[{\"checked\":5,\"url\":"), "{text}");
         c.write(&again);
         c.write(&b);
         c.finish(false);

@@ -141,6 +141,9 @@ struct Done {
     record: PageRecord,
     depth: u32,
     cache_line: Option<cache::Line>,
+    /// The cached record of this page could not be read: fetch the page
+    /// (`record` holds only its URL).
+    refetch: bool,
 }
 
 /// What became of one page fetch, after redirects.
@@ -160,6 +163,9 @@ struct TaskOut {
     url: Url,
     depth: u32,
     outcome: Outcome,
+    /// The server confirmed a cached copy that could not be read, so the page
+    /// was fetched again.
+    unreadable_copy: bool,
 }
 
 /// URLs claimed for fetching, shared with the tasks that follow redirects.
@@ -334,16 +340,24 @@ fn into_doc(url: Url, depth: u32, a: Answer) -> Document {
 async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cached: Option<Entry>) -> TaskOut {
     let mut cur = url.clone();
     let mut chain = Chain::new(&url);
+    let mut cached = cached;
     let mut cond = cached.as_ref().map(|e| e.validators.clone());
+    let mut unreadable_copy = false;
     let outcome = loop {
         let mut answer = sh.fetcher.fetch(&cur, Method::Get, cond.as_ref()).await;
         if answer.status == 304 {
-            break match cached {
-                Some(e) if cond.is_some() => {
-                    Outcome::Reused(Box::new(reuse(e, depth, Some(cache::now()))))
-                }
-                _ => Outcome::NotModified,
-            };
+            match cached.take().filter(|_| cond.is_some()) {
+                Some(e) => match reuse(e, depth, Some(cache::now())) {
+                    Ok(done) => break Outcome::Reused(Box::new(done)),
+                    // The copy the server vouched for cannot be read: ask for the page itself.
+                    Err(_) => {
+                        unreadable_copy = true;
+                        cond = None;
+                        continue;
+                    }
+                },
+                None => break Outcome::NotModified,
+            }
         }
         cond = None;
         let Some(next) = answer.location.take() else {
@@ -378,6 +392,7 @@ async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cached: Option<Entry>
         url,
         depth,
         outcome,
+        unreadable_copy,
     }
 }
 
@@ -402,6 +417,7 @@ async fn check(sh: Arc<Shared>, url: Url, depth: u32) -> TaskOut {
         url,
         depth,
         outcome: Outcome::Doc(d, Validators::default(), false),
+        unreadable_copy: false,
     }
 }
 
@@ -421,31 +437,21 @@ fn external_record(d: &Document) -> PageRecord {
 }
 
 /// The record of a cached page, and its line for the new cache (restamped
-/// with `stamp` when the server has just confirmed the page).
-fn reuse(e: Entry, depth: u32, stamp: Option<u64>) -> Done {
-    match e.record() {
-        Some(record) => Done {
-            record,
-            depth,
-            cache_line: Some(match stamp {
-                Some(now) => e.restamped(now),
-                None => e.line,
-            }),
-        },
-        // Unreadable after all: report the page as unread rather than guess.
-        None => Done {
-            record: PageRecord {
-                url: e.url,
-                status: 304,
-                error: Some(
-                    "the cached copy of this page is unreadable; run again without --cache".into(),
-                ),
-                ..Default::default()
-            },
-            depth,
-            cache_line: None,
-        },
-    }
+/// with `stamp` when the server has just confirmed the page); `Err` gives the
+/// entry back when its record cannot be read.
+fn reuse(e: Entry, depth: u32, stamp: Option<u64>) -> Result<Done, Entry> {
+    let Some(record) = e.record() else {
+        return Err(e);
+    };
+    Ok(Done {
+        record,
+        depth,
+        cache_line: Some(match stamp {
+            Some(now) => e.restamped(now),
+            None => e.line,
+        }),
+        refetch: false,
+    })
 }
 
 /// Extracts records from the jobs until the channel closes. `caching`: the
@@ -483,13 +489,24 @@ fn worker(
                     record,
                     depth,
                     cache_line,
+                    refetch: false,
                 }
             }
-            Job::Cached(e, depth, stamp) => reuse(e, depth, stamp),
+            // Unreadable after all: the crawl fetches the page instead.
+            Job::Cached(e, depth, stamp) => reuse(e, depth, stamp).unwrap_or_else(|e| Done {
+                record: PageRecord {
+                    url: e.url,
+                    ..Default::default()
+                },
+                depth,
+                cache_line: None,
+                refetch: true,
+            }),
             Job::Record(record, depth) => Done {
                 record: *record,
                 depth,
                 cache_line: None,
+                refetch: false,
             },
         };
         if done.send(out).is_err() {
@@ -628,6 +645,11 @@ impl HttpSource {
                 && let Some(e) = cache.as_mut().and_then(|c| c.take(&canonical(&cur)))
             {
                 return Ok(Job::Cached(e, 0, Some(cache::now())));
+            }
+            // Any other answer replaces the cached copy: an interrupted run must
+            // not write the old line after the new one.
+            if let Some(c) = cache.as_mut() {
+                c.take(chain.first());
             }
             if let Some(next) = a.location.take() {
                 match chain.follow(&next, self.opts.crawl.max_redirects) {
@@ -889,9 +911,7 @@ impl HttpSource {
                     }
                     continue;
                 }
-                // The entry goes with the request; a page that fails or changed
-                // leaves it behind, as an interrupted run does its requests in flight.
-                let cached = cache.as_mut().and_then(|c| c.take(&key));
+                let cached = cache.as_mut().and_then(|c| c.lend(&key));
                 tasks.spawn(fetch_page(shared.clone(), url, depth, cached));
             }
             if tasks.is_empty() && extracting == 0 {
@@ -913,6 +933,17 @@ impl HttpSource {
                 }
                 Some(d) = done.recv(), if extracting > 0 => {
                     extracting -= 1;
+                    if d.refetch {
+                        // Claimed already: fetched next, as if never cached.
+                        if let Some(c) = cache.as_mut() {
+                            c.unreadable();
+                        }
+                        if let Ok(u) = Url::parse(&d.record.url) {
+                            started = started.saturating_sub(1);
+                            queue.push_front((u, d.depth));
+                        }
+                        continue;
+                    }
                     if let (Some(c), Some(l)) = (cache.as_mut(), d.cache_line.as_deref()) {
                         c.write(l);
                     }
@@ -985,6 +1016,18 @@ impl HttpSource {
                         self.note(&mut stats, "task_failed", &[]);
                         continue;
                     };
+                    if let Some(c) = cache.as_mut() {
+                        if out.unreadable_copy {
+                            c.unreadable();
+                        }
+                        // A page that could not be fetched keeps its old entry for a run
+                        // that stops early; any other answer replaces or confirms it.
+                        let failed = matches!(&out.outcome, Outcome::Doc(d, ..)
+                            if d.error.is_some() || d.status >= 400 || d.status == 0);
+                        if !failed {
+                            c.settle(&canonical(&out.url));
+                        }
+                    }
                     let job = match out.outcome {
                         Outcome::Doc(d, v, cut) => {
                             stats.fetched += 1;
@@ -1039,7 +1082,8 @@ impl HttpSource {
                 keep(d.record);
             }
             stats.incomplete = true;
-            let (done_n, left) = (stats.fetched, queue.len() + checks.len() + tasks.len());
+            let done_n = stats.fetched + reused;
+            let left = queue.len() + checks.len() + tasks.len();
             if timed_out {
                 self.note(
                     &mut stats,
