@@ -496,6 +496,15 @@ mod tests {
         Arc::new(crate::report::labels::shipped(crate::checks::Lang::En))
     }
 
+    const SITE: &str = "http://127.0.0.1:8080/";
+
+    fn etag() -> Validators {
+        Validators {
+            etag: Some("\"abc\"".into()),
+            last_modified: None,
+        }
+    }
+
     fn record(url: &str) -> PageRecord {
         PageRecord {
             url: url.into(),
@@ -508,11 +517,7 @@ mod tests {
     #[test]
     fn round_trip_and_discard() {
         let dir = tempfile::tempdir().unwrap();
-        let site = "http://127.0.0.1:8080/";
-        let v = Validators {
-            etag: Some("\"abc\"".into()),
-            last_modified: None,
-        };
+        let (site, v) = (SITE, etag());
         let mut c = Cache::open(dir.path(), site, "fp1", en()).unwrap();
         assert!(c.is_empty());
         let l = line("http://127.0.0.1:8080/a.html", &v, &record("a"), 1_000).unwrap();
@@ -569,11 +574,7 @@ mod tests {
     #[test]
     fn lent_entries_outlive_an_interrupted_run_and_cut_records_are_found() {
         let dir = tempfile::tempdir().unwrap();
-        let site = "http://127.0.0.1:8080/";
-        let v = Validators {
-            etag: Some("\"abc\"".into()),
-            last_modified: None,
-        };
+        let (site, v) = (SITE, etag());
         let urls = [
             "http://127.0.0.1:8080/a.html",
             "http://127.0.0.1:8080/b.html",
@@ -649,11 +650,7 @@ mod tests {
     fn age_and_restamp() {
         use std::time::Duration;
         let dir = tempfile::tempdir().unwrap();
-        let site = "http://127.0.0.1:8080/";
-        let v = Validators {
-            etag: Some("\"abc\"".into()),
-            last_modified: None,
-        };
+        let (site, v) = (SITE, etag());
         let url = "http://127.0.0.1:8080/a.html";
         let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
         c.write(&line(url, &v, &record("a"), 1_000).unwrap());
