@@ -723,6 +723,156 @@ fn a_cached_record_that_cannot_be_read_is_fetched_again() {
     }
 }
 
+/// An article of the extra columns below, in the style of the demo site.
+fn small_article(title: &str, date: &str, column: &str, column_url: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta name=\"ColumnName\" content=\"{column}\"></head><body>\
+         <div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"{column_url}\">{column}</a></div>\
+         <h1>{title}</h1><div class=\"info\">发布时间：{date} 来源：青石街道办事处</div>\
+         <div class=\"content\"><p>{title}，现将有关情况公布如下。</p></div></body></html>"
+    )
+}
+
+#[test]
+fn a_paged_column_a_hanweb_datastore_and_a_soft_404_are_crawled() {
+    // 新闻动态: five list pages of three items each; only page one is linked from home.
+    let paged = |n: usize| -> String {
+        let items: String = (0..3)
+            .map(|i| {
+                let k = n * 3 + i;
+                let day = 18 - k;
+                format!(
+                    "<li><a href=\"/xwdt/201903/t201903{day:02}_{k}.html\">新闻动态第{k}条</a><span>2019-03-{day:02}</span></li>"
+                )
+            })
+            .collect();
+        let next = if n < 4 {
+            format!("<a href=\"index_{}.html\">下一页</a>", n + 1)
+        } else {
+            String::new()
+        };
+        format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>新闻动态</title>\
+             <meta name=\"ColumnName\" content=\"新闻动态\"></head><body>\
+             <div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; 新闻动态</div>\
+             <ul class=\"list\">{items}</ul><div class=\"page\">{next}</div></body></html>"
+        )
+    };
+    // 公示公告 as a Hanweb list: its items only inside the datastore's CDATA.
+    let datastore: String = (1..=4)
+        .map(|i| {
+            format!(
+                "<record><![CDATA[<li><a href=\"/art/2019/3/1{i}/art_77278_{i}.html\" target=\"_blank\">公示公告第{i}条</a><span class=\"bt_time\">2019-03-1{i}</span></li>]]></record>"
+            )
+        })
+        .collect();
+    let hanweb = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>公示公告</title>\
+         <meta name=\"ColumnName\" content=\"公示公告\"></head><body>\
+         <div class=\"crumb\">您现在的位置：<a href=\"/\">首页</a> &gt;&gt; <a href=\"/col/col77278/index.html\">公示公告</a></div>\
+         <div id=\"77280\"><script type=\"text/xml\"><datastore><recordset>{datastore}</recordset></datastore></script></div></body></html>"
+    );
+    let soft_404 = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>页面不存在</title></head>\
+                    <body><p>您访问的页面不存在或已被删除。</p></body></html>";
+    let (server, log) = demo_server(move |req, root| {
+        let html = |body: String| Some(Reply::ok("text/html; charset=utf-8", body));
+        let path = req.path();
+        if path == "/" {
+            return Some(home_with_links(
+                root,
+                &["/xwdt/", "/col/col77278/index.html", "/old/notice.html"],
+            ));
+        }
+        if path == "/xwdt/" {
+            return html(paged(0));
+        }
+        if let Some(n) = path
+            .strip_prefix("/xwdt/index_")
+            .and_then(|r| r.strip_suffix(".html"))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            return (n <= 4).then(|| paged(n)).and_then(html);
+        }
+        if let Some(rest) = path.strip_prefix("/xwdt/201903/t201903") {
+            let (day, k) = rest.trim_end_matches(".html").split_once('_')?;
+            let title = format!("新闻动态第{k}条");
+            return html(small_article(
+                &title,
+                &format!("2019-03-{day}"),
+                "新闻动态",
+                "/xwdt/",
+            ));
+        }
+        // Links name the list page `index.html`; the crawler asks for its folder.
+        if path == "/col/col77278/index.html" || path == "/col/col77278/" {
+            return html(hanweb.clone());
+        }
+        if let Some(rest) = path.strip_prefix("/art/2019/3/1") {
+            let i = rest.chars().next()?;
+            return html(small_article(
+                &format!("公示公告第{i}条"),
+                &format!("2019-03-1{i}"),
+                "公示公告",
+                "/col/col77278/index.html",
+            ));
+        }
+        if path == "/old/notice.html" {
+            return html(soft_404.to_string());
+        }
+        None
+    });
+    let (v, _) = crawl(&server.url("/"), &[]);
+    for n in 1..=4 {
+        assert_eq!(
+            log.count(&format!("/xwdt/index_{n}.html")),
+            1,
+            "list page {n}"
+        );
+    }
+    for k in 0..15 {
+        let day = 18 - k;
+        let path = format!("/xwdt/201903/t201903{day:02}_{k}.html");
+        assert_eq!(log.count(&path), 1, "{path}, listed on page {}", k / 3 + 1);
+    }
+    for i in 1..=4 {
+        let path = format!("/art/2019/3/1{i}/art_77278_{i}.html");
+        assert_eq!(log.count(&path), 1, "{path} from the datastore");
+    }
+    // The column is known whole: fifteen dated items, newest first.
+    let column = v["columns"]
+        .as_array()
+        .and_then(|cs| {
+            cs.iter()
+                .find(|c| c["url"].as_str().is_some_and(|u| u.ends_with("/xwdt/")))
+        })
+        .unwrap_or_else(|| panic!("no 新闻动态 timeline: {}", v["columns"]));
+    assert_eq!(
+        column["dates"].as_array().map(Vec::len),
+        Some(15),
+        "{column}"
+    );
+    // The soft 404 is a broken link of the home page, not a page of the site.
+    let broken: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "broken-link")
+        .filter(|f| {
+            f["target"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("/old/notice.html"))
+        })
+        .collect();
+    assert_eq!(broken.len(), 1, "{}", v["findings"]);
+    assert!(
+        broken[0].to_string().contains("页面不存在") || broken[0].to_string().contains("soft 404"),
+        "{}",
+        broken[0]
+    );
+    assert_healthy_findings(&v, &baseline(&server), &[]);
+}
+
 #[test]
 fn several_sites_get_one_report_each() {
     let (a, _) = demo_server(|_, _| None);
