@@ -27,7 +27,7 @@ use crate::output::AtomicFile;
 use crate::report::labels::Labels;
 
 /// Bumped whenever the layout of the file changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
@@ -347,6 +347,13 @@ impl Cache {
         self.bad += 1;
     }
 
+    /// Writes the line of `url` in place of any old one: a page reached by a
+    /// redirect had an entry of its own, which must not follow the new line.
+    pub fn put(&mut self, url: &str, line: &[u8]) {
+        self.old.remove(url);
+        self.write(line);
+    }
+
     /// Appends one line made by `line()`.
     pub fn write(&mut self, line: &[u8]) {
         let Some(out) = &mut self.out else { return };
@@ -362,9 +369,6 @@ impl Cache {
     /// Writes the new cache in place of the old. `keep_rest` also keeps the old
     /// entries this run did not reach (an interrupted or limited crawl).
     pub fn finish(mut self, keep_rest: bool) -> Vec<String> {
-        let Some(mut out) = self.out.take() else {
-            return self.notes;
-        };
         if self.bad > 0 {
             let (path, count) = (self.path.display().to_string(), self.bad.to_string());
             let note = self
@@ -372,6 +376,9 @@ impl Cache {
                 .note("cache_bad_entries", &[("path", path), ("count", count)]);
             self.notes.push(note);
         }
+        let Some(mut out) = self.out.take() else {
+            return self.notes;
+        };
         if keep_rest {
             for (_, e) in self.old.drain().chain(self.lent.drain()) {
                 let _ = out.write_all(&e.line);
@@ -414,10 +421,22 @@ fn remove_abandoned(path: &Path) {
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > ABANDONED_AFTER);
-        if old && file.starts_with(&prefix) && file.ends_with(".tmp") {
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        if old && !running(pid) {
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// Whether process `pid` is still running, where the system says (Linux's
+/// `/proc`); elsewhere the file's age alone decides.
+fn running(pid: &str) -> bool {
+    Path::new("/proc/self").exists() && Path::new("/proc").join(pid).exists()
 }
 
 fn read(
@@ -584,6 +603,21 @@ mod tests {
             c.write(&line(u, &v, &record(u), 1_000).unwrap());
         }
         c.finish(false);
+        // A page reached by a redirect gets a new line: the old one is not kept after it.
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        let mut moved = record(urls[1]);
+        moved.title = "新标题".into();
+        c.put(urls[1], &line(urls[1], &v, &moved, 2_000).unwrap());
+        c.finish(true);
+        let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
+        assert_eq!(c.len(), 2);
+        let b = c.take(urls[1]).unwrap();
+        assert_eq!(
+            (b.checked, b.record().unwrap().title.as_str()),
+            (2_000, "新标题")
+        );
+        c.write(&b.line);
+        c.finish(true);
         // A request in flight when the run stops keeps its entry; a settled one does not.
         let mut c = Cache::open(dir.path(), site, "fp", en()).unwrap();
         assert!(c.lend(urls[0]).is_some() && c.lend(urls[1]).is_some());
@@ -617,8 +651,15 @@ mod tests {
         for p in [&stale, &recent, &other] {
             std::fs::write(p, "half a cache").unwrap();
         }
+        // The process that started this test is running: its file stays however old.
+        #[cfg(unix)]
+        let running_pid = std::os::unix::process::parent_id();
+        #[cfg(not(unix))]
+        let running_pid = std::process::id();
+        let alive = dir.path().join(format!(".{name}.{running_pid}.tmp"));
+        std::fs::write(&alive, "a crawl that writes no lines").unwrap();
         let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
-        for p in [&stale, &other] {
+        for p in [&stale, &other, &alive] {
             let f = std::fs::File::options().write(true).open(p).unwrap();
             f.set_modified(long_ago).unwrap();
         }
@@ -628,6 +669,9 @@ mod tests {
         assert!(!stale.exists(), "an abandoned temporary cache is removed");
         assert!(recent.exists(), "a running crawl's file is left alone");
         assert!(other.exists(), "only this cache's files are touched");
+        if cfg!(unix) && Path::new("/proc/self").exists() {
+            assert!(alive.exists(), "a running process's file is left alone");
+        }
     }
 
     #[test]

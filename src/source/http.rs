@@ -144,6 +144,8 @@ struct Done {
     /// The cached record of this page could not be read: fetch the page
     /// (`record` holds only its URL).
     refetch: bool,
+    /// Taken from the cache without asking the site (`--max-cache-age`).
+    reused: bool,
 }
 
 /// What became of one page fetch, after redirects.
@@ -451,7 +453,19 @@ fn reuse(e: Entry, depth: u32, stamp: Option<u64>) -> Result<Done, Entry> {
             None => e.line,
         }),
         refetch: false,
+        reused: stamp.is_none(),
     })
+}
+
+/// The record of a page whose cached copy could not be read and that could
+/// not be fetched instead.
+fn unreadable_record(url: String) -> PageRecord {
+    PageRecord {
+        url,
+        status: 304,
+        error: Some("the cached copy of this page is unreadable; run again without --cache".into()),
+        ..Default::default()
+    }
 }
 
 /// Extracts records from the jobs until the channel closes. `caching`: the
@@ -490,6 +504,7 @@ fn worker(
                     depth,
                     cache_line,
                     refetch: false,
+                    reused: false,
                 }
             }
             // Unreadable after all: the crawl fetches the page instead.
@@ -501,12 +516,14 @@ fn worker(
                 depth,
                 cache_line: None,
                 refetch: true,
+                reused: stamp.is_none(),
             }),
             Job::Record(record, depth) => Done {
                 record: *record,
                 depth,
                 cache_line: None,
                 refetch: false,
+                reused: false,
             },
         };
         if done.send(out).is_err() {
@@ -905,7 +922,6 @@ impl HttpSource {
                     .as_mut()
                     .and_then(|c| c.take_fresh(&key, opts.crawl.max_cache_age, began))
                 {
-                    reused += 1;
                     if jobs.send(Job::Cached(e, depth, None)).is_ok() {
                         extracting += 1;
                     }
@@ -934,18 +950,26 @@ impl HttpSource {
                 Some(d) = done.recv(), if extracting > 0 => {
                     extracting -= 1;
                     if d.refetch {
-                        // Claimed already: fetched next, as if never cached.
                         if let Some(c) = cache.as_mut() {
                             c.unreadable();
                         }
-                        if let Ok(u) = Url::parse(&d.record.url) {
-                            started = started.saturating_sub(1);
-                            queue.push_front((u, d.depth));
+                        // A start page confirmed by a 304 was counted when it was asked for.
+                        if !d.reused {
+                            stats.fetched = stats.fetched.saturating_sub(1);
+                        }
+                        // Claimed already: fetched next, as if never cached.
+                        match Url::parse(&d.record.url) {
+                            Ok(u) => {
+                                started = started.saturating_sub(1);
+                                queue.push_front((u, d.depth));
+                            }
+                            Err(_) => keep(unreadable_record(d.record.url)),
                         }
                         continue;
                     }
+                    reused += usize::from(d.reused);
                     if let (Some(c), Some(l)) = (cache.as_mut(), d.cache_line.as_deref()) {
-                        c.write(l);
+                        c.put(&d.record.url, l);
                     }
                     for link in &d.record.links {
                         // Links are canonical already (`urls::resolve_canonical`), so they are
@@ -1020,10 +1044,12 @@ impl HttpSource {
                         if out.unreadable_copy {
                             c.unreadable();
                         }
-                        // A page that could not be fetched keeps its old entry for a run
-                        // that stops early; any other answer replaces or confirms it.
+                        // A page the site could not serve just now (no answer, 5xx, 429)
+                        // keeps its old entry for a run that stops early; any other
+                        // answer, a 404 included, replaces, confirms or ends it.
                         let failed = matches!(&out.outcome, Outcome::Doc(d, ..)
-                            if d.error.is_some() || d.status >= 400 || d.status == 0);
+                            if d.status == 0 || d.status == 429 || d.status >= 500
+                                || d.error.is_some() && d.status < 400);
                         if !failed {
                             c.settle(&canonical(&out.url));
                         }
@@ -1076,8 +1102,16 @@ impl HttpSource {
             while extracting > 0 {
                 let Some(d) = done.recv().await else { break };
                 extracting -= 1;
+                if d.refetch {
+                    // Not read, and no time left to fetch it: left out, like the queue.
+                    if let Some(c) = cache.as_mut() {
+                        c.unreadable();
+                    }
+                    continue;
+                }
+                reused += usize::from(d.reused);
                 if let (Some(c), Some(l)) = (cache.as_mut(), d.cache_line.as_deref()) {
-                    c.write(l);
+                    c.put(&d.record.url, l);
                 }
                 keep(d.record);
             }
