@@ -123,39 +123,44 @@ struct RunArgs {
     quiet: bool,
 }
 
+/// The library's defaults, which the flags' defaults show.
+fn defaults() -> AuditConfig {
+    AuditConfig::new(String::new(), jiff::civil::Date::default())
+}
+
 /// How the crawler treats the sites it reads.
 #[derive(Args)]
 struct CrawlArgs {
     /// Stop after this many pages.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = defaults().crawl.max_pages)]
     max_pages: usize,
     /// Follow links at most this many steps from the start page.
     #[arg(long, value_name = "N")]
     max_depth: Option<u32>,
     /// Requests in flight at once, all hosts together.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = defaults().concurrency)]
     concurrency: usize,
     /// Requests in flight at once to one host.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = defaults().per_host)]
     per_host: usize,
     /// Minimum time between two requests to one host, in milliseconds
     /// (robots.txt `Crawl-delay` can raise it).
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = defaults().delay.as_millis() as u64)]
     delay_ms: u64,
     /// Give up on a request after this many seconds.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = defaults().timeout.as_secs())]
     timeout_s: u64,
     /// `--timeout-s` in milliseconds, for tests.
     #[arg(long, hide = true)]
     timeout_ms: Option<u64>,
     /// Retries for connection errors, 5xx and 429 (with backoff and jitter).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = defaults().retries)]
     retries: u32,
     /// The first retry's backoff, in milliseconds; doubled for each retry.
-    #[arg(long, default_value_t = 1000, hide = true)]
+    #[arg(long, default_value_t = defaults().backoff.as_millis() as u64, hide = true)]
     retry_base_ms: u64,
     /// Bodies larger than this are cut (and noted in the report).
-    #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
+    #[arg(long, default_value_t = defaults().max_body_bytes, value_name = "BYTES")]
     max_body_bytes: usize,
     /// Only crawl pages whose URL (or path) matches this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
@@ -174,24 +179,24 @@ struct CrawlArgs {
     #[arg(long, value_name = "HOST")]
     allow_internal_host: Vec<String>,
     /// Do not follow links longer than this many characters (crawler traps grow theirs).
-    #[arg(long, value_name = "N", default_value_t = 2048)]
+    #[arg(long, value_name = "N", default_value_t = defaults().crawl.max_url_len)]
     max_url_length: usize,
     /// Follow at most this many pages of one column's paginated list.
-    #[arg(long, value_name = "N", default_value_t = 500)]
+    #[arg(long, value_name = "N", default_value_t = defaults().crawl.max_list_pages)]
     max_list_pages: usize,
     /// Follow at most this many redirects for one URL.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    #[arg(long, value_name = "N", default_value_t = defaults().crawl.max_redirects)]
     max_redirects: usize,
-    /// Read at most this many links of one page ([extract] max_links, default 5000).
+    /// Read at most this many links of one page (default: `max_links` in the rules' [extract]).
     #[arg(long, value_name = "N")]
     max_links_per_page: Option<u32>,
-    /// Read at most this many list items of one page ([extract] max_list_items, default 5000).
+    /// Read at most this many list items of one page (default: `max_list_items` in [extract]).
     #[arg(long, value_name = "N")]
     max_list_items: Option<u32>,
-    /// Keep at most this many characters of one page's text ([extract] max_text_chars, default 500000).
+    /// Keep at most this many characters of one page's text (default: `max_text_chars` in [extract]).
     #[arg(long, value_name = "N")]
     max_text_chars: Option<u32>,
-    /// Drop tags nested deeper than this ([extract] max_depth, default 512).
+    /// Drop tags nested deeper than this (default: `max_depth` in [extract]).
     #[arg(long, value_name = "N")]
     max_html_depth: Option<u32>,
     /// Do not seed the crawl from robots.txt sitemaps and /sitemap.xml.

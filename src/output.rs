@@ -21,6 +21,50 @@ pub struct AtomicFile {
     file: Option<BufWriter<File>>,
 }
 
+/// The name `AtomicFile` writes `name` under for process `pid`, beside it;
+/// `remove_abandoned` reads the pid back out of it.
+fn temp_name(name: &str, pid: &str) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Removes the temporary files beside `path` that runs killed before
+/// `commit` left: untouched for `after`, and their process gone.
+pub fn remove_abandoned(path: &Path, after: std::time::Duration) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        // The name first: most files of the folder are not ours to look at.
+        let Some(pid) = file
+            .strip_prefix(&format!(".{name}."))
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > after);
+        if old && !running(pid) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether process `pid` is still running, where the system says (Linux's
+/// `/proc`); elsewhere the file's age alone decides.
+fn running(pid: &str) -> bool {
+    Path::new("/proc/self").exists() && Path::new("/proc").join(pid).exists()
+}
+
 impl AtomicFile {
     /// Starts writing `path`: creates `.{name}.{pid}.tmp` in the same folder, so
     /// that the rename stays on one file system.
@@ -48,7 +92,7 @@ impl AtomicFile {
         let name = path
             .file_name()
             .map_or_else(|| "file".into(), |n| n.to_string_lossy());
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = dir.join(temp_name(&name, &std::process::id().to_string()));
         let file = File::create(&tmp)?;
         Ok(AtomicFile {
             path: path.to_path_buf(),

@@ -373,7 +373,11 @@ impl Site {
     /// page or attachment extension, or no extension at all.
     fn is_static_target(&self, u: &url::Url) -> bool {
         // A path without an extension is a folder or a routed page.
-        extension(u.path()).is_none_or(|e| self.static_extensions.contains(&e))
+        extension(u.path()).is_none_or(|e| {
+            self.static_extensions
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(e))
+        })
     }
 
     pub fn get(&self, url: &str) -> Option<&PageRecord> {

@@ -254,13 +254,7 @@ impl ExtractConfig {
 
     /// Whether a URL path names an attachment, judged by its extension.
     pub fn is_attachment_path(&self, path: &str) -> bool {
-        // Asked of every link of every page: no allocation, as `extension` would make.
-        let last = &path[path.rfind('/').map_or(0, |i| i + 1)..];
-        last.rsplit_once('.').is_some_and(|(_, ext)| {
-            self.attachment_extensions
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(ext))
-        })
+        crate::source::urls::has_extension(path, &self.attachment_extensions)
     }
 }
 

@@ -143,17 +143,13 @@ pub fn parse_age(text: &str) -> Result<std::time::Duration, String> {
         Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
         _ => (t, 's'),
     };
-    let scale = AGE_UNITS
-        .iter()
-        .find(|(u, _)| *u == unit)
-        .map(|(_, s)| *s)
-        .ok_or_else(|| {
-            format!("`{text}` is not an age: use seconds or a number with s, m, h or d (12h)")
-        })?;
-    let n: u64 = num.trim().parse().map_err(|_| {
-        format!("`{text}` is not an age: use seconds or a number with s, m, h or d (12h)")
-    })?;
-    Ok(std::time::Duration::from_secs(n.saturating_mul(scale)))
+    let scale = AGE_UNITS.iter().find(|(u, _)| *u == unit).map(|(_, s)| *s);
+    match (scale, num.trim().parse::<u64>()) {
+        (Some(scale), Ok(n)) => Ok(std::time::Duration::from_secs(n.saturating_mul(scale))),
+        _ => Err(format!(
+            "`{text}` is not an age: use seconds or a number with s, m, h or d (12h)"
+        )),
+    }
 }
 
 /// An age as `parse_age` reads it, in its largest whole unit (`12h`, `90m`).
@@ -193,10 +189,9 @@ pub fn line(url: &str, v: &Validators, record: &PageRecord, checked: u64) -> Opt
 
 pub struct Cache {
     path: PathBuf,
+    /// What the last run left; an entry lent to a request stays here until
+    /// the request is settled, so a run that stops first keeps it.
     old: FxHashMap<String, Entry>,
-    /// Entries handed to requests still in flight: kept if the run stops
-    /// before they come back, as the entries it never reached are.
-    lent: FxHashMap<String, Entry>,
     /// Lines or records that could not be read.
     bad: usize,
     /// The new cache being written; dropped (and its temporary file removed) on a write error.
@@ -272,7 +267,8 @@ impl Cache {
                 FxHashMap::default()
             }
         };
-        remove_abandoned(&path);
+        // Each one left by a killed run is as large as the cache.
+        crate::output::remove_abandoned(&path, ABANDONED_AFTER);
         let mut out = AtomicFile::create(&path)
             .map_err(|e| format!("cannot write the cache {}: {e}", path.display()))?;
         let header = Header {
@@ -285,7 +281,6 @@ impl Cache {
         Ok(Cache {
             path,
             old,
-            lent: FxHashMap::default(),
             bad,
             out: Some(out),
             notes,
@@ -328,18 +323,16 @@ impl Cache {
         self.old.remove(url)
     }
 
-    /// Takes the entry of `url` for a request, keeping a copy (it shares the
-    /// line) until `settle`: if the run stops first, it is kept as it was.
-    pub fn lend(&mut self, url: &str) -> Option<Entry> {
-        let e = self.old.remove(url)?;
-        self.lent.insert(url.to_string(), e.clone());
-        Some(e)
+    /// A copy of the entry of `url` for a request (it shares the line); the
+    /// entry stays until `settle`, so a run that stops first keeps it.
+    pub fn lend(&self, url: &str) -> Option<Entry> {
+        self.old.get(url).cloned()
     }
 
     /// The request for `url` is done with its entry: reused, replaced by the
     /// page as it is now, or gone with the page.
     pub fn settle(&mut self, url: &str) {
-        self.lent.remove(url);
+        self.old.remove(url);
     }
 
     /// Counts a cached record that could not be read when it was reused.
@@ -380,7 +373,7 @@ impl Cache {
             return self.notes;
         };
         if keep_rest {
-            for (_, e) in self.old.drain().chain(self.lent.drain()) {
+            for (_, e) in self.old.drain() {
                 let _ = out.write_all(&e.line);
             }
         }
@@ -398,46 +391,9 @@ impl Cache {
     }
 }
 
-/// A temporary file untouched this long belongs to a run that was killed
+/// A temporary cache untouched this long belongs to a run that was killed
 /// (a running crawl writes to it every few pages).
 const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// Removes the temporary files (`.{name}.{pid}.tmp`) that killed runs left
-/// beside the cache file: each is as large as the cache.
-fn remove_abandoned(path: &Path) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    let prefix = format!(".{}.", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name();
-        let file = file.to_string_lossy();
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > ABANDONED_AFTER);
-        let Some(pid) = file
-            .strip_prefix(&prefix)
-            .and_then(|r| r.strip_suffix(".tmp"))
-        else {
-            continue;
-        };
-        if old && !running(pid) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
-/// Whether process `pid` is still running, where the system says (Linux's
-/// `/proc`); elsewhere the file's age alone decides.
-fn running(pid: &str) -> bool {
-    Path::new("/proc/self").exists() && Path::new("/proc").join(pid).exists()
-}
 
 fn read(
     bytes: Arc<Vec<u8>>,

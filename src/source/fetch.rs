@@ -89,6 +89,12 @@ impl Answer {
     }
 }
 
+/// A status that says the server could not serve the page just now (5xx,
+/// 429): worth a retry, and no reason to forget what was known of the page.
+pub fn unavailable(status: u16) -> bool {
+    status >= 500 || status == 429
+}
+
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
@@ -137,8 +143,7 @@ impl Fetcher {
             let (mut answer, retry_after) = self.once(url, method, cond).await;
             drop(pass);
             let retryable = retry_after.is_some()
-                || answer.status >= 500
-                || answer.status == 429
+                || unavailable(answer.status)
                 || (answer.status == 0 && answer.error.as_deref().is_some_and(is_connect_error));
             if !retryable || attempt >= self.opts.retries {
                 return answer;

@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use super::cache::{self, Cache, Entry};
-use super::fetch::{Answer, FetchOptions, Fetcher, Method, Validators};
+use super::fetch::{Answer, FetchOptions, Fetcher, Method, Validators, unavailable};
 use super::politeness::Gates;
 use super::robots::Robots;
 use super::safety::Safety;
@@ -131,10 +131,11 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 enum Job {
     Doc(Document, Validators),
-    /// A cached page, with the time to restamp its line with when the server
-    /// has just confirmed it (304); `None` when it was reused without asking.
-    Cached(Entry, u32, Option<u64>),
+    /// A cached page reused without asking (`--max-cache-age`).
+    Cached(Entry, u32),
     Record(Box<PageRecord>, u32),
+    /// A page read already (the start page, confirmed by a 304).
+    Done(Box<Done>),
 }
 
 struct Done {
@@ -157,8 +158,9 @@ enum Outcome {
     NotModified,
     /// Redirected to a URL already crawled.
     Duplicate,
-    /// Redirected off the site, or to a URL robots.txt disallows.
-    Left(Url, &'static str),
+    /// Redirected off the site, out of `--include`/`--exclude`, or to a URL
+    /// robots.txt disallows (the note in rules/report.toml names the three).
+    Left(Url),
 }
 
 struct TaskOut {
@@ -375,15 +377,10 @@ async fn fetch_page(sh: Arc<Shared>, url: Url, depth: u32, cached: Option<Entry>
                 break Outcome::Doc(d, Validators::default(), false);
             }
         };
-        if !sh.scope.on_site(&next) {
-            break Outcome::Left(next, "leaves the site");
-        }
-        // A redirect must not carry the crawl into what the user left out.
-        if !sh.scope.wanted(&next) {
-            break Outcome::Left(next, "is excluded by --include/--exclude");
-        }
-        if !sh.allowed(&next) {
-            break Outcome::Left(next, "is disallowed by robots.txt");
+        // A redirect must not carry the crawl off the site, into what the user
+        // left out, or where robots.txt forbids.
+        if !sh.scope.on_site(&next) || !sh.scope.wanted(&next) || !sh.allowed(&next) {
+            break Outcome::Left(next);
         }
         if !claim(&sh.seen, key) {
             break Outcome::Duplicate;
@@ -508,7 +505,7 @@ fn worker(
                 }
             }
             // Unreadable after all: the crawl fetches the page instead.
-            Job::Cached(e, depth, stamp) => reuse(e, depth, stamp).unwrap_or_else(|e| Done {
+            Job::Cached(e, depth) => reuse(e, depth, None).unwrap_or_else(|e| Done {
                 record: PageRecord {
                     url: e.url,
                     ..Default::default()
@@ -516,8 +513,9 @@ fn worker(
                 depth,
                 cache_line: None,
                 refetch: true,
-                reused: stamp.is_none(),
+                reused: true,
             }),
+            Job::Done(d) => *d,
             Job::Record(record, depth) => Done {
                 record: *record,
                 depth,
@@ -657,11 +655,21 @@ impl HttpSource {
                 )));
             }
             scope.add_host(&cur);
-            let mut a = fetcher.fetch(&cur, Method::Get, cond.take().as_ref()).await;
+            let asked = cond.take();
+            let mut a = fetcher.fetch(&cur, Method::Get, asked.as_ref()).await;
             if a.status == 304
-                && let Some(e) = cache.as_mut().and_then(|c| c.take(&canonical(&cur)))
+                && asked.is_some()
+                && let Some(c) = cache.as_mut()
+                && let Some(e) = c.take(chain.first())
             {
-                return Ok(Job::Cached(e, 0, Some(cache::now())));
+                match reuse(e, 0, Some(cache::now())) {
+                    Ok(done) => return Ok(Job::Done(Box::new(done))),
+                    // The copy the server vouched for cannot be read: ask for the page itself.
+                    Err(_) => {
+                        c.unreadable();
+                        continue;
+                    }
+                }
             }
             // Any other answer replaces the cached copy: an interrupted run must
             // not write the old line after the new one.
@@ -852,10 +860,10 @@ impl HttpSource {
                     stats.errors += 1;
                 }
             }
-            Job::Cached(e, ..) => {
-                claim(&seen, e.url.clone());
+            Job::Done(d) => {
+                claim(&seen, d.record.url.clone());
             }
-            Job::Record(..) => {}
+            Job::Cached(..) | Job::Record(..) => {}
         }
         let shared = Arc::new(Shared {
             fetcher: fetcher.clone(),
@@ -922,12 +930,12 @@ impl HttpSource {
                     .as_mut()
                     .and_then(|c| c.take_fresh(&key, opts.crawl.max_cache_age, began))
                 {
-                    if jobs.send(Job::Cached(e, depth, None)).is_ok() {
+                    if jobs.send(Job::Cached(e, depth)).is_ok() {
                         extracting += 1;
                     }
                     continue;
                 }
-                let cached = cache.as_mut().and_then(|c| c.lend(&key));
+                let cached = cache.as_ref().and_then(|c| c.lend(&key));
                 tasks.spawn(fetch_page(shared.clone(), url, depth, cached));
             }
             if tasks.is_empty() && extracting == 0 {
@@ -952,10 +960,6 @@ impl HttpSource {
                     if d.refetch {
                         if let Some(c) = cache.as_mut() {
                             c.unreadable();
-                        }
-                        // A start page confirmed by a 304 was counted when it was asked for.
-                        if !d.reused {
-                            stats.fetched = stats.fetched.saturating_sub(1);
                         }
                         // Claimed already: fetched next, as if never cached.
                         match Url::parse(&d.record.url) {
@@ -1048,7 +1052,7 @@ impl HttpSource {
                         // keeps its old entry for a run that stops early; any other
                         // answer, a 404 included, replaces, confirms or ends it.
                         let failed = matches!(&out.outcome, Outcome::Doc(d, ..)
-                            if d.status == 0 || d.status == 429 || d.status >= 500
+                            if d.status == 0 || unavailable(d.status)
                                 || d.error.is_some() && d.status < 400);
                         if !failed {
                             c.settle(&canonical(&out.url));
@@ -1085,8 +1089,8 @@ impl HttpSource {
                             Job::Doc(d, Validators::default())
                         }
                         Outcome::Duplicate => continue,
-                        Outcome::Left(to, why) => {
-                            tally.left.add(format!("{} → {to} ({why})", out.url));
+                        Outcome::Left(to) => {
+                            tally.left.add(format!("{} → {to}", out.url));
                             continue;
                         }
                     };

@@ -6,7 +6,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use url::Url;
 
-use super::urls::{extension, host_name};
+use super::urls::{has_extension, host_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -93,7 +93,7 @@ impl Scope {
     }
 
     fn is_attachment(&self, url: &Url) -> bool {
-        extension(url.path()).is_some_and(|e| self.attachment_extensions.contains(&e))
+        has_extension(url.path(), &self.attachment_extensions)
     }
 
     /// Whether `--include` / `--exclude` let the URL in.

@@ -100,12 +100,17 @@ pub fn host_name(url: &Url) -> Cow<'_, str> {
     }
 }
 
-/// The lower-cased extension of a URL path's last segment (`pdf` of
+/// The extension of a URL path's last segment as written (`PDF` of
 /// `/a/b.PDF`), if it has one. Attachments and pages are told apart by it.
-pub fn extension(path: &str) -> Option<String> {
-    let last = path.rsplit('/').next().unwrap_or_default();
-    last.rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
+pub fn extension(path: &str) -> Option<&str> {
+    let last = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+    last.rsplit_once('.').map(|(_, ext)| ext)
+}
+
+/// Whether a path's extension is one of `exts`, in any case. Asked of every
+/// link of every page, so nothing is allocated.
+pub fn has_extension(path: &str, exts: &[String]) -> bool {
+    extension(path).is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
 /// `%E9%99%84` → the text it encodes; malformed escapes stay as they are.
