@@ -200,7 +200,7 @@ fn steps(cfg: &disclosure_audit::extract::config::ExtractConfig, d: &Document, r
             &Resolver::new(&d.url),
             url,
             cfg,
-            cfg.max_list_items as usize,
+            cfg.max_list_items,
         ));
     });
     step("breadcrumb::find", &mut || {

@@ -73,6 +73,17 @@ pub struct ExtractConfig {
     /// …or its main text is short and matches one of these.
     pub soft_404_text_patterns: Vec<Regex>,
     pub soft_404_max_chars: u32,
+    /// …or a line of at most this many characters matches one of them.
+    pub soft_404_line_max_chars: u32,
+    /// Labels in the body are prose, except on its first `info_line_max_lines`
+    /// lines while they are dated and shorter than `info_line_max_chars`.
+    pub info_line_max_lines: u32,
+    pub info_line_max_chars: u32,
+    /// Marks of running sentences: a body line with one is prose.
+    pub prose_marks: Vec<char>,
+    /// Marks that end a clause: an issuer's name or a signature's prefix
+    /// holding one is a sentence, not a name.
+    pub clause_marks: Vec<char>,
     /// `[[profile]]` sections: selectors for sites the heuristics misread.
     pub profiles: Vec<super::profile::Profile>,
     /// File extensions read as HTML pages in directory mode.
@@ -115,9 +126,18 @@ pub struct ExtractConfig {
 
 type Counts = [(&'static str, fn(&mut ExtractConfig) -> &mut u32)];
 
-/// The whole-number keys other than the limits (see [`super::limits::Limit`]).
+/// The whole-number keys, the page limits (see [`Limit`]) among them.
 const COUNTS: &Counts = &[
+    (Limit::Depth.key(), |c| &mut c.max_depth),
+    (Limit::Links.key(), |c| &mut c.max_links),
+    (Limit::ListItems.key(), |c| &mut c.max_list_items),
+    (Limit::TextChars.key(), |c| &mut c.max_text_chars),
     ("soft_404_max_chars", |c| &mut c.soft_404_max_chars),
+    ("soft_404_line_max_chars", |c| {
+        &mut c.soft_404_line_max_chars
+    }),
+    ("info_line_max_lines", |c| &mut c.info_line_max_lines),
+    ("info_line_max_chars", |c| &mut c.info_line_max_chars),
     ("max_script_pages", |c| &mut c.max_script_pages),
     ("nav_max_chars", |c| &mut c.nav_max_chars),
     ("nav_max_up", |c| &mut c.nav_max_up),
@@ -228,14 +248,15 @@ impl ExtractConfig {
         if let Some(v) = chars(t, "nav_placeholder_punctuation")? {
             self.nav_placeholder_punctuation = v;
         }
+        if let Some(v) = chars(t, "prose_marks")? {
+            self.prose_marks = v;
+        }
+        if let Some(v) = chars(t, "clause_marks")? {
+            self.clause_marks = v;
+        }
         for (key, field) in COUNTS {
             if let Some(n) = t.count(key)? {
                 *field(self) = n.into_inner();
-            }
-        }
-        for limit in Limit::ALL {
-            if let Some(n) = t.count(limit.key())? {
-                *limit.field(self) = n.into_inner();
             }
         }
         for w in &mut self.boilerplate_classes {
@@ -273,6 +294,12 @@ impl ExtractConfig {
                 Regex::new(r"(?s)<record>\s*<!\[CDATA\[(?P<html>.*?)\]\]>\s*</record>").unwrap(),
             ],
             snippet_chars: 40,
+            soft_404_max_chars: 100,
+            soft_404_line_max_chars: 80,
+            info_line_max_lines: 3,
+            info_line_max_chars: 80,
+            prose_marks: vec!['。', '，', '；'],
+            clause_marks: vec!['。', '；', ';', '，', ',', '：', ':'],
             article_min_prose_chars: 30,
             signature_tail_lines: 6,
             signature_max_chars: 40,
@@ -283,6 +310,38 @@ impl ExtractConfig {
             list_min_items: 3,
             list_min_date_labels: 3,
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `for_tests` repeats the shipped numbers and punctuation; it must not
+    /// drift from the file.
+    #[test]
+    fn test_numbers_are_the_shipped_ones() {
+        let shipped = crate::load_rules(true, &[]).unwrap().extract;
+        let mut test = ExtractConfig::for_tests();
+        let mut file = shipped.clone();
+        for (key, field) in COUNTS {
+            let t = *field(&mut test);
+            if t != 0 {
+                assert_eq!(t, *field(&mut file), "{key}");
+            }
+        }
+        let lists = [
+            (&test.breadcrumb_separators, &shipped.breadcrumb_separators),
+            (
+                &test.nav_placeholder_punctuation,
+                &shipped.nav_placeholder_punctuation,
+            ),
+            (&test.prose_marks, &shipped.prose_marks),
+            (&test.clause_marks, &shipped.clause_marks),
+        ];
+        for (t, f) in lists {
+            assert_eq!(t, f);
         }
     }
 }

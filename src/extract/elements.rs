@@ -144,15 +144,14 @@ fn may_have(e: &ElementRef<'_>, names: &[&str]) -> bool {
     }
     names
         .iter()
-        .all(|n| contains_ignore_case(class, n) || contains_ignore_case(id, n))
+        .all(|n| contains_ignore_ascii_case(class, n) || contains_ignore_ascii_case(id, n))
 }
 
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    hay.len() >= needle.len()
-        && hay
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// Whether `hay` holds `needle`, ASCII letters in any case (class names,
+/// `type` attributes); an empty needle is everywhere.
+pub(crate) fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]

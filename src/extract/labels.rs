@@ -31,7 +31,7 @@ pub struct AnyLabel {
 /// Every label the configuration knows: the ones that give a value and the
 /// `other_labels` that only end one. Where a value stops and which lines hold
 /// a label are both judged by this one list, so the two cannot disagree.
-pub fn all_labels(cfg: &ExtractConfig) -> Vec<String> {
+fn all_labels(cfg: &ExtractConfig) -> Vec<String> {
     cfg.publish_date_labels
         .iter()
         .chain(&cfg.generic_date_labels)

@@ -56,6 +56,14 @@ fn counting(name: &[u8]) -> Counting {
     }
 }
 
+/// A count limit of the rules as a bound: 0 there means no limit.
+pub fn bound(limit: u32) -> usize {
+    match limit {
+        0 => usize::MAX,
+        n => n as usize,
+    }
+}
+
 /// The page with start and end tags deeper than `max_depth` removed, and how
 /// many tags were removed. `max_depth` 0 means no limit.
 ///
@@ -267,7 +275,7 @@ impl Limit {
         Limit::TextChars,
     ];
 
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Limit::Depth => "max_depth",
             Limit::Links => "max_links",
@@ -278,15 +286,6 @@ impl Limit {
 
     pub fn parse(key: &str) -> Option<Limit> {
         Limit::ALL.into_iter().find(|l| l.key() == key)
-    }
-
-    pub fn field(self, cfg: &mut ExtractConfig) -> &mut u32 {
-        match self {
-            Limit::Depth => &mut cfg.max_depth,
-            Limit::Links => &mut cfg.max_links,
-            Limit::ListItems => &mut cfg.max_list_items,
-            Limit::TextChars => &mut cfg.max_text_chars,
-        }
     }
 
     pub fn value(self, cfg: &ExtractConfig) -> u32 {

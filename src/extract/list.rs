@@ -13,6 +13,7 @@ use url::Url;
 
 use super::config::ExtractConfig;
 use super::date::{find_dates, make_date};
+use super::elements::contains_ignore_ascii_case;
 use super::links::Resolver;
 use super::nav::{first_link, link_title};
 use super::record::ListItem;
@@ -75,9 +76,9 @@ pub fn items<'a>(
     res: &Resolver<'_>,
     page_url: &str,
     cfg: &ExtractConfig,
-    max: usize,
+    max: u32,
 ) -> (Vec<ListItem>, bool) {
-    let max = if max == 0 { usize::MAX } else { max };
+    let max = super::limits::bound(max);
     let mut found: Vec<(Option<NodeId>, ListItem)> = Vec::new();
     let mut seen = HashSet::new();
     let mut stopped = false;
@@ -119,9 +120,9 @@ pub fn items_in_rows<'a>(
     res: &Resolver<'_>,
     page_url: &str,
     cfg: &ExtractConfig,
-    max: usize,
+    max: u32,
 ) -> (Vec<ListItem>, bool) {
-    let max = if max == 0 { usize::MAX } else { max };
+    let max = super::limits::bound(max);
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for row in rows {
@@ -187,11 +188,10 @@ pub fn datastore_html<'a>(
     }
     let mut out = String::new();
     for script in scripts {
-        let xml_type = script.value().attr("type").is_some_and(|t| {
-            t.as_bytes()
-                .windows(3)
-                .any(|w| w.eq_ignore_ascii_case(b"xml"))
-        });
+        let xml_type = script
+            .value()
+            .attr("type")
+            .is_some_and(|t| contains_ignore_ascii_case(t, "xml"));
         // A script is nearly always one text node: borrow it rather than copy.
         let mut pieces = script.text();
         let text: Cow<'_, str> = match (pieces.next(), pieces.next()) {

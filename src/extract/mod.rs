@@ -13,17 +13,15 @@ pub mod profile;
 pub mod record;
 pub mod text;
 
-use std::collections::HashSet;
-
 use jiff::civil::Date;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
 use crate::source::Document;
 use crate::source::encoding::decode;
 use crate::source::urls::canonical;
 use config::ExtractConfig;
 use date::{find_dates, parse_date};
-use elements::Elements;
+use elements::{Elements, contains_ignore_ascii_case};
 use labels::{AnyLabel, LabelFinder, LabelHit};
 use limits::Limit;
 use links::Resolver;
@@ -41,19 +39,6 @@ pub struct Extractor {
     doc_number: Option<LabelFinder>,
     any_label: AnyLabel,
     crumb_markers: breadcrumb::Markers,
-    sel: Selectors,
-}
-
-struct Selectors {
-    h1: Selector,
-}
-
-impl Selectors {
-    fn new() -> Option<Selectors> {
-        Some(Selectors {
-            h1: Selector::parse("h1, h2").ok()?,
-        })
-    }
 }
 
 /// The page's links, deduplicated, at most `max` of them.
@@ -67,11 +52,25 @@ impl PageLinks {
     fn new(max_links: u32) -> PageLinks {
         PageLinks {
             seen: rustc_hash::FxHashSet::default(),
-            max: match max_links {
-                0 => usize::MAX,
-                n => n as usize,
-            },
+            max: limits::bound(max_links),
             full: false,
+        }
+    }
+
+    /// Adds the targets of `anchors` in order, up to the cap.
+    fn add_all<'a>(
+        &mut self,
+        anchors: impl Iterator<Item = ElementRef<'a>>,
+        res: &Resolver<'_>,
+        links: &mut Vec<String>,
+        cut: &mut Vec<String>,
+    ) {
+        for a in anchors {
+            if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
+                && !self.push(links, cut, u)
+            {
+                break;
+            }
         }
     }
 
@@ -136,8 +135,6 @@ impl Extractor {
             any_label: AnyLabel::new(cfg),
             crumb_markers: breadcrumb::Markers::new(cfg),
             cfg: cfg.clone(),
-            // The selectors are literals; failing to parse them is a bug caught by every test.
-            sel: Selectors::new().unwrap_or_else(|| unreachable!("literal CSS selectors parse")),
         }
     }
 
@@ -226,8 +223,10 @@ impl Extractor {
         let lead = body
             .lines
             .iter()
-            .take(3)
-            .take_while(|l| l.chars().count() < 80 && !find_dates(l).is_empty())
+            .take(cfg.info_line_max_lines as usize)
+            .take_while(|l| {
+                l.chars().count() < cfg.info_line_max_chars as usize && !find_dates(l).is_empty()
+            })
             .count();
         let body_set: rustc_hash::FxHashSet<&str> =
             body.lines.iter().skip(lead).map(String::as_str).collect();
@@ -356,43 +355,23 @@ impl Extractor {
             .filter(|e| e.value().name() == "img")
             .count();
         let mut links = PageLinks::new(cfg.max_links);
-        for a in els.named(&["a", "area"]) {
-            if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
-                && !links.push(&mut r.links, &mut r.cut, u)
-            {
-                break;
-            }
-        }
+        links.add_all(els.named(&["a", "area"]), &res, &mut r.links, &mut r.cut);
         // Links of the main content, so link checks can tell them from the template's.
         if body.el.id() != page_el.id() {
-            let mut body_seen = HashSet::new();
             let in_body = body
                 .el
                 .descendent_elements()
                 .skip(1)
                 .filter(|e| matches!(e.value().name(), "a" | "area"));
-            for a in in_body {
-                if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
-                    && body_seen.insert(u.clone())
-                {
-                    if r.body_links.len() >= links.max {
-                        break;
-                    }
-                    r.body_links.push(u);
-                }
-            }
+            // Body links are page links: the page's cut, if any, is noted above.
+            let mut body_cut = Vec::new();
+            PageLinks::new(cfg.max_links).add_all(in_body, &res, &mut r.body_links, &mut body_cut);
         }
         let datastore =
             list::datastore_html(els.named(&["script"]), cfg).map(|s| Html::parse_fragment(&s));
         let datastore_els = datastore.as_ref().map(Elements::new);
         if let Some(ds) = &datastore_els {
-            for a in ds.named(&["a", "area"]) {
-                if let Some(u) = a.value().attr("href").and_then(|h| res.get(h))
-                    && !links.push(&mut r.links, &mut r.cut, u)
-                {
-                    break;
-                }
-            }
+            links.add_all(ds.named(&["a", "area"]), &res, &mut r.links, &mut r.cut);
         }
         let path = doc.url.path();
         let is_home =
@@ -402,7 +381,7 @@ impl Extractor {
         let column_meta = meta(&cfg.column_meta).filter(|c| !c.is_empty());
         // Items only matter on what may be a list page; reading them is the dearest step.
         if !(is_home || has_article_meta || has_nav) {
-            let max = cfg.max_list_items as usize;
+            let max = cfg.max_list_items;
             let (items, cut) = match profile.and_then(|p| p.list_items.as_ref()) {
                 Some(s) => list::items_in_rows(els.select(&s.text, &s.sel), &res, &r.url, cfg, max),
                 // Hanweb's datastore is the list; the page around it only has boxes.
@@ -607,7 +586,7 @@ impl Extractor {
         let short_main = (main.chars().count() <= max).then_some(main.as_str());
         page_lines
             .iter()
-            .filter(|l| l.chars().count() <= 80)
+            .filter(|l| l.chars().count() <= cfg.soft_404_line_max_chars as usize)
             .map(String::as_str)
             .chain(short_main)
             .find_map(|l| {
@@ -646,7 +625,7 @@ impl Extractor {
                 return t;
             }
         }
-        if let Some(t) = els.select("h1, h2", &self.sel.h1).find_map(usable) {
+        if let Some(t) = els.named(&["h1", "h2"]).find_map(usable) {
             return t;
         }
         let mut head = doc_title;
@@ -659,12 +638,6 @@ impl Extractor {
         }
         head.trim().to_string()
     }
-}
-
-/// Whether `hay` holds `needle` (lower case), ASCII letters compared in any case.
-fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Whether a canonical URL's path is `/` (`http://x.gov.cn/`, `…/?a=1`),
@@ -680,7 +653,7 @@ fn path_is_root(url: &str) -> bool {
 fn looks_like_article(source: &Option<String>, body: &[String], cfg: &ExtractConfig) -> bool {
     let prose: usize = body
         .iter()
-        .filter(|l| l.contains(['。', '，', '；']))
+        .filter(|l| l.contains(cfg.prose_marks.as_slice()))
         .map(|l| l.chars().count())
         .sum();
     source.is_some() || prose >= cfg.article_min_prose_chars as usize
@@ -705,7 +678,7 @@ fn signed_date(lines: &[String], cfg: &ExtractConfig) -> Option<(Date, String)> 
             let issuer = tail.get(i + 1).map(|s| s.trim()).unwrap_or("");
             let looks_like_issuer = !issuer.is_empty()
                 && issuer.chars().count() <= max_line
-                && !issuer.ends_with(['。', '；', ';', '，', ',', '：', ':']);
+                && !issuer.ends_with(cfg.clause_marks.as_slice());
             if looks_like_issuer {
                 return Some((d, format!("{issuer} {l}")));
             }
@@ -717,7 +690,7 @@ fn signed_date(lines: &[String], cfg: &ExtractConfig) -> Option<(Date, String)> 
             let before = l[..m.start].trim();
             let plausible = !before.is_empty()
                 && before.chars().count() <= cfg.signature_prefix_max_chars as usize
-                && !before.contains(['。', '；', '，', ',', ':', '：']);
+                && !before.contains(cfg.clause_marks.as_slice());
             if plausible {
                 return Some((m.date, l.to_string()));
             }

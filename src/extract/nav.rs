@@ -9,7 +9,7 @@ use scraper::{ElementRef, Html, Node};
 use super::config::ExtractConfig;
 use super::links::Resolver;
 use super::record::NavLink;
-use super::text::{inline, inline_max, strip_label};
+use super::text::{COLONS, inline, inline_max, strip_label};
 
 const CANDIDATES: &[&str] = &[
     "a", "p", "li", "div", "span", "td", "dd", "dt", "em", "strong", "b", "font", "label",
@@ -110,7 +110,7 @@ fn candidate<'a>(
             continue;
         };
         let rest = text[label.len()..].trim_start();
-        let has_colon = rest.starts_with([':', '：']);
+        let has_colon = rest.starts_with(COLONS);
         let has_link = el.value().name() == "a" || first_link(el).is_some();
         if !(has_colon || has_link || rest.is_empty()) {
             return None;
