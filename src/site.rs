@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 
 use crate::extract::record::{PageKind, PageRecord};
-use crate::rules::{GlobTarget, RuleSet, UrlGlobs};
+use crate::rules::{GlobTarget, RuleSet};
 use crate::source::urls::{extension, percent_decode};
 
 /// One dated entry of a column, from its list pages or from the article itself.
@@ -188,8 +188,6 @@ impl Site {
         // matched once, and each page's URL parsed once and matched against
         // the URL globs of every category together.
         let mut column_hits: HashMap<(&str, Option<&str>), Vec<bool>> = HashMap::new();
-        // The rules' globs compiled once already; a union of them cannot fail.
-        let all_urls = UrlGlobs::union(rules.categories.iter().map(|c| &c.urls)).ok();
         let page_categories = records
             .iter()
             .map(|r| {
@@ -207,14 +205,7 @@ impl Site {
                 });
                 let target = GlobTarget::new(&r.url);
                 let mut by_url = vec![false; rules.categories.len()];
-                match &all_urls {
-                    Some(all) => all.mark_owners(&target, &mut by_url),
-                    None => {
-                        for (hit, c) in by_url.iter_mut().zip(&rules.categories) {
-                            *hit = c.urls.matches_target(&target);
-                        }
-                    }
-                }
+                rules.category_urls.mark_owners(&target, &mut by_url);
                 let mut cats: Vec<String> = Vec::new();
                 for (i, c) in rules.categories.iter().enumerate() {
                     let by_column = by_column

@@ -84,16 +84,9 @@ fn year_of(t: &TableReader<'_, '_>, key: &str, n: toml::Spanned<u32>) -> Result<
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
-    let title_pattern = match t.regexes("title_pattern", &["year"])?.as_deref() {
-        Some([one]) => one.clone(),
-        None => return Err(t.missing("title_pattern")),
-        Some(_) => {
-            return Err(t.error_at(
-                &t.span.clone(),
-                format!("`title_pattern` of {} must be one regex", t.context),
-            ));
-        }
-    };
+    let title_pattern = t
+        .regex("title_pattern", &["year"])?
+        .ok_or_else(|| t.missing("title_pattern"))?;
     let mut deadlines = Vec::new();
     let ctx = t.context.clone();
     for mut d in t.tables("deadlines")? {

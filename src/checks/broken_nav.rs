@@ -226,8 +226,11 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 continue;
             };
             let dir = if is_prev { "prev" } else { "next" };
-            // Filled when there is a finding: most entries are fine.
+            // Filled when there is a finding (most entries are fine), with the
+            // label, target and text of the entry it names: this one, or for a
+            // placeholder the other page's.
             let mut values = Values::new();
+            let mut named = (label, target, link.text.as_str());
             let finding = match p.check {
                 Check::SelfLink => (target == page.url).then(|| {
                     (
@@ -302,12 +305,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                     match (p.check, back.url.as_deref()) {
                         (Check::Placeholder, None) if back.placeholder => {
                             // Reported on the page that shows the placeholder.
-                            let mut v = Values::new();
-                            v.insert("label", back_label.to_string());
-                            v.insert("target", page.url.clone());
-                            v.insert("link_text", back.text.clone());
-                            v.insert("target_title", page.title.clone());
-                            values = v;
+                            named = (back_label, page.url.as_str(), back.text.as_str());
+                            values.insert("target_title", page.title.clone());
                             Some((
                                 format!("placeholder:{}", if is_prev { "next" } else { "prev" }),
                                 Some(format!(
@@ -337,12 +336,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 if !seen.insert(format!("{}\n{key}", at.url)) {
                     continue;
                 }
-                // A placeholder finding names the other page's entry, set above.
-                if !values.contains_key("label") {
-                    values.insert("label", label.to_string());
-                    values.insert("target", target.to_string());
-                    values.insert("link_text", link.text.clone());
-                }
+                let (label, target, link_text) = named;
+                values.insert("label", label.to_string());
+                values.insert("target", target.to_string());
+                values.insert("link_text", link_text.to_string());
                 out.push(ctx.finding(
                     rule,
                     Draft {

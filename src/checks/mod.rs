@@ -219,11 +219,11 @@ impl Ctx<'_> {
         values.insert("as_of", self.as_of.to_string());
         let msg = self.lang.pick(message, message_en);
         // In English a rule's `fix_en` stands even where it has no Chinese `fix`.
-        let fix = self
-            .lang
-            .pick(&rule.fix, rule.fix_en.is_some().then_some(&rule.fix_en))
-            .as_ref()
-            .filter(|_| !over.no_fix);
+        let fix = match self.lang {
+            Lang::En => rule.fix_en.as_ref().or(rule.fix.as_ref()),
+            Lang::Zh => rule.fix.as_ref(),
+        }
+        .filter(|_| !over.no_fix);
         Finding {
             id: finding_id(&rule.id, &d.at.url, d.target.as_deref(), &d.key),
             rule: rule.id.clone(),

@@ -107,25 +107,6 @@ pub struct Hit {
     pub expected: String,
 }
 
-fn one_char(
-    t: &TableReader<'_, '_>,
-    key: &str,
-    span: &Range<usize>,
-    s: &str,
-) -> Result<char, RuleError> {
-    let mut cs = s.chars();
-    match (cs.next(), cs.next()) {
-        (Some(c), None) => Ok(c),
-        _ => Err(t.error_at(
-            span,
-            format!(
-                "`{key}` of {} takes single characters, not \"{s}\"",
-                t.context
-            ),
-        )),
-    }
-}
-
 /// One `"key" = "value"` of a character table, with the key's place in the file.
 type MapEntry = (char, String, Range<usize>);
 
@@ -140,7 +121,7 @@ fn map_table(
     for kv in sub.remaining_strings()? {
         let span = kv.span();
         let (k, v) = kv.into_inner();
-        let c = one_char(&sub, key, &span, &k)?;
+        let c = sub.one_char(key, &span, &k)?;
         if v.trim().is_empty() {
             return Err(sub.error_at(
                 &span,
@@ -226,7 +207,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         match (problem, m.first()) {
             (Problem::Doubled, _) => {
                 for s in &m {
-                    p.marks.push(one_char(t, "marks", &s.span(), s.get_ref())?);
+                    p.marks.push(t.one_char("marks", &s.span(), s.get_ref())?);
                 }
             }
             (_, Some(s)) => return Err(wrong_problem("marks", &s.span(), Problem::Doubled)),
@@ -237,7 +218,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         match (problem, pr.first()) {
             (Problem::Unbalanced, _) => {
                 for (open, close, span) in pr {
-                    let close = one_char(t, "pairs", &span, &close)?;
+                    let close = t.one_char("pairs", &span, &close)?;
                     if open == close {
                         return Err(t.error_at(
                             &span,

@@ -92,23 +92,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         }
         None => None,
     };
-    let mut clause_marks = Vec::new();
-    for m in t.strings("clause_marks")?.unwrap_or_default() {
-        let mut chars = m.get_ref().chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) => clause_marks.push(c),
-            _ => {
-                return Err(t.error_at(
-                    &m.span(),
-                    format!(
-                        "`clause_marks` of {} must be single characters, not \"{}\"",
-                        t.context,
-                        m.get_ref()
-                    ),
-                ));
-            }
-        }
-    }
+    let clause_marks = t.chars("clause_marks")?.unwrap_or_default();
     let rollover_days = t.count("rollover_days")?.map(|n| n.into_inner());
     let range_joiners = t.string_list("range_joiners")?;
     let expired_patterns = t.regexes("expired_patterns", &[])?.unwrap_or_default();

@@ -188,27 +188,6 @@ const STRING_LISTS: &Fields = &[
     ("datastore_markers", |c| &mut c.datastore_markers),
 ];
 
-/// A list of single characters, written as strings (`[">", "»"]`).
-fn chars(t: &mut TableReader<'_, '_>, key: &'static str) -> Result<Option<Vec<char>>, RuleError> {
-    let Some(v) = t.strings(key)? else {
-        return Ok(None);
-    };
-    let mut out = Vec::with_capacity(v.len());
-    for s in v {
-        let mut it = s.get_ref().chars();
-        match (it.next(), it.next()) {
-            (Some(c), None) => out.push(c),
-            _ => {
-                return Err(t.error_at(
-                    &s.span(),
-                    format!("`{key}` entry `{}` must be one character", s.get_ref()),
-                ));
-            }
-        }
-    }
-    Ok(Some(out))
-}
-
 impl ExtractConfig {
     /// Reads an `[extract]` table over `self`: each key present replaces the
     /// earlier value, so a site's rule directory can override one list.
@@ -242,16 +221,16 @@ impl ExtractConfig {
         if let Some(v) = t.regexes("datastore_record_patterns", &["html"])? {
             self.datastore_record_patterns = v;
         }
-        if let Some(v) = chars(t, "breadcrumb_separators")? {
+        if let Some(v) = t.chars("breadcrumb_separators")? {
             self.breadcrumb_separators = v;
         }
-        if let Some(v) = chars(t, "nav_placeholder_punctuation")? {
+        if let Some(v) = t.chars("nav_placeholder_punctuation")? {
             self.nav_placeholder_punctuation = v;
         }
-        if let Some(v) = chars(t, "prose_marks")? {
+        if let Some(v) = t.chars("prose_marks")? {
             self.prose_marks = v;
         }
-        if let Some(v) = chars(t, "clause_marks")? {
+        if let Some(v) = t.chars("clause_marks")? {
             self.clause_marks = v;
         }
         for (key, field) in COUNTS {

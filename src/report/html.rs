@@ -151,9 +151,10 @@ fn calendar(out: &mut String, l: &Labels, t: &ColumnTimeline, as_of: Date) {
         out,
         "<div class=\"cal\" data-column=\"{}\"><h3>{name}<span class=\"limit\">{}</span></h3><div class=\"calbody\"><div class=\"months\">",
         esc(&t.name),
-        esc(&l
-            .calendar_limit
-            .replace("{max_days}", &t.max_days.to_string()))
+        esc(&Labels::fill(
+            &l.calendar_limit,
+            &[("max_days", t.max_days.to_string())]
+        ))
     );
     let last = as_of.first_of_month();
     let mut month = last.checked_sub(11.months()).unwrap_or(last);
@@ -216,10 +217,14 @@ fn calendar(out: &mut String, l: &Labels, t: &ColumnTimeline, as_of: Date) {
             let _ = write!(
                 out,
                 "<li>{}</li>",
-                esc(&if g.open { &l.gap_open } else { &l.gap }
-                    .replace("{start}", &g.start.to_string())
-                    .replace("{end}", &g.end.to_string())
-                    .replace("{days}", &g.days.to_string()))
+                esc(&Labels::fill(
+                    if g.open { &l.gap_open } else { &l.gap },
+                    &[
+                        ("start", g.start.to_string()),
+                        ("end", g.end.to_string()),
+                        ("days", g.days.to_string()),
+                    ]
+                ))
             );
         }
         out.push_str("</ul>");
@@ -309,7 +314,7 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
             out,
             "<br><span class=\"badge\" title=\"{}: {d}\">{}</span>",
             esc(&l.first_seen),
-            esc(&l.open_days.replace("{days}", &days.to_string()))
+            esc(&l.open_days(days))
         );
     }
     out.push_str("</td></tr>");

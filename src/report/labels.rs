@@ -314,14 +314,34 @@ impl Labels {
         }
     }
 
+    /// A word with placeholders filled in, read as the template it was
+    /// checked as when it was loaded (`{{` stands for a brace).
+    pub fn fill(word: &str, values: &[(&str, String)]) -> String {
+        let keys: Vec<&str> = values.iter().map(|(k, _)| *k).collect();
+        match Template::parse(word, &keys) {
+            Ok(t) => t.render(&values.iter().cloned().collect()),
+            // Only words that were never checked (built in code) can fail here.
+            Err(_) => word.to_string(),
+        }
+    }
+
     /// "Checked N pages, found M problems (…)".
     pub fn summary_line(&self, s: &Summary) -> String {
-        self.summary
-            .replace("{pages}", &s.pages.to_string())
-            .replace("{findings}", &s.findings.to_string())
-            .replace("{error}", &s.count(Severity::Error).to_string())
-            .replace("{warning}", &s.count(Severity::Warning).to_string())
-            .replace("{info}", &s.count(Severity::Info).to_string())
+        Labels::fill(
+            &self.summary,
+            &[
+                ("pages", s.pages.to_string()),
+                ("findings", s.findings.to_string()),
+                ("error", s.count(Severity::Error).to_string()),
+                ("warning", s.count(Severity::Warning).to_string()),
+                ("info", s.count(Severity::Info).to_string()),
+            ],
+        )
+    }
+
+    /// "open N days", of a finding first seen N days before the audit.
+    pub fn open_days(&self, days: i64) -> String {
+        Labels::fill(&self.open_days, &[("days", days.to_string())])
     }
 
     /// The counts against `--baseline`; `None` when the run had no baseline.
@@ -329,12 +349,14 @@ impl Labels {
         let (Some(n), Some(p), Some(f)) = (s.new, s.persisting, s.fixed) else {
             return None;
         };
-        Some(
-            self.baseline_summary
-                .replace("{new}", &n.to_string())
-                .replace("{persisting}", &p.to_string())
-                .replace("{fixed}", &f.to_string()),
-        )
+        Some(Labels::fill(
+            &self.baseline_summary,
+            &[
+                ("new", n.to_string()),
+                ("persisting", p.to_string()),
+                ("fixed", f.to_string()),
+            ],
+        ))
     }
 
     pub fn severity(&self, s: Severity) -> &str {
@@ -364,6 +386,14 @@ mod tests {
         crate::load_rules(false, &[])
             .expect("rules/report.toml loads")
             .labels
+    }
+
+    #[test]
+    fn words_are_filled_as_templates() {
+        assert_eq!(Labels::fill("共{n}条", &[("n", "3".into())]), "共3条");
+        // A brace the word means literally is written twice, as in messages.
+        assert_eq!(Labels::fill("{{n}} = {n}", &[("n", "3".into())]), "{n} = 3");
+        assert!(shipped().get(Lang::En).open_days(5).contains('5'));
     }
 
     #[test]

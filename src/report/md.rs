@@ -55,7 +55,7 @@ pub fn render(report: &Report, l: &Labels) -> String {
     if report.findings.is_empty() {
         let _ = writeln!(out, "{}", &l.no_findings);
     } else {
-        let with_status = report.findings.iter().any(|f| f.status.is_some());
+        let with_status = crate::report::csv::Extra::of(report).status;
         let c = &l.columns;
         let status_head = if with_status {
             format!(" {} |", &l.status)
@@ -77,8 +77,10 @@ pub fn render(report: &Report, l: &Labels) -> String {
                 let _ = writeln!(
                     out,
                     "\n{}",
-                    l.more_rows
-                        .replace("{n}", &(report.findings.len() - i).to_string())
+                    Labels::fill(
+                        &l.more_rows,
+                        &[("n", (report.findings.len() - i).to_string())]
+                    )
                 );
                 break;
             }

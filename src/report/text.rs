@@ -94,12 +94,7 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
         }
         if let Some(d) = f.first_seen {
             let days = crate::checks::days_between(d, report.as_of);
-            let _ = writeln!(
-                out,
-                "       {}: {d} ({})",
-                &l.first_seen,
-                l.open_days.replace("{days}", &days.to_string())
-            );
+            let _ = writeln!(out, "       {}: {d} ({})", &l.first_seen, l.open_days(days));
         }
         let _ = writeln!(out, "       {}: {} ({})", &l.rule, f.rule, f.kind);
     }

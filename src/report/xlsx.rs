@@ -46,7 +46,7 @@ fn list_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), Xls
         for (c, text) in cells.iter().enumerate().skip(1) {
             let c16 = c as u16;
             // The page address column links to the page.
-            if c == COL_URL && text.len() <= MAX_URL && text.starts_with("http") {
+            if c == COL_URL && text.len() <= MAX_URL && crate::is_url(text) {
                 ws.write_url_with_text(r, c16, Url::new(text.as_str()), text.as_str())?;
             } else {
                 ws.write_string_with_format(r, c16, clip(text), &wrap)?;

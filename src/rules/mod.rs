@@ -15,7 +15,6 @@ use serde::Serialize;
 use crate::checks::{self, Params};
 use crate::extract::config::ExtractConfig;
 pub use template::Template;
-pub use toml_reader::css_error;
 use toml_reader::{RuleError, Source, TableReader};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -74,8 +73,7 @@ impl UrlGlob {
         self.matches_target(&GlobTarget::new(url))
     }
 
-    /// `matches`, for a URL whose path was found once for many globs.
-    pub fn matches_target(&self, t: &GlobTarget<'_>) -> bool {
+    fn matches_target(&self, t: &GlobTarget<'_>) -> bool {
         if self.pattern.contains("://") {
             return self.matcher.is_match(t.url);
         }
@@ -97,6 +95,18 @@ pub struct UrlGlobs {
     /// Globs with a scheme, matched against the whole URL, and their owners.
     whole: globset::GlobSet,
     whole_owners: Vec<usize>,
+}
+
+impl Default for UrlGlobs {
+    fn default() -> UrlGlobs {
+        UrlGlobs {
+            globs: Vec::new(),
+            paths: globset::GlobSet::empty(),
+            path_owners: Vec::new(),
+            whole: globset::GlobSet::empty(),
+            whole_owners: Vec::new(),
+        }
+    }
 }
 
 impl UrlGlobs {
@@ -273,6 +283,10 @@ pub struct RuleSet {
     pub extract: ExtractConfig,
     /// The words of the reports (`[labels.zh]`, `[labels.en]`).
     pub labels: crate::report::labels::ReportLabels,
+    /// Every category's URL globs in one set, each owned by its category's
+    /// index, so that a page is matched against all of them in one pass.
+    /// Made by `validate`, which every way of loading rules ends with.
+    pub category_urls: UrlGlobs,
     /// The files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -360,7 +374,19 @@ impl RuleSet {
     }
 
     /// Checks what only the whole set can tell: that every category a rule names exists.
-    pub fn validate(&self) -> Result<(), RuleError> {
+    pub fn validate(&mut self) -> Result<(), RuleError> {
+        self.category_urls =
+            UrlGlobs::union(self.categories.iter().map(|c| &c.urls)).map_err(|message| {
+                RuleError {
+                    file: self
+                        .categories
+                        .last()
+                        .map(|c| c.file.clone())
+                        .unwrap_or_default(),
+                    line: 0,
+                    message,
+                }
+            })?;
         for r in &self.rules {
             for c in &r.categories {
                 if !self.categories.iter().any(|k| &k.id == c) {
@@ -479,16 +505,7 @@ pub fn read_category(t: &mut TableReader<'_, '_>) -> Result<Category, RuleError>
         urls.push(UrlGlob::new(g.get_ref()).map_err(|e| t.error_at(&g.span(), e))?);
     }
     let urls = UrlGlobs::new(urls).map_err(|e| t.error_at(&t.span.clone(), e))?;
-    let mut titles = Vec::new();
-    for p in t.strings("titles")?.unwrap_or_default() {
-        titles.push(Regex::new(p.get_ref()).map_err(|e| {
-            let last = e.to_string().lines().last().unwrap_or_default().to_string();
-            t.error_at(
-                &p.span(),
-                format!("invalid regex `{}` in `titles`: {last}", p.get_ref()),
-            )
-        })?);
-    }
+    let titles = t.regexes("titles", &[])?.unwrap_or_default();
     Ok(Category {
         id: id.into_inner(),
         columns,

@@ -233,6 +233,32 @@ impl<'s, 'i> TableReader<'s, 'i> {
         }
     }
 
+    /// `s` as one character, or an error at `span` naming `key`.
+    pub fn one_char(&self, key: &str, span: &Range<usize>, s: &str) -> Result<char, RuleError> {
+        let mut cs = s.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(self.error_at(
+                span,
+                format!(
+                    "`{key}` of {} takes single characters, not \"{s}\"",
+                    self.context
+                ),
+            )),
+        }
+    }
+
+    /// A list of single characters, written as strings (`[">", "»"]`).
+    pub fn chars(&mut self, key: &'static str) -> Result<Option<Vec<char>>, RuleError> {
+        let Some(v) = self.strings(key)? else {
+            return Ok(None);
+        };
+        v.iter()
+            .map(|s| self.one_char(key, &s.span(), s.get_ref()))
+            .collect::<Result<Vec<char>, RuleError>>()
+            .map(Some)
+    }
+
     /// A list of strings; a single string is accepted as a list of one.
     pub fn strings(
         &mut self,
@@ -299,26 +325,47 @@ impl<'s, 'i> TableReader<'s, 'i> {
         let Some(v) = self.strings(key)? else {
             return Ok(None);
         };
-        let mut out = Vec::with_capacity(v.len());
-        for s in v {
-            let re = self.compile_regex(key, &s.span(), s.get_ref())?;
-            let missing = groups
-                .iter()
-                .any(|g| !re.capture_names().flatten().any(|n| n == *g));
-            if missing {
-                let want: Vec<String> = groups.iter().map(|g| format!("(?P<{g}>…)")).collect();
-                return Err(self.error_at(
-                    &s.span(),
-                    format!(
-                        "`{key}` entry `{}` needs the named groups {}",
-                        s.get_ref(),
-                        want.join(", ")
-                    ),
-                ));
-            }
-            out.push(re);
+        v.iter()
+            .map(|s| self.regex_with(key, &s.span(), s.get_ref(), groups))
+            .collect::<Result<Vec<Regex>, RuleError>>()
+            .map(Some)
+    }
+
+    /// One regex with the named `groups`.
+    pub fn regex(
+        &mut self,
+        key: &'static str,
+        groups: &[&str],
+    ) -> Result<Option<Regex>, RuleError> {
+        let Some(s) = self.string(key)? else {
+            return Ok(None);
+        };
+        self.regex_with(key, &s.span(), s.get_ref(), groups)
+            .map(Some)
+    }
+
+    fn regex_with(
+        &self,
+        key: &str,
+        span: &Range<usize>,
+        pattern: &str,
+        groups: &[&str],
+    ) -> Result<Regex, RuleError> {
+        let re = self.compile_regex(key, span, pattern)?;
+        let missing = groups
+            .iter()
+            .any(|g| !re.capture_names().flatten().any(|n| n == *g));
+        if missing {
+            let want: Vec<String> = groups.iter().map(|g| format!("(?P<{g}>…)")).collect();
+            return Err(self.error_at(
+                span,
+                format!(
+                    "`{key}` entry `{pattern}` needs the named groups {}",
+                    want.join(", ")
+                ),
+            ));
         }
-        Ok(Some(out))
+        Ok(re)
     }
 
     /// One CSS selector, with its text.
