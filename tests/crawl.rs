@@ -101,25 +101,8 @@ fn demo_server(
 
 /// Fast, impolite settings: tests talk to their own loopback server.
 fn crawl(url: &str, extra: &[&str]) -> (Value, std::process::Output) {
-    let mut args = vec![
-        "--site",
-        url,
-        "--as-of",
-        AS_OF,
-        "--fail-on",
-        "never",
-        "--delay-ms",
-        "0",
-        "--per-host",
-        "4",
-        "--timeout-ms",
-        "1500",
-        "--retry-base-ms",
-        "20",
-        "--quiet",
-        "--lang",
-        "en",
-    ];
+    let mut args = common::fast_crawl(url, AS_OF);
+    args.extend(["--fail-on", "never", "--timeout-ms", "1500"]);
     args.extend_from_slice(extra);
     let (v, out) = common::audit_json(&args);
     assert_eq!(
@@ -165,6 +148,17 @@ fn notes(report: &Value) -> String {
                 .join("\n")
         })
         .unwrap_or_default()
+}
+
+/// What each fetch-error finding says went wrong.
+fn fetch_error_evidence(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "fetch-error")
+        .map(|f| f["evidence"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 fn fetch_errors(report: &Value) -> Vec<String> {
@@ -1000,13 +994,7 @@ fn external_links_are_checked_once_with_an_honest_user_agent() {
     // link to it is not followed, not even for a HEAD, and says why.
     let (v, _) = crawl(&server.url("/"), &["--check-external"]);
     assert!(!other_log.any(|_| true));
-    let refused: Vec<String> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["kind"] == "fetch-error")
-        .map(|f| f["evidence"].as_str().unwrap_or("").to_string())
-        .collect();
+    let refused: Vec<String> = fetch_error_evidence(&v);
     assert_eq!(refused.len(), 2, "{refused:?}");
     assert!(
         refused
@@ -1067,17 +1055,10 @@ fn crawl_delay_is_honoured_and_noted() {
 fn a_robots_txt_that_answers_5xx_stops_the_audit_unless_ignored() {
     let (server, log) =
         demo_server(|req, _| (req.path() == "/robots.txt").then(|| Reply::status(503)));
-    let out = common::audit(&[
-        "--site",
-        &server.url("/"),
-        "--as-of",
-        AS_OF,
-        "--delay-ms",
-        "0",
-        "--retries",
-        "0",
-        "--quiet",
-    ]);
+    let url = server.url("/");
+    let mut args = common::fast_crawl(&url, AS_OF);
+    args.extend(["--retries", "0"]);
+    let out = common::audit(&args);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -1180,13 +1161,7 @@ fn max_redirects_caps_a_redirect_chain() {
     let (v, _) = crawl(&server.url("/"), &[]);
     assert!(fetch_errors(&v).is_empty(), "{:?}", fetch_errors(&v));
     let (v, _) = crawl(&server.url("/"), &["--max-redirects", "2"]);
-    let errs: Vec<String> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["kind"] == "fetch-error")
-        .map(|f| f["evidence"].as_str().unwrap_or("").to_string())
-        .collect();
+    let errs: Vec<String> = fetch_error_evidence(&v);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(errs[0].contains("more than 2 redirects"), "{errs:?}");
 }

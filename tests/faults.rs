@@ -110,30 +110,20 @@ fn site(
     })
 }
 
-/// Fast, impolite settings: the tests talk to their own loopback server.
-fn run(url: &str, extra: &[&str]) -> (Value, std::process::Output) {
-    let mut args = vec![
-        "--site",
-        url,
-        "--as-of",
-        AS_OF,
-        "--delay-ms",
-        "0",
-        "--per-host",
-        "4",
-        "--timeout-ms",
-        "1000",
-        "--retries",
-        "0",
-        "--retry-base-ms",
-        "20",
-        "--no-sitemaps",
-        "--quiet",
-        "--lang",
-        "en",
-    ];
+/// Fast, impolite settings without retries: the tests talk to their own
+/// loopback server and count its requests.
+fn args<'a>(url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = common::fast_crawl(url, AS_OF);
+    args.extend(["--timeout-ms", "1000", "--retries", "0"]);
     args.extend_from_slice(extra);
-    common::audit_json(&args)
+    args
+}
+
+/// `args`, without sitemaps (most faults are reached by links).
+fn run(url: &str, extra: &[&str]) -> (Value, std::process::Output) {
+    let mut all = args(url, extra);
+    all.push("--no-sitemaps");
+    common::audit_json(&all)
 }
 
 /// Runs the audit and checks it finished (exit 0 or 1, not 2).
@@ -392,35 +382,15 @@ fn a_sitemap_of_100000_urls_stays_within_max_pages() {
         )),
         _ => None,
     });
-    // `run` passes --no-sitemaps, so this audit is spelt out.
-    let out = common::audit(&[
-        "--site",
-        &server.url("/"),
-        "--as-of",
-        AS_OF,
-        "--delay-ms",
-        "0",
-        "--per-host",
-        "4",
-        "--timeout-ms",
-        "1000",
-        "--retries",
-        "0",
-        "--max-pages",
-        "20",
-        "--quiet",
-        "--lang",
-        "en",
-        "--format",
-        "json",
-    ]);
+    // `run` passes --no-sitemaps; this audit reads them.
+    let url = server.url("/");
+    let (v, out) = common::audit_json(&args(&url, &["--max-pages", "20"]));
     assert!(
         matches!(out.status.code(), Some(0) | Some(1)),
         "{:?}: {}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let pages = v["summary"]["pages"].as_u64().unwrap_or(u64::MAX);
     assert!(pages <= 20, "{pages} pages");
     assert_eq!(v["incomplete"], true);

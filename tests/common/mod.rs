@@ -269,6 +269,25 @@ pub fn audit(args: &[&str]) -> Output {
         .expect("run the audit binary")
 }
 
+/// The flags of a fast, impolite crawl of a test's own loopback server, in English.
+pub fn fast_crawl<'a>(url: &'a str, as_of: &'a str) -> Vec<&'a str> {
+    vec![
+        "--site",
+        url,
+        "--as-of",
+        as_of,
+        "--delay-ms",
+        "0",
+        "--per-host",
+        "4",
+        "--retry-base-ms",
+        "20",
+        "--quiet",
+        "--lang",
+        "en",
+    ]
+}
+
 /// Runs `audit … --format json` and parses standard output.
 pub fn audit_json(args: &[&str]) -> (serde_json::Value, Output) {
     let mut all: Vec<&str> = args.to_vec();
