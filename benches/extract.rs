@@ -188,7 +188,10 @@ fn steps(cfg: &disclosure_audit::extract::config::ExtractConfig, d: &Document, r
         black_box(Html::parse_document(&decode(&d.body, None).0));
     });
     step("text::lines(page)", &mut || {
-        black_box(text::lines(page));
+        black_box(text::lines(
+            page,
+            &disclosure_audit::extract::elements::Hidden::default(),
+        ));
     });
     step("nav::find (both)", &mut || {
         black_box(nav::find(&html, &Resolver::new(&d.url), cfg, None));
@@ -201,6 +204,8 @@ fn steps(cfg: &disclosure_audit::extract::config::ExtractConfig, d: &Document, r
             url,
             cfg,
             cfg.max_list_items,
+            &[],
+            None,
         ));
     });
     step("breadcrumb::find", &mut || {

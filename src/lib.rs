@@ -347,6 +347,9 @@ pub fn audit_shared(
     phase("site model", started);
     site_model.complete_listing = dir_mode && !stats.incomplete;
     site_model.root_url = Some(root_url);
+    stats
+        .notes
+        .extend(unread_lists_note(&site_model, rules.labels.get(cfg.lang)));
     let ctx = checks::Ctx {
         site: &site_model,
         rules,
@@ -399,4 +402,45 @@ pub fn audit_shared(
     report.dir = dir_mode.then(|| cfg.site.clone());
     phase("report", started);
     Ok(report)
+}
+
+/// The note naming the columns whose list could not be read, and what
+/// loads each list when the page shows it, so that a profile can be written.
+fn unread_lists_note(site: &site::Site, words: &report::labels::Labels) -> Option<String> {
+    let unread: Vec<(&str, &str)> = site
+        .columns
+        .iter()
+        .filter_map(|c| Some((c.name.as_str(), c.unread_list.as_deref()?)))
+        .collect();
+    if unread.is_empty() {
+        return None;
+    }
+    let examples: Vec<String> = unread
+        .iter()
+        .take(5)
+        .map(|(column, url)| {
+            let loader = site.get(url).and_then(|r| match &r.list_shows {
+                extract::record::ListShows::Unread(l) => l.clone(),
+                _ => None,
+            });
+            let mut values = vec![("column", column.to_string()), ("url", url.to_string())];
+            match loader {
+                Some(l) => {
+                    values.push(("loader", l));
+                    words.note("list_unread_loader", &values)
+                }
+                None => words.note("list_unread_example", &values),
+            }
+        })
+        .collect();
+    Some(words.note(
+        "list_unread",
+        &[
+            ("count", unread.len().to_string()),
+            (
+                "examples",
+                examples.join(&words.note("list_unread_separator", &[])),
+            ),
+        ],
+    ))
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 
-use crate::extract::record::{PageKind, PageRecord};
+use crate::extract::record::{ListShows, PageKind, PageRecord};
 use crate::rules::{GlobTarget, RuleSet};
 use crate::source::urls::{extension, percent_decode};
 
@@ -25,6 +25,10 @@ pub struct Column {
     pub categories: Vec<String>,
     /// Items deduplicated by URL, newest first; undated items last.
     pub items: Vec<ColumnItem>,
+    /// The column's list page showed no list that could be read (cut, empty
+    /// markup, or filled in by a script): its items are unknown, so it is
+    /// neither stale nor empty as far as the audit can tell.
+    pub unread_list: Option<String>,
 }
 
 impl Column {
@@ -100,6 +104,7 @@ impl Site {
                 url: url.map(str::to_string),
                 categories: Vec::new(),
                 items: Vec::new(),
+                unread_list: None,
             });
             keys.insert(key, columns.len() - 1);
             columns.len() - 1
@@ -144,6 +149,12 @@ impl Site {
                     date: it.date,
                 };
                 add(col, item, false, &mut items);
+            }
+            // The column's first page tells what the list is; a later page that
+            // cannot be read only leaves those items out.
+            let first = r.column_url.as_deref().is_none_or(|u| u == r.url);
+            if first && matches!(r.list_shows, ListShows::Unread(_)) {
+                columns[col].unread_list = Some(r.url.clone());
             }
         }
         for r in records.iter().filter(|r| r.kind == PageKind::Article) {

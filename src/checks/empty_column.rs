@@ -1,11 +1,11 @@
 //! `empty-column`: a column list page that lists nothing.
 //!
-//! An empty column (`暂无信息`, or a list with no entries) tells an inspector
-//! that a disclosure obligation is not being met, and tells a visitor the site
-//! is abandoned. A page counts as an empty column when it lists no dated item
-//! and either shows one of the rule file's placeholder lines, or is a column
-//! list page (per its `ColumnName` meta) that links to nothing inside its own
-//! folder and has no articles pointing back to it.
+//! An empty column (`暂无信息`) tells an inspector that a disclosure
+//! obligation is not being met, and tells a visitor the site is abandoned. A
+//! page counts as an empty column when it lists no item and shows a
+//! placeholder line instead. A list page whose list cannot be read (cut,
+//! empty markup, filled in by a script) is not known to be empty: the
+//! column's items are unknown, and the run's notes say so.
 //!
 //! Example finding: `栏目「人事信息」没有任何信息`, evidence `暂无信息`.
 
@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use regex::Regex;
 
 use crate::checks::{At, Ctx, Draft, KindSpec};
-use crate::extract::record::{PageKind, PageRecord};
+use crate::extract::record::{ListShows, PageKind, PageRecord};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Values};
@@ -26,24 +26,23 @@ pub const SPEC: KindSpec = KindSpec {
     name: KIND,
     placeholders: &[],
     needs_category: false,
-    doc: "Reports column list pages without items: pages that list no dated item and show a \
-          line matching one of `placeholder_patterns` (暂无信息), and list pages that link to \
-          nothing in their own folder while no article names them as its column. A rule with \
-          categories only looks at columns of those categories. Parameters: \
-          placeholder_patterns.",
+    doc: "Reports column list pages that show only a placeholder (暂无信息; extraction's \
+          `empty_list_patterns`) instead of items. A list that could not be read (cut, empty \
+          markup, loaded by a script) is unknown, not empty, and is not reported. With \
+          `placeholder_patterns`, other column pages (a list page, a page the home page links \
+          to) whose text shows such a line are reported too. A rule with categories only \
+          looks at columns of those categories. Parameters: placeholder_patterns (optional).",
 };
 
 #[derive(Debug, Clone)]
 pub struct Params {
-    /// Regexes matched against each trimmed line of the page text.
+    /// Regexes matched against each trimmed line of a column page's text,
+    /// besides the placeholder extraction recognised.
     pub placeholder_patterns: Vec<Regex>,
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     let placeholder_patterns = t.regexes("placeholder_patterns", &[])?.unwrap_or_default();
-    if placeholder_patterns.is_empty() {
-        return Err(t.missing("placeholder_patterns"));
-    }
     Ok(Params {
         placeholder_patterns,
     })
@@ -51,6 +50,9 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
 
 /// The placeholder line a page shows instead of a list, if any.
 fn placeholder_line(page: &PageRecord, p: &Params) -> Option<String> {
+    if p.placeholder_patterns.is_empty() {
+        return None;
+    }
     page.text
         .lines()
         .map(str::trim)
@@ -58,33 +60,11 @@ fn placeholder_line(page: &PageRecord, p: &Params) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The folder a list page lists: `…/gzdt/` for `…/gzdt/` and `…/gzdt/index_1.html`.
-fn folder_of(url: &str) -> &str {
-    match url.rfind('/') {
-        Some(i) => &url[..=i],
-        None => url,
-    }
-}
-
-/// A list page without dated items that still links into its folder, or that
-/// articles name as their column, lists something the extractor could not date.
-fn lists_something(page: &PageRecord, known: &KnownColumns<'_>) -> bool {
-    let folder = folder_of(&page.url);
-    // Pagination links also lead into the folder: such a page is not judged empty.
-    let links_inside = page
-        .links
-        .iter()
-        .any(|l| l != &page.url && l.starts_with(folder) && l.len() > folder.len());
-    links_inside || known.with_items.contains(page.url.as_str())
-}
-
 /// The URLs of the site's known columns, gathered once per check rather than
 /// scanned for every page.
 struct KnownColumns<'a> {
     home_links: HashSet<&'a str>,
     pages: HashSet<&'a str>,
-    /// Column pages whose list has items.
-    with_items: HashSet<&'a str>,
 }
 
 impl<'a> KnownColumns<'a> {
@@ -100,17 +80,7 @@ impl<'a> KnownColumns<'a> {
             .iter()
             .filter_map(|c| c.url.as_deref())
             .collect();
-        let with_items = site
-            .columns
-            .iter()
-            .filter(|c| !c.items.is_empty())
-            .filter_map(|c| c.url.as_deref())
-            .collect();
-        KnownColumns {
-            home_links,
-            pages,
-            with_items,
-        }
+        KnownColumns { home_links, pages }
     }
 }
 
@@ -134,13 +104,15 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        if !is_column_page(page, &known) {
-            continue;
-        }
-        let evidence = match placeholder_line(page, p) {
-            Some(line) => Some(line),
-            None if page.kind == PageKind::List && !lists_something(page, &known) => None,
-            None => continue,
+        let evidence = match &page.list_shows {
+            ListShows::Placeholder(line) if page.kind == PageKind::List => line.clone(),
+            // A list that could not be read is unknown, not empty.
+            ListShows::Unread(_) => continue,
+            _ if is_column_page(page, &known) => match placeholder_line(page, p) {
+                Some(line) => line,
+                None => continue,
+            },
+            _ => continue,
         };
         let name = page
             .column
@@ -156,7 +128,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             Draft {
                 at,
                 key: String::new(),
-                evidence,
+                evidence: Some(evidence),
                 target: None,
                 values,
             },
@@ -167,12 +139,6 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folders() {
-        assert_eq!(folder_of("http://x/gzdt/"), "http://x/gzdt/");
-        assert_eq!(folder_of("http://x/gzdt/index_1.html"), "http://x/gzdt/");
-    }
 
     #[test]
     fn placeholder_lines_match_whole_lines() {

@@ -91,7 +91,13 @@ fn at_column(c: &Column, newest_url: &str) -> At {
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
-    for column in ctx.site.columns_in(&rule.categories) {
+    // A column whose list could not be read has unknown items: the
+    // articles found elsewhere need not include its newest one.
+    for column in ctx
+        .site
+        .columns_in(&rule.categories)
+        .filter(|c| c.unread_list.is_none())
+    {
         let items = column.dated_until(ctx.as_of);
         // A column with no dated item is for `empty-column`; freshness cannot judge it.
         let Some(newest) = items.first() else {

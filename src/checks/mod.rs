@@ -9,6 +9,7 @@ pub mod duplicate_heading;
 pub mod empty_column;
 pub mod fetch_error;
 pub mod freshness;
+pub mod metadata_mismatch;
 pub mod missing_metadata;
 pub mod privacy;
 pub mod publish_lag;
@@ -61,6 +62,7 @@ pub const KINDS: &[KindSpec] = &[
     empty_column::SPEC,
     typo::SPEC,
     punctuation::SPEC,
+    metadata_mismatch::SPEC,
 ];
 
 pub fn kind_spec(name: &str) -> Option<&'static KindSpec> {
@@ -83,6 +85,7 @@ pub enum Params {
     EmptyColumn(empty_column::Params),
     Typo(typo::Params),
     Punctuation(punctuation::Params),
+    MetadataMismatch(metadata_mismatch::Params),
 }
 
 pub fn parse_params(kind: &str, t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
@@ -100,6 +103,7 @@ pub fn parse_params(kind: &str, t: &mut TableReader<'_, '_>) -> Result<Params, R
         empty_column::KIND => Params::EmptyColumn(empty_column::params(t)?),
         typo::KIND => Params::Typo(typo::params(t)?),
         punctuation::KIND => Params::Punctuation(punctuation::params(t)?),
+        metadata_mismatch::KIND => Params::MetadataMismatch(metadata_mismatch::params(t)?),
         other => {
             return Err(t.error_at(
                 &t.span.clone(),
@@ -306,6 +310,7 @@ fn run_rule(ctx: &Ctx<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Params::EmptyColumn(p) => empty_column::check(ctx, rule, p, out),
         Params::Typo(p) => typo::check(ctx, rule, p, out),
         Params::Punctuation(p) => punctuation::check(ctx, rule, p, out),
+        Params::MetadataMismatch(p) => metadata_mismatch::check(ctx, rule, p, out),
     }
 }
 
@@ -341,8 +346,9 @@ pub(crate) fn read_page_kinds(t: &mut TableReader<'_, '_>) -> Result<Vec<PageKin
             t.error_at(
                 &k.span(),
                 format!(
-                    "`page_kinds` of {} allows home, list, article, attachment, other, not \"{}\"",
+                    "`page_kinds` of {} allows {}, not \"{}\"",
                     t.context,
+                    PageKind::ALL.map(PageKind::as_str).join(", "),
                     k.get_ref()
                 ),
             )

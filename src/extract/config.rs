@@ -7,6 +7,7 @@ use regex::Regex;
 use scraper::Selector;
 
 use super::limits::Limit;
+use super::record::Origin;
 use crate::rules::toml_reader::{RuleError, TableReader};
 
 #[derive(Debug, Clone, Default)]
@@ -122,6 +123,89 @@ pub struct ExtractConfig {
     /// A page is a list with this many dated items, or this many publish-date labels.
     pub list_min_items: u32,
     pub list_min_date_labels: u32,
+    /// Which source of each field wins when several give one, first to last.
+    pub title_order: Vec<Origin>,
+    pub publish_date_order: Vec<Origin>,
+    pub document_date_order: Vec<Origin>,
+    pub source_order: Vec<Origin>,
+    pub column_order: Vec<Origin>,
+    /// Class words (whole, any case) of elements a stylesheet hides.
+    pub hidden_classes: Vec<String>,
+    /// A group of dated links is not the column's list when a class or id
+    /// word of its box starts with one of these (lower case)…
+    pub list_exclude_classes: Vec<String>,
+    /// …or the box's heading holds one of these (unless it is the column's name)…
+    pub list_exclude_titles: Vec<String>,
+    /// …and an item whose title is one of these is never a list item.
+    pub list_exclude_item_titles: Vec<String>,
+    /// A box heading is at most this many characters, looked for at most
+    /// `list_box_up` levels above the list.
+    pub list_box_title_max_chars: u32,
+    pub list_box_up: u32,
+    /// Whole lines a list page shows instead of items (`暂无信息`).
+    pub empty_list_patterns: Vec<Regex>,
+    /// Regexes with a group `url` over a list page's scripts: the address a
+    /// script loads the list from, named when the list cannot be read.
+    pub list_loader_patterns: Vec<Regex>,
+    /// A page showing `letter_min_labels` of these labels is a letter (领导信箱).
+    pub letter_labels: Vec<String>,
+    pub letter_min_labels: u32,
+    /// A page showing `guide_min_labels` of these labels, or titled to match
+    /// one of `guide_title_patterns`, is a service guide (办事指南).
+    pub guide_labels: Vec<String>,
+    pub guide_min_labels: u32,
+    pub guide_title_patterns: Vec<Regex>,
+    /// URLs of search pages and their results.
+    pub search_url_patterns: Vec<Regex>,
+    /// Titles of login and registration pages (a password field also tells).
+    pub login_title_patterns: Vec<Regex>,
+}
+
+/// The fields whose sources are ordered, the key of each order and the
+/// sources it may name.
+pub const ORDERS: &[(&str, &[Origin])] = &[
+    (
+        "title_order",
+        &[
+            Origin::Profile,
+            Origin::Heading,
+            Origin::Meta,
+            Origin::AnyHeading,
+            Origin::TitleTag,
+        ],
+    ),
+    (
+        "publish_date_order",
+        &[
+            Origin::Profile,
+            Origin::Label,
+            Origin::Meta,
+            Origin::GenericLabel,
+            Origin::Url,
+        ],
+    ),
+    (
+        "document_date_order",
+        &[Origin::Profile, Origin::Label, Origin::Signature],
+    ),
+    (
+        "source_order",
+        &[Origin::Profile, Origin::Label, Origin::Meta],
+    ),
+    ("column_order", &[Origin::Breadcrumb, Origin::Meta]),
+];
+
+impl ExtractConfig {
+    fn order_mut(&mut self, key: &str) -> Option<&mut Vec<Origin>> {
+        Some(match key {
+            "title_order" => &mut self.title_order,
+            "publish_date_order" => &mut self.publish_date_order,
+            "document_date_order" => &mut self.document_date_order,
+            "source_order" => &mut self.source_order,
+            "column_order" => &mut self.column_order,
+            _ => return None,
+        })
+    }
 }
 
 type Counts = [(&'static str, fn(&mut ExtractConfig) -> &mut u32)];
@@ -155,6 +239,12 @@ const COUNTS: &Counts = &[
     ("title_max_bytes", |c| &mut c.title_max_bytes),
     ("list_min_items", |c| &mut c.list_min_items),
     ("list_min_date_labels", |c| &mut c.list_min_date_labels),
+    ("list_box_title_max_chars", |c| {
+        &mut c.list_box_title_max_chars
+    }),
+    ("list_box_up", |c| &mut c.list_box_up),
+    ("letter_min_labels", |c| &mut c.letter_min_labels),
+    ("guide_min_labels", |c| &mut c.guide_min_labels),
 ];
 
 type Fields = [(&'static str, fn(&mut ExtractConfig) -> &mut Vec<String>)];
@@ -186,6 +276,14 @@ const STRING_LISTS: &Fields = &[
     ("html_extensions", |c| &mut c.html_extensions),
     ("site_name_meta", |c| &mut c.site_name_meta),
     ("datastore_markers", |c| &mut c.datastore_markers),
+    ("hidden_classes", |c| &mut c.hidden_classes),
+    ("list_exclude_classes", |c| &mut c.list_exclude_classes),
+    ("list_exclude_titles", |c| &mut c.list_exclude_titles),
+    ("list_exclude_item_titles", |c| {
+        &mut c.list_exclude_item_titles
+    }),
+    ("letter_labels", |c| &mut c.letter_labels),
+    ("guide_labels", |c| &mut c.guide_labels),
 ];
 
 impl ExtractConfig {
@@ -221,6 +319,62 @@ impl ExtractConfig {
         if let Some(v) = t.regexes("datastore_record_patterns", &["html"])? {
             self.datastore_record_patterns = v;
         }
+        for (key, re, groups) in [
+            (
+                "empty_list_patterns",
+                &mut self.empty_list_patterns,
+                &[][..],
+            ),
+            (
+                "list_loader_patterns",
+                &mut self.list_loader_patterns,
+                &["url"][..],
+            ),
+            (
+                "guide_title_patterns",
+                &mut self.guide_title_patterns,
+                &[][..],
+            ),
+            (
+                "search_url_patterns",
+                &mut self.search_url_patterns,
+                &[][..],
+            ),
+            (
+                "login_title_patterns",
+                &mut self.login_title_patterns,
+                &[][..],
+            ),
+        ] {
+            if let Some(v) = t.regexes(key, groups)? {
+                *re = v;
+            }
+        }
+        for (key, allowed) in ORDERS {
+            let Some(v) = t.strings(key)? else {
+                continue;
+            };
+            let mut order = Vec::with_capacity(v.len());
+            for s in v {
+                match Origin::parse(s.get_ref()).filter(|o| allowed.contains(o)) {
+                    Some(o) => order.push(o),
+                    None => {
+                        let names: Vec<&str> = allowed.iter().map(|o| o.as_str()).collect();
+                        return Err(t.error_at(
+                            &s.span(),
+                            format!(
+                                "`{key}` may name {}, not \"{}\"",
+                                names.join(", "),
+                                s.get_ref()
+                            ),
+                        ));
+                    }
+                }
+            }
+            if let Some(field) = self.order_mut(key) {
+                *field = order;
+            }
+        }
         if let Some(v) = t.chars("breadcrumb_separators")? {
             self.breadcrumb_separators = v;
         }
@@ -238,7 +392,11 @@ impl ExtractConfig {
                 *field(self) = n.into_inner();
             }
         }
-        for w in &mut self.boilerplate_classes {
+        for w in self
+            .boilerplate_classes
+            .iter_mut()
+            .chain(&mut self.list_exclude_classes)
+        {
             *w = w.to_ascii_lowercase();
         }
         for ext in &mut self.attachment_extensions {
@@ -288,6 +446,20 @@ impl ExtractConfig {
             title_max_bytes: 1000,
             list_min_items: 3,
             list_min_date_labels: 3,
+            list_box_title_max_chars: 12,
+            list_box_up: 3,
+            letter_min_labels: 2,
+            guide_min_labels: 4,
+            title_order: ORDERS[0].1.to_vec(),
+            publish_date_order: vec![
+                Origin::Profile,
+                Origin::Label,
+                Origin::Meta,
+                Origin::GenericLabel,
+            ],
+            document_date_order: ORDERS[2].1.to_vec(),
+            source_order: ORDERS[3].1.to_vec(),
+            column_order: ORDERS[4].1.to_vec(),
             ..Default::default()
         }
     }
@@ -322,5 +494,10 @@ mod tests {
         for (t, f) in lists {
             assert_eq!(t, f);
         }
+        assert_eq!(test.title_order, shipped.title_order);
+        assert_eq!(test.publish_date_order, shipped.publish_date_order);
+        assert_eq!(test.document_date_order, shipped.document_date_order);
+        assert_eq!(test.source_order, shipped.source_order);
+        assert_eq!(test.column_order, shipped.column_order);
     }
 }

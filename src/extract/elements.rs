@@ -4,17 +4,74 @@
 //! whose last part needs a class or id (`div.TRS_Editor`, `#zoom`) is only
 //! tried on the elements that carry one.
 
-use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
+use rustc_hash::FxHashSet;
 use scraper::{ElementRef, Html, Node, Selector};
 
+/// The elements a reader does not see because their own markup hides them:
+/// the `hidden` attribute, an inline `display:none` or `visibility:hidden`,
+/// or a class word of `hidden_classes`. Their text is never read as a
+/// label, a date, a title or a list item (their links are still followed:
+/// drop-down menus are hidden until hovered).
+#[derive(Debug, Default)]
+pub struct Hidden(FxHashSet<NodeId>);
+
+impl Hidden {
+    /// Whether `id` is the root of a hidden subtree.
+    pub fn is_root(&self, id: NodeId) -> bool {
+        !self.0.is_empty() && self.0.contains(&id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Why an element hides itself, if it does.
+pub fn hides(el: &scraper::node::Element, hidden_classes: &[String]) -> Option<&'static str> {
+    for (k, v) in el.attrs() {
+        match k {
+            "hidden" => return Some("hidden"),
+            "style" if style_hides(v) => return Some("style"),
+            "class"
+                if !hidden_classes.is_empty()
+                    && v.split_ascii_whitespace()
+                        .any(|w| hidden_classes.iter().any(|h| h.eq_ignore_ascii_case(w))) =>
+            {
+                return Some("class");
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `display: none` or `visibility:hidden` in an inline style, in any case and spacing.
+fn style_hides(style: &str) -> bool {
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    compact.split(';').any(|decl| {
+        let decl = decl.trim_end_matches("!important");
+        decl == "display:none" || decl == "visibility:hidden"
+    })
+}
+
 pub struct Elements<'a> {
+    /// Every element, hidden or not, in document order.
+    everything: Vec<ElementRef<'a>>,
+    /// The elements a reader can see (not inside a hidden one).
     all: Vec<ElementRef<'a>>,
+    hidden: Hidden,
     /// The comment nodes, anywhere in the document (also before `<html>`):
     /// body markers and `audit:ignore` directives are read from these.
     comments: Vec<NodeRef<'a, Node>>,
-    /// The text nodes, in document order.
+    /// The visible text nodes, in document order.
     texts: Vec<NodeRef<'a, Node>>,
-    /// The elements with a class or an id.
+    /// The visible elements with a class or an id.
     with_class_or_id: Vec<ElementRef<'a>>,
 }
 
@@ -55,16 +112,50 @@ fn shape(text: &str) -> Shape<'_> {
 
 impl<'a> Elements<'a> {
     pub fn new(html: &'a Html) -> Elements<'a> {
+        Elements::with_hidden(html, &[])
+    }
+
+    /// The page's elements, telling apart those hidden by their markup or
+    /// by one of `hidden_classes`.
+    pub fn with_hidden(html: &'a Html, hidden_classes: &[String]) -> Elements<'a> {
+        let mut everything: Vec<ElementRef<'a>> = Vec::new();
         let mut all: Vec<ElementRef<'a>> = Vec::new();
         let mut comments = Vec::new();
         let mut texts = Vec::new();
+        let mut hidden = FxHashSet::default();
+        // The depth of the hidden element being walked through, if any.
+        let (mut depth, mut hidden_at) = (0usize, None::<usize>);
         // From the document node, not the root element: a comment before
         // `<html>` is a child of the document.
-        for node in html.tree.root().descendants() {
+        for edge in html.tree.root().traverse() {
+            let node = match edge {
+                Edge::Open(node) => node,
+                Edge::Close(_) => {
+                    if hidden_at == Some(depth) {
+                        hidden_at = None;
+                    }
+                    depth -= 1;
+                    continue;
+                }
+            };
+            depth += 1;
             if let Some(el) = ElementRef::wrap(node) {
-                all.push(el);
+                everything.push(el);
+                // A body hidden until a script shows it is still the page.
+                if hidden_at.is_none()
+                    && !matches!(el.value().name(), "body" | "html")
+                    && hides(el.value(), hidden_classes).is_some()
+                {
+                    hidden.insert(node.id());
+                    hidden_at = Some(depth);
+                }
+                if hidden_at.is_none() {
+                    all.push(el);
+                }
             } else if node.value().is_text() {
-                texts.push(node);
+                if hidden_at.is_none() {
+                    texts.push(node);
+                }
             } else if node.value().is_comment() {
                 comments.push(node);
             }
@@ -81,7 +172,9 @@ impl<'a> Elements<'a> {
             })
             .collect();
         Elements {
+            everything,
             all,
+            hidden: Hidden(hidden),
             comments,
             texts,
             with_class_or_id,
@@ -98,7 +191,21 @@ impl<'a> Elements<'a> {
         &self.texts
     }
 
-    /// The elements with one of these tag names, in document order.
+    /// The roots of the page's hidden subtrees.
+    pub fn hidden(&self) -> &Hidden {
+        &self.hidden
+    }
+
+    /// Every element with one of these tag names, hidden or not, in
+    /// document order: links, scripts and meta tags count wherever they are.
+    pub fn named_all<'b>(&'b self, names: &'b [&str]) -> impl Iterator<Item = ElementRef<'a>> + 'b {
+        self.everything
+            .iter()
+            .copied()
+            .filter(move |e| names.contains(&e.value().name()))
+    }
+
+    /// The visible elements with one of these tag names, in document order.
     pub fn named<'b>(&'b self, names: &'b [&str]) -> impl Iterator<Item = ElementRef<'a>> + 'b {
         self.all
             .iter()
@@ -106,7 +213,7 @@ impl<'a> Elements<'a> {
             .filter(move |e| names.contains(&e.value().name()))
     }
 
-    /// The elements `sel` (written as `text`) matches, in document order.
+    /// The visible elements `sel` (written as `text`) matches, in document order.
     pub fn select<'b>(
         &'b self,
         text: &'b str,

@@ -4,7 +4,7 @@
 //! `/art/2026/9/16/art_…html`).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use ego_tree::NodeId;
 use jiff::civil::Date;
@@ -18,6 +18,7 @@ use super::links::Resolver;
 use super::nav::{first_link, link_title};
 use super::record::ListItem;
 use super::text::{inline, inline_max};
+use super::trace::ListGroup;
 use crate::source::urls::{canonical, resolve_canonical};
 
 const ROWS: &[&str] = &["li", "tr", "dd", "dt", "p", "div", "td", "span"];
@@ -64,10 +65,15 @@ fn row_of(a: ElementRef<'_>) -> Option<ElementRef<'_>> {
     row
 }
 
-/// The dated links of a list page, among `links` (the page's `<a>` elements,
-/// in document order). Rows are grouped by the element that holds them;
-/// groups much smaller than the largest (a sidebar's 相关链接, a 热点信息 box)
-/// are dropped.
+/// The dated links of a list page, among `links` (the page's visible `<a>`
+/// elements, in document order): the column's main list only. Rows are
+/// grouped by the element that holds them; a group in a sidebar, menu or
+/// footer box (by its class words or its heading, see `list_exclude_*` in
+/// `rules/extract.toml`) is never the list, and of the others the largest
+/// is, with its look-alike siblings (a list split into several `<ul>`).
+/// `own` are the page's own names (its title, the breadcrumb's last entry):
+/// a box headed with one of them is the column's list even when the heading
+/// reads like a sidebar's (`最新动态` is also a column name).
 ///
 /// At most `max` items are kept (0: no limit), and reading stops soon after
 /// that many are found; the flag says whether the list was cut.
@@ -77,9 +83,13 @@ pub fn items<'a>(
     page_url: &str,
     cfg: &ExtractConfig,
     max: u32,
+    own: &[&str],
+    trace: Option<&mut Vec<ListGroup>>,
 ) -> (Vec<ListItem>, bool) {
     let max = super::limits::bound(max);
     let mut found: Vec<(Option<NodeId>, ListItem)> = Vec::new();
+    // The groups in document order, with the element holding their rows.
+    let mut groups: Vec<(Option<NodeId>, Option<ElementRef<'a>>, usize)> = Vec::new();
     let mut seen = HashSet::new();
     let mut stopped = false;
     for a in links.filter(|a| a.value().attr("href").is_some()) {
@@ -89,28 +99,163 @@ pub fn items<'a>(
         if let Some(item) = item_of(a, row, res, page_url, cfg)
             && seen.insert(item.url.clone())
         {
-            // One past the cap proves the list goes over it; the sidebars
-            // dropped below are small, so reading on would only cost time.
-            if found.len() > max {
+            // Well past the cap proves the list goes over it; the sidebars
+            // set aside below are small, so reading on would only cost time.
+            if found.len() > max.saturating_mul(2) {
                 stopped = true;
                 break;
             }
-            found.push((row.parent().map(|p| p.id()), item));
+            let parent = row.parent().and_then(ElementRef::wrap);
+            let g = parent.map(|p| p.id());
+            match groups.iter_mut().find(|(id, _, _)| *id == g) {
+                Some(entry) => entry.2 += 1,
+                None => groups.push((g, parent, 1)),
+            }
+            found.push((g, item));
         }
     }
-    let mut sizes: HashMap<Option<NodeId>, usize> = HashMap::new();
-    for (g, _) in &found {
-        *sizes.entry(*g).or_default() += 1;
+    let mut verdicts: Vec<Option<String>> = groups
+        .iter()
+        .map(|(_, el, _)| el.and_then(|el| not_the_list(el, cfg, own)))
+        .collect();
+    let main = groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| verdicts[*i].is_none())
+        .max_by(|(i, a), (j, b)| a.2.cmp(&b.2).then(j.cmp(i)))
+        .map(|(i, _)| i);
+    let mut keep: HashSet<Option<NodeId>> = HashSet::new();
+    if let Some(m) = main {
+        let main_el = groups[m].1;
+        for (i, (g, el, _)) in groups.iter().enumerate() {
+            if verdicts[i].is_some() {
+                continue;
+            }
+            if i == m || look_alike(main_el, *el) {
+                keep.insert(*g);
+            } else {
+                verdicts[i] = Some("smaller than the main list, and not part of it".into());
+            }
+        }
     }
-    let largest = sizes.values().copied().max().unwrap_or(0);
+    if let Some(trace) = trace {
+        for ((_, el, n), v) in groups.iter().zip(verdicts) {
+            trace.push(ListGroup {
+                element: el.map(super::trace::describe).unwrap_or_default(),
+                heading: el.and_then(|e| box_title(e, cfg)),
+                items: *n,
+                set_aside: v,
+            });
+        }
+    }
     let mut out: Vec<ListItem> = found
         .into_iter()
-        .filter(|(g, _)| sizes.get(g).is_some_and(|&n| n * 2 > largest))
+        .filter(|(g, _)| keep.contains(g))
         .map(|(_, i)| i)
         .collect();
     let cut = stopped || out.len() > max;
     out.truncate(max);
     (out, cut)
+}
+
+/// Two row groups are one list split in parts: siblings of the same tag and class.
+fn look_alike(a: Option<ElementRef<'_>>, b: Option<ElementRef<'_>>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    a.parent().map(|p| p.id()) == b.parent().map(|p| p.id())
+        && a.value().name() == b.value().name()
+        && a.value().attr("class") == b.value().attr("class")
+}
+
+/// Why the rows under `el` are not the column's list: a box of the
+/// template (by a class or id word of `el` or a parent) or a box headed
+/// like a sidebar (`热点信息`), unless headed with one of `own`.
+pub fn not_the_list(el: ElementRef<'_>, cfg: &ExtractConfig, own: &[&str]) -> Option<String> {
+    let mut cur = Some(el);
+    for _ in 0..cfg.list_box_up + 3 {
+        let Some(e) = cur else { break };
+        if matches!(e.value().name(), "body" | "html") {
+            break;
+        }
+        if let Some(word) = excluded_word(e, cfg) {
+            return Some(format!(
+                "in a template box ({} `{word}`)",
+                super::trace::describe(e)
+            ));
+        }
+        cur = e.parent().and_then(ElementRef::wrap);
+    }
+    let title = box_title(el, cfg)?;
+    let sidebar = cfg
+        .list_exclude_titles
+        .iter()
+        .any(|w| title.contains(w.as_str()));
+    let is_own = own
+        .iter()
+        .any(|o| !o.is_empty() && (title == *o || title.starts_with(o)));
+    (sidebar && !is_own).then(|| format!("in a box headed 「{title}」"))
+}
+
+/// The class or id word of `e` that marks a template box, if any: words
+/// are split at `-`, `_` and spaces and must start with a listed word
+/// (`sidebar`, `footer_links`), so `inside` is not `side`.
+fn excluded_word(e: ElementRef<'_>, cfg: &ExtractConfig) -> Option<String> {
+    if cfg.list_exclude_classes.is_empty() {
+        return None;
+    }
+    for (k, v) in e.value().attrs() {
+        if !matches!(k, "class" | "id") {
+            continue;
+        }
+        for word in v.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            let lower = word.to_ascii_lowercase();
+            if cfg
+                .list_exclude_classes
+                .iter()
+                .any(|x| lower.starts_with(x.as_str()))
+            {
+                return Some(word.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// The heading of the box holding `el`: a short text just before it (at
+/// most `list_box_up` levels up), or a first child that holds no link.
+pub fn box_title(el: ElementRef<'_>, cfg: &ExtractConfig) -> Option<String> {
+    let max = cfg.list_box_title_max_chars as usize;
+    let short = |e: ElementRef<'_>| -> Option<String> {
+        let t = inline_max(e, max * 8)?;
+        (!t.is_empty() && t.chars().count() <= max).then_some(t)
+    };
+    if let Some(first) = el.child_elements().next()
+        && !first
+            .descendent_elements()
+            .any(|d| d.value().name() == "a" && d.value().attr("href").is_some())
+        && let Some(t) = short(first)
+    {
+        return Some(t);
+    }
+    let mut cur = el;
+    for _ in 0..=cfg.list_box_up {
+        let before = cur
+            .prev_siblings()
+            .filter_map(ElementRef::wrap)
+            .find(|s| s.text().any(|t| !t.trim().is_empty()));
+        if let Some(b) = before {
+            return short(b);
+        }
+        cur = cur.parent().and_then(ElementRef::wrap)?;
+        if matches!(cur.value().name(), "body" | "html") {
+            return None;
+        }
+    }
+    None
 }
 
 /// Items from rows a profile selects: each row's first link, dated by the
@@ -158,7 +303,7 @@ fn item_of(
     }
     let link_text = inline(a);
     let title = link_title(a, &[], link_text.clone());
-    if title.is_empty() {
+    if title.is_empty() || cfg.list_exclude_item_titles.contains(&title) {
         return None;
     }
     // Dates inside the title itself do not date the item.
@@ -406,6 +551,8 @@ mod tests {
             "http://x.gov.cn/col/col1/",
             &cfg(),
             0,
+            &[],
+            None,
         )
         .0;
         let got: Vec<(String, String)> = items
@@ -443,6 +590,8 @@ mod tests {
             "http://x.gov.cn/a/",
             &cfg(),
             0,
+            &[],
+            None,
         )
         .0;
         assert_eq!(items.len(), 6);

@@ -4,6 +4,7 @@ pub mod breadcrumb;
 pub mod config;
 pub mod date;
 pub mod elements;
+pub mod kinds;
 pub mod labels;
 pub mod limits;
 pub mod links;
@@ -11,7 +12,9 @@ pub mod list;
 pub mod nav;
 pub mod profile;
 pub mod record;
+pub mod resources;
 pub mod text;
+pub mod trace;
 
 use jiff::civil::Date;
 use scraper::{ElementRef, Html};
@@ -26,7 +29,8 @@ use labels::{AnyLabel, LabelFinder, LabelHit};
 use limits::Limit;
 use links::Resolver;
 use profile::Sel;
-use record::{PageKind, PageRecord};
+use record::{ListShows, Origin, PageKind, PageRecord};
+use trace::{Aside, Trace};
 
 /// Extraction with its label patterns compiled once for the whole run.
 pub struct Extractor {
@@ -39,6 +43,7 @@ pub struct Extractor {
     doc_number: Option<LabelFinder>,
     any_label: AnyLabel,
     crumb_markers: breadcrumb::Markers,
+    kind_labels: kinds::KindLabels,
 }
 
 /// The page's links, deduplicated, at most `max` of them.
@@ -134,11 +139,24 @@ impl Extractor {
             doc_number: LabelFinder::new(&cfg.doc_number_labels, cfg),
             any_label: AnyLabel::new(cfg),
             crumb_markers: breadcrumb::Markers::new(cfg),
+            kind_labels: kinds::KindLabels::new(cfg),
             cfg: cfg.clone(),
         }
     }
 
     pub fn extract(&self, doc: &Document) -> PageRecord {
+        self.run(doc, None)
+    }
+
+    /// The record, and how it was read: every field's source and the
+    /// candidates set aside (`audit inspect`).
+    pub fn inspect(&self, doc: &Document) -> (PageRecord, Trace) {
+        let mut trace = Trace::default();
+        let r = self.run(doc, Some(&mut trace));
+        (r, trace)
+    }
+
+    fn run(&self, doc: &Document, trace: Option<&mut Trace>) -> PageRecord {
         let mut r = PageRecord {
             url: canonical(&doc.url),
             file: doc.file.as_ref().map(|f| f.display().to_string()),
@@ -150,10 +168,16 @@ impl Extractor {
             if r.error.is_none() {
                 r.error = Some(format!("HTTP {}", doc.status));
             }
+            if let Some(t) = trace {
+                t.kind_reason = "the page could not be read".into();
+            }
             return r;
         }
         if self.cfg.is_attachment_path(doc.url.path()) || !doc.is_html() {
             r.kind = PageKind::Attachment;
+            if let Some(t) = trace {
+                t.kind_reason = "not an HTML page (by its extension or content type)".into();
+            }
             return r;
         }
         let (text, _) = decode(&doc.body, doc.content_type.as_deref());
@@ -162,60 +186,93 @@ impl Extractor {
         if dropped > 0 {
             r.cut.push(Limit::Depth.key().into());
         }
-        self.fill(&html, doc, &mut r);
+        self.fill(&html, doc, &mut r, trace);
         r
     }
 
-    fn fill(&self, html: &Html, doc: &Document, r: &mut PageRecord) {
+    fn fill(&self, html: &Html, doc: &Document, r: &mut PageRecord, mut trace: Option<&mut Trace>) {
         let cfg = &self.cfg;
+        let tracing = trace.is_some();
+        // Where-from descriptions are built only for `inspect`.
+        let from = |f: &dyn Fn() -> String| if tracing { f() } else { String::new() };
+        let els = Elements::with_hidden(html, &cfg.hidden_classes);
+        // A `<base href>` moves every relative link, as it does in a browser.
+        let base = els
+            .named_all(&["base"])
+            .find_map(|b| b.value().attr("href"))
+            .and_then(|h| doc.url.join(h.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        if let (Some(t), Some(b)) = (trace.as_deref_mut(), &base) {
+            t.base = Some(b.to_string());
+        }
         // Every link of the page (navigation, breadcrumb, list, pagination)
         // is resolved through this one cache.
-        let res = Resolver::new(&doc.url);
+        let res = Resolver::new(base.as_ref().unwrap_or(&doc.url));
         let profile = cfg.profile_for(&r.url);
-        let els = Elements::new(html);
-        for m in els.named(&["meta"]) {
-            let name = m
-                .value()
-                .attr("name")
-                .or_else(|| m.value().attr("property"));
-            if let (Some(name), Some(content)) = (name, m.value().attr("content")) {
+        let mut refresh = None;
+        for m in els.named_all(&["meta"]) {
+            let v = m.value();
+            if let (Some(equiv), Some(content)) = (v.attr("http-equiv"), v.attr("content"))
+                && equiv.eq_ignore_ascii_case("refresh")
+            {
+                refresh = resources::refresh_target(content).and_then(|u| res.get(u));
+            }
+            let name = v.attr("name").or_else(|| v.attr("property"));
+            if let (Some(name), Some(content)) = (name, v.attr("content")) {
                 r.meta
                     .entry(name.trim().to_string())
                     .or_insert_with(|| content.trim().to_string());
             }
         }
-        let meta = |names: &[String]| -> Option<String> {
+        // The first of `names` the page's meta tags carry: its name and value.
+        let meta = |names: &[String]| -> Option<(String, String)> {
             names.iter().find_map(|n| {
                 r.meta
                     .iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case(n))
-                    .map(|(_, v)| v.clone())
+                    .map(|(k, v)| (k.clone(), v.clone()))
             })
         };
+        let meta_title = meta(&cfg.title_meta).filter(|(_, v)| !v.is_empty());
+        let meta_date = meta(&cfg.publish_date_meta).filter(|(_, v)| !v.is_empty());
+        let meta_source = meta(&cfg.source_meta);
+        let meta_column = meta(&cfg.column_meta).filter(|(_, v)| !v.is_empty());
+        let site_name = meta(&cfg.site_name_meta)
+            .map(|(_, v)| v)
+            .unwrap_or_default();
         // The element a profile's selector names, when the page has a profile.
         let pick = |s: Option<&Sel>| -> Option<ElementRef<'_>> {
             s.and_then(|s| els.select(&s.text, &s.sel).next())
         };
+        let profile_from = |key: &str, s: Option<&Sel>| {
+            from(&|| {
+                format!(
+                    "[[profile]] {key} = \"{}\"",
+                    s.map_or("", |s| s.text.as_str())
+                )
+            })
+        };
 
         let root = html.root_element();
-        let page_el = els.named(&["body"]).next().unwrap_or(root);
+        let page_el = els.named_all(&["body"]).next().unwrap_or(root);
         let doc_title = els
-            .named(&["title"])
+            .named_all(&["title"])
             .next()
             .map(text::inline)
             .unwrap_or_default();
+        let hidden = els.hidden();
         let mut body = self.body(&els, page_el, profile);
         // The page and its main text in one walk where the body's lines can
         // be told apart in it (nearly always).
         let page_lines = if body.of_el {
-            let (page_lines, part) = text::lines_with_part(page_el, body.el.id());
+            let (page_lines, part) = text::lines_with_part(page_el, body.el.id(), hidden);
             body.lines = match part {
                 Some(range) => page_lines[range].to_vec(),
-                None => text::lines(body.el),
+                None => text::lines(body.el, hidden),
             };
             page_lines
         } else {
-            text::lines(page_el)
+            text::lines(page_el, hidden)
         };
 
         // Labels in the body are prose, not metadata; only short lines before
@@ -237,98 +294,278 @@ impl Extractor {
                 .map(|f| f.find_in(&page_lines, label_lines.iter().copied()))
                 .unwrap_or_default()
         };
-        // The hits outside the body's prose.
-        let hits = |f: &Option<LabelFinder>| -> Vec<LabelHit> {
+        // The hits outside the body's prose, and those in it.
+        let hits = |f: &Option<LabelFinder>| -> (Vec<LabelHit>, Vec<LabelHit>) {
             all_hits(f)
                 .into_iter()
-                .filter(|h| !body_set.contains(page_lines[h.line].as_str()))
-                .collect()
+                .partition(|h| !body_set.contains(page_lines[h.line].as_str()))
         };
+        let label_origin = |h: &LabelHit| {
+            if page_lines[h.line].contains('\t') {
+                Origin::InfoTable
+            } else {
+                Origin::Label
+            }
+        };
+        let hit_from = |h: &LabelHit| from(&|| describe_hit(&els, h, &page_lines));
+        let mut picks = Picks { trace };
 
-        let publish_hits = hits(&self.publish);
+        // The publish date.
+        let (publish_hits, publish_prose) = hits(&self.publish);
         // The same label on many rows is a list showing each item's date.
         let per_item_dates = publish_hits.len() >= cfg.list_min_date_labels as usize;
-        if let Some(el) = pick(profile.and_then(|p| p.date.as_ref())) {
+        let mut dates: Vec<Cand<Date>> = Vec::new();
+        let profile_date = profile.and_then(|p| p.date.as_ref());
+        if let Some(el) = pick(profile_date) {
             let v = text::inline(el);
-            r.publish_date = date_of(&v);
-            r.snippets.insert("publish_date".into(), v);
+            dates.push(Cand::new(
+                Origin::Profile,
+                date_of(&v),
+                v,
+                profile_from("date", profile_date),
+            ));
         }
-        if r.publish_date.is_none()
-            && let Some(v) = meta(&cfg.publish_date_meta).filter(|v| !v.is_empty())
-        {
-            r.publish_date = date_of(&v);
-            r.snippets.insert("publish_date".into(), v);
+        match publish_hits.first() {
+            Some(h) if !per_item_dates => dates.push(Cand::new(
+                label_origin(h),
+                date_of(&h.value),
+                h.snippet.clone(),
+                hit_from(h),
+            )),
+            Some(h) => picks.aside(
+                "publish_date",
+                h.value.clone(),
+                Origin::Label,
+                hit_from(h),
+                Aside::PerItem,
+            ),
+            None => {}
         }
-        if r.publish_date.is_none()
-            && !per_item_dates
-            && let Some(h) = publish_hits.first()
-        {
-            r.publish_date = date_of(&h.value);
-            r.snippets.insert("publish_date".into(), h.snippet.clone());
+        if let Some((name, v)) = &meta_date {
+            dates.push(Cand::new(
+                Origin::Meta,
+                date_of(v),
+                v.clone(),
+                from(&|| format!("<meta name=\"{name}\">")),
+            ));
         }
-        if r.publish_date.is_none() && publish_hits.is_empty() {
+        if publish_hits.is_empty() {
             // `日期：` and `时间：` say little, so only a lone one holding a date counts.
-            let generic = hits(&self.generic_date);
-            if generic.len() == 1
-                && let Some(d) = date_of(&generic[0].value)
-            {
-                r.publish_date = Some(d);
-                r.snippets
-                    .insert("publish_date".into(), generic[0].snippet.clone());
+            let (generic, _) = hits(&self.generic_date);
+            if generic.len() == 1 {
+                let h = &generic[0];
+                dates.push(Cand::new(
+                    Origin::GenericLabel,
+                    date_of(&h.value),
+                    h.snippet.clone(),
+                    hit_from(h),
+                ));
             }
         }
+        if cfg.publish_date_order.contains(&Origin::Url)
+            && let Some(d) = list::date_from_url(&r.url, cfg)
+        {
+            dates.push(Cand::new(
+                Origin::Url,
+                Some(d),
+                doc.url.path().to_string(),
+                from(&|| "the page's URL".into()),
+            ));
+        }
+        match picks.take(
+            "publish_date",
+            &cfg.publish_date_order,
+            &dates,
+            |c| c.value.is_some(),
+            |d| d.to_string(),
+        ) {
+            Some(c) => {
+                r.publish_date = c.value;
+                r.origins.publish_date = c.origin;
+                r.snippets.insert("publish_date".into(), c.shown.clone());
+            }
+            // A label without a date is still quoted: it shows the date is missing.
+            None => {
+                if let Some(h) = publish_hits.first().filter(|_| !per_item_dates) {
+                    r.snippets.insert("publish_date".into(), h.snippet.clone());
+                }
+            }
+        }
+        for h in &publish_prose {
+            picks.aside(
+                "publish_date",
+                h.value.clone(),
+                Origin::Label,
+                hit_from(h),
+                Aside::Prose,
+            );
+        }
 
-        if let Some(el) = pick(profile.and_then(|p| p.source.as_ref())) {
+        // The source.
+        let mut sources: Vec<Cand<String>> = Vec::new();
+        let profile_source = profile.and_then(|p| p.source.as_ref());
+        if let Some(el) = pick(profile_source) {
             let shown = text::inline(el);
-            r.source = Some(text::strip_label(&shown, &cfg.source_labels).to_string());
-            r.snippets.insert("source".into(), shown);
+            let v = text::strip_label(&shown, &cfg.source_labels).to_string();
+            sources.push(Cand::new(
+                Origin::Profile,
+                Some(v),
+                shown,
+                profile_from("source", profile_source),
+            ));
         }
-        if r.source.is_none()
-            && let Some(v) = meta(&cfg.source_meta)
-        {
-            r.source = Some(v.clone());
-            r.snippets
-                .insert("source".into(), format!("<meta content=\"{v}\">"));
+        let (source_hits, source_prose) = hits(&self.source);
+        if let Some(h) = source_hits.first() {
+            sources.push(Cand::new(
+                label_origin(h),
+                Some(h.value.clone()),
+                h.snippet.clone(),
+                hit_from(h),
+            ));
         }
-        if r.source.as_deref().is_none_or(str::is_empty)
-            && let Some(h) = hits(&self.source).first()
-        {
-            r.source = Some(h.value.clone());
-            r.snippets.insert("source".into(), h.snippet.clone());
+        if let Some((name, v)) = &meta_source {
+            sources.push(Cand::new(
+                Origin::Meta,
+                Some(v.clone()),
+                format!("<meta content=\"{v}\">"),
+                from(&|| format!("<meta name=\"{name}\">")),
+            ));
+        }
+        // A label shown empty is what the reader sees: no source, whatever the meta tag says.
+        let shown = |c: &Cand<String>| {
+            c.origin.is_visible() || c.value.as_deref().is_some_and(|v| !v.is_empty())
+        };
+        let chosen = picks
+            .take("source", &cfg.source_order, &sources, shown, String::clone)
+            .or_else(|| sources.first());
+        if let Some(c) = chosen {
+            r.source = c.value.clone();
+            r.origins.source = c.origin;
+            r.snippets.insert("source".into(), c.shown.clone());
+        }
+        for h in &source_prose {
+            picks.aside(
+                "source",
+                h.value.clone(),
+                Origin::Label,
+                hit_from(h),
+                Aside::Prose,
+            );
         }
         for (finder, field, key) in [
             (&self.index_no, &mut r.index_no, "index_no"),
             (&self.doc_number, &mut r.doc_number, "doc_number"),
         ] {
-            if let Some(h) = hits(finder).into_iter().next() {
+            if let Some(h) = hits(finder).0.into_iter().next() {
                 *field = Some(h.value.clone());
                 r.snippets.insert(key.into(), h.snippet);
             }
         }
 
-        let profile_document_date = pick(profile.and_then(|p| p.document_date.as_ref()))
-            .map(text::inline)
-            .and_then(|v| date_of(&v).map(|d| (d, v)));
-        if let Some((d, v)) = profile_document_date {
-            r.document_date = Some(d);
-            r.snippets.insert("document_date".into(), v);
-        } else if let Some(h) = all_hits(&self.document)
-            // The body's hits count too, unlike for the other labels: a
-            // 成文日期 is part of the document, and a hit must hold a date.
-            .into_iter()
+        // The document's own date.
+        let mut written: Vec<Cand<Date>> = Vec::new();
+        let profile_written = profile.and_then(|p| p.document_date.as_ref());
+        if let Some(el) = pick(profile_written) {
+            let v = text::inline(el);
+            written.push(Cand::new(
+                Origin::Profile,
+                date_of(&v),
+                v,
+                profile_from("document_date", profile_written),
+            ));
+        }
+        // The body's hits count too, unlike for the other labels: a 成文日期
+        // is part of the document, and a hit must hold a date.
+        let document_hits = all_hits(&self.document);
+        if let Some(h) = document_hits
+            .iter()
             .find(|h| date_of(&h.value).is_some())
+            .or(document_hits.first())
         {
-            r.document_date = date_of(&h.value);
-            r.snippets.insert("document_date".into(), h.snippet.clone());
-        } else if let Some((date, line)) = signed_date(&body.lines, cfg) {
-            r.document_date = Some(date);
-            r.snippets.insert("document_date".into(), line);
+            written.push(Cand::new(
+                label_origin(h),
+                date_of(&h.value),
+                h.snippet.clone(),
+                hit_from(h),
+            ));
+        }
+        if let Some((date, line)) = signed_date(&body.lines, cfg) {
+            written.push(Cand::new(
+                Origin::Signature,
+                Some(date),
+                line,
+                from(&|| "the last lines of the body".into()),
+            ));
+        }
+        if let Some(c) = picks.take(
+            "document_date",
+            &cfg.document_date_order,
+            &written,
+            |c| c.value.is_some(),
+            |d| d.to_string(),
+        ) {
+            r.document_date = c.value;
+            r.origins.document_date = c.origin;
+            r.snippets.insert("document_date".into(), c.shown.clone());
         }
 
-        r.title = match pick(profile.and_then(|p| p.title.as_ref())) {
-            Some(el) => text::inline(el),
-            None => self.title(&els, &doc_title, &meta),
-        };
+        // The title.
+        let mut titles: Vec<Cand<String>> = Vec::new();
+        let profile_title = profile.and_then(|p| p.title.as_ref());
+        if let Some(el) = pick(profile_title) {
+            let v = text::inline(el);
+            titles.push(Cand::new(
+                Origin::Profile,
+                Some(v.clone()),
+                v,
+                profile_from("title", profile_title),
+            ));
+        }
+        let meta_title_value = meta_title.as_ref().map(|(_, v)| v.as_str());
+        if let Some((t, el)) = self.heading(&els, &doc_title, meta_title_value, &site_name) {
+            titles.push(Cand::new(
+                Origin::Heading,
+                Some(t.clone()),
+                t,
+                from(&|| trace::describe(el)),
+            ));
+        }
+        if let Some((name, v)) = &meta_title {
+            titles.push(Cand::new(
+                Origin::Meta,
+                Some(v.clone()),
+                v.clone(),
+                from(&|| format!("<meta name=\"{name}\">")),
+            ));
+        }
+        if let Some((t, el)) = self.any_heading(&els, &site_name) {
+            titles.push(Cand::new(
+                Origin::AnyHeading,
+                Some(t.clone()),
+                t,
+                from(&|| trace::describe(el)),
+            ));
+        }
+        let head = self.title_tag_head(&doc_title);
+        if !head.is_empty() {
+            titles.push(Cand::new(
+                Origin::TitleTag,
+                Some(head.clone()),
+                head,
+                from(&|| "<title>".into()),
+            ));
+        }
+        if let Some(c) = picks.take(
+            "title",
+            &cfg.title_order,
+            &titles,
+            |c| c.value.as_deref().is_some_and(|v| !v.is_empty()),
+            String::clone,
+        ) {
+            r.title = c.value.clone().unwrap_or_default();
+            r.origins.title = c.origin;
+        }
+
         let crumbs = breadcrumb::find_with(html, &res, cfg, &self.crumb_markers);
         let body_id = body.known.then(|| body.el.id());
         let prev_el = pick(profile.and_then(|p| p.prev.as_ref()));
@@ -355,7 +592,22 @@ impl Extractor {
             .filter(|e| e.value().name() == "img")
             .count();
         let mut links = PageLinks::new(cfg.max_links);
-        links.add_all(els.named(&["a", "area"]), &res, &mut r.links, &mut r.cut);
+        links.add_all(
+            els.named_all(&["a", "area"]),
+            &res,
+            &mut r.links,
+            &mut r.cut,
+        );
+        if let Some(u) = refresh {
+            links.push(&mut r.links, &mut r.cut, u);
+        }
+        // What the page embeds: checked like links, named by kind when missing.
+        r.resources = resources::collect(els.named(resources::EMBEDDING), &res);
+        for (_, u) in &r.resources {
+            if !links.push(&mut r.links, &mut r.cut, u.clone()) {
+                break;
+            }
+        }
         // Links of the main content, so link checks can tell them from the template's.
         if body.el.id() != page_el.id() {
             let in_body = body
@@ -365,10 +617,21 @@ impl Extractor {
                 .filter(|e| matches!(e.value().name(), "a" | "area"));
             // Body links are page links: the page's cut, if any, is noted above.
             let mut body_cut = Vec::new();
-            PageLinks::new(cfg.max_links).add_all(in_body, &res, &mut r.body_links, &mut body_cut);
+            let mut body_links = PageLinks::new(cfg.max_links);
+            body_links.add_all(in_body, &res, &mut r.body_links, &mut body_cut);
+            let embedded = resources::collect(
+                body.el
+                    .descendent_elements()
+                    .skip(1)
+                    .filter(|e| resources::EMBEDDING.contains(&e.value().name())),
+                &res,
+            );
+            for (_, u) in embedded {
+                body_links.push(&mut r.body_links, &mut body_cut, u);
+            }
         }
         let datastore =
-            list::datastore_html(els.named(&["script"]), cfg).map(|s| Html::parse_fragment(&s));
+            list::datastore_html(els.named_all(&["script"]), cfg).map(|s| Html::parse_fragment(&s));
         let datastore_els = datastore.as_ref().map(Elements::new);
         if let Some(ds) = &datastore_els {
             links.add_all(ds.named(&["a", "area"]), &res, &mut r.links, &mut r.cut);
@@ -376,18 +639,33 @@ impl Extractor {
         let path = doc.url.path();
         let is_home =
             path == "/" || path_is_root(&r.url) || cfg.home_paths.iter().any(|p| p == path);
-        let has_article_meta = meta(&cfg.title_meta).is_some_and(|t| !t.is_empty());
+        let has_article_meta = meta_title.is_some();
         let has_nav = r.prev.is_some() || r.next.is_some();
-        let column_meta = meta(&cfg.column_meta).filter(|c| !c.is_empty());
+        let crumbs = crumbs.unwrap_or_default();
+        let last_any = crumbs.last();
+        if !crumbs.is_empty() {
+            // The whole trail, so that a meta column naming a parent column agrees.
+            let trail: Vec<&str> = crumbs.iter().map(|c| c.text.as_str()).collect();
+            r.snippets.insert("breadcrumb".into(), trail.join(" > "));
+        }
         // Items only matter on what may be a list page; reading them is the dearest step.
         if !(is_home || has_article_meta || has_nav) {
             let max = cfg.max_list_items;
+            let own: Vec<&str> = [
+                Some(r.title.as_str()),
+                last_any.map(|c| c.text.as_str()),
+                meta_column.as_ref().map(|(_, v)| v.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let groups = picks.trace.as_deref_mut().map(|t| &mut t.list_groups);
             let (items, cut) = match profile.and_then(|p| p.list_items.as_ref()) {
                 Some(s) => list::items_in_rows(els.select(&s.text, &s.sel), &res, &r.url, cfg, max),
                 // Hanweb's datastore is the list; the page around it only has boxes.
                 None => match &datastore_els {
-                    Some(ds) => list::items(ds.named(&["a"]), &res, &r.url, cfg, max),
-                    None => list::items(els.named(&["a"]), &res, &r.url, cfg, max),
+                    Some(ds) => list::items(ds.named(&["a"]), &res, &r.url, cfg, max, &own, groups),
+                    None => list::items(els.named(&["a"]), &res, &r.url, cfg, max, &own, groups),
                 },
             };
             r.items = items;
@@ -395,23 +673,26 @@ impl Extractor {
                 r.cut.push(Limit::ListItems.key().into());
             }
         }
-        r.kind = if is_home {
-            PageKind::Home
-        } else if has_article_meta || has_nav {
-            PageKind::Article
-        } else if r.items.len() >= cfg.list_min_items as usize || per_item_dates {
-            PageKind::List
-        } else if r.publish_date.is_some() {
-            PageKind::Article
-        } else if r.items.is_empty() && looks_like_article(&r.source, &body.lines, cfg) {
-            // TRS and others put ColumnName on articles too: an undated page
-            // with a source line or prose is an article missing its date, not an empty list.
-            PageKind::Article
-        } else if !r.items.is_empty() || column_meta.is_some() {
-            PageKind::List
-        } else {
-            PageKind::Other
-        };
+        let (kind, why) = self.kind_of(KindInput {
+            is_home,
+            url: &r.url,
+            els: &els,
+            page_lines: &page_lines,
+            body_lines: &body.lines,
+            title: &r.title,
+            last_crumb: last_any,
+            has_article_meta,
+            has_nav,
+            items: r.items.len(),
+            per_item_dates,
+            dated: r.publish_date.is_some(),
+            source: &r.source,
+            column_meta: meta_column.as_ref().map(|(_, v)| v.as_str()),
+        });
+        r.kind = kind;
+        if let Some(t) = picks.trace.as_deref_mut() {
+            t.kind_reason = why;
+        }
         if r.kind != PageKind::List {
             r.items.clear();
         }
@@ -419,38 +700,67 @@ impl Extractor {
             r.publish_date = r.publish_date.filter(|_| r.kind != PageKind::List);
             // A list's or home page's last line is an item's date, not a signature.
             r.document_date = r.document_date.filter(|_| r.kind == PageKind::Other);
+            if r.publish_date.is_none() {
+                r.origins.publish_date = Origin::None;
+            }
+            if r.document_date.is_none() {
+                r.origins.document_date = Origin::None;
+            }
         }
 
-        // The column: the meta tag, else the breadcrumb.
-        let crumbs = crumbs.unwrap_or_default();
+        // The column: what the breadcrumb shows, else the meta tag (by `column_order`).
         let last_link = crumbs
             .iter()
             .rev()
             .find(|c| c.url.is_some() && c.text != r.title);
-        // A list page's title often repeats its column, the breadcrumb's last item.
-        let last_any = crumbs.last();
+        let crumb = match r.kind {
+            PageKind::List | PageKind::SinglePage => last_any,
+            PageKind::Article | PageKind::Letter | PageKind::ServiceGuide => last_link,
+            _ => None,
+        };
+        let mut columns: Vec<Cand<String>> = Vec::new();
+        if let Some(c) = crumb {
+            columns.push(Cand::new(
+                Origin::Breadcrumb,
+                Some(c.text.clone()),
+                c.text.clone(),
+                from(&|| {
+                    let all: Vec<&str> = crumbs.iter().map(|c| c.text.as_str()).collect();
+                    format!("breadcrumb {}", all.join(" > "))
+                }),
+            ));
+        }
+        if let Some((name, v)) = &meta_column {
+            columns.push(Cand::new(
+                Origin::Meta,
+                Some(v.clone()),
+                v.clone(),
+                from(&|| format!("<meta name=\"{name}\">")),
+            ));
+        }
+        if let Some(c) = picks.take(
+            "column",
+            &cfg.column_order,
+            &columns,
+            |c| c.value.is_some(),
+            String::clone,
+        ) {
+            r.column = c.value.clone();
+            r.origins.column = c.origin;
+        }
         match r.kind {
-            PageKind::Article => {
-                r.column = column_meta
-                    .clone()
-                    .or_else(|| last_link.map(|c| c.text.clone()));
-                r.column_url = last_link.and_then(|c| c.url.clone());
-                if let (Some(name), Some(link)) = (&r.column, last_link)
-                    && *name != link.text
-                {
-                    // The meta tag names another column than the breadcrumb links.
-                    r.column_url = None;
-                }
+            PageKind::Article | PageKind::Letter | PageKind::ServiceGuide => {
+                // The breadcrumb's link is the column's list page when it names the same column.
+                r.column_url = last_link
+                    .filter(|l| r.column.as_deref() == Some(l.text.as_str()))
+                    .and_then(|l| l.url.clone());
             }
             PageKind::List => {
-                r.column = column_meta
-                    .clone()
-                    .or_else(|| last_any.map(|c| c.text.clone()));
                 // Page 2 of a list (`index_1.html`) belongs to the column of page 1.
                 let first = list::first_page(&r.url, cfg).unwrap_or_else(|| r.url.clone());
                 let pages = list::pagination(
-                    els.named(&["a"]),
-                    els.named(&["script"]),
+                    els.named_all(&["a"]),
+                    els.named_all(&["script"]),
                     &res,
                     &r.url,
                     &first,
@@ -463,10 +773,14 @@ impl Extractor {
                 }
                 r.pagination = pages;
                 r.column_url = Some(first);
+                if r.items.is_empty() {
+                    r.list_shows = match self.placeholder(&page_lines) {
+                        Some(line) => ListShows::Placeholder(line),
+                        None => ListShows::Unread(self.list_loader(&els)),
+                    };
+                }
             }
-            _ => {
-                r.column = column_meta;
-            }
+            _ => {}
         }
         // A list page is its column: `通知公告 青山县人民政府` is titled `通知公告`.
         if r.kind == PageKind::List
@@ -490,6 +804,186 @@ impl Extractor {
             r.kind = PageKind::Other;
             r.items.clear();
             r.pagination.clear();
+            r.list_shows = ListShows::Items;
+            if let Some(t) = picks.trace.as_deref_mut() {
+                t.kind_reason = format!("a \"not found\" page served with status 200 ({why})");
+            }
+        }
+        if let Some(t) = picks.trace {
+            self.invisible_candidates(html, &els, t);
+        }
+    }
+
+    /// The page's kind, and why, for `inspect`.
+    fn kind_of(&self, k: KindInput<'_>) -> (PageKind, String) {
+        let cfg = &self.cfg;
+        if k.is_home {
+            return (PageKind::Home, "the site's root or a home path".into());
+        }
+        if cfg.search_url_patterns.iter().any(|re| re.is_match(k.url)) {
+            return (
+                PageKind::Search,
+                "a search URL (search_url_patterns)".into(),
+            );
+        }
+        let password = k.els.named(&["input"]).any(|i| {
+            i.value()
+                .attr("type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("password"))
+        });
+        if password
+            || cfg
+                .login_title_patterns
+                .iter()
+                .any(|re| re.is_match(k.title))
+        {
+            return (PageKind::Login, "a password field or a login title".into());
+        }
+        if k.items >= cfg.list_min_items as usize || k.per_item_dates {
+            return (PageKind::List, format!("a list of {} dated items", k.items));
+        }
+        let counts = self.kind_labels.count(k.page_lines);
+        if counts.letter >= cfg.letter_min_labels.max(1) as usize {
+            return (
+                PageKind::Letter,
+                format!("shows {} letter labels (letter_labels)", counts.letter),
+            );
+        }
+        let guide_title = cfg
+            .guide_title_patterns
+            .iter()
+            .any(|re| re.is_match(k.title));
+        if guide_title || counts.guide >= cfg.guide_min_labels.max(1) as usize {
+            return (
+                PageKind::ServiceGuide,
+                format!(
+                    "titled as a guide, or shows {} guide labels (guide_labels)",
+                    counts.guide
+                ),
+            );
+        }
+        if k.has_article_meta || k.has_nav {
+            return (
+                PageKind::Article,
+                "an article meta title or 上一篇/下一篇".into(),
+            );
+        }
+        if k.dated {
+            return (PageKind::Article, "a publish date".into());
+        }
+        if k.items == 0 && self.placeholder(k.page_lines).is_some() {
+            return (
+                PageKind::List,
+                "a list page showing only a placeholder (empty_list_patterns)".into(),
+            );
+        }
+        if k.items == 0 && self.list_loader(k.els).is_some() {
+            return (
+                PageKind::List,
+                "a list page whose list a script loads (list_loader_patterns)".into(),
+            );
+        }
+        // A column of one page (机构职能, 联系我们): undated text under a
+        // breadcrumb that ends, unlinked, with the page's own column.
+        let own_column = k.last_crumb.filter(|c| c.url.is_none()).is_some_and(|c| {
+            k.column_meta == Some(c.text.as_str())
+                || (k.title.starts_with(c.text.as_str()) && k.title.chars().count() <= 16)
+        });
+        let text_chars: usize = k.body_lines.iter().map(|l| l.chars().count()).sum();
+        if k.items == 0
+            && k.source.is_none()
+            && own_column
+            && text_chars >= cfg.article_min_prose_chars as usize
+        {
+            return (
+                PageKind::SinglePage,
+                "undated text under its own column's name".into(),
+            );
+        }
+        if k.items == 0 && looks_like_article(k.source, k.body_lines, cfg) {
+            // TRS and others put ColumnName on articles too: an undated page
+            // with a source line or prose is an article missing its date, not an empty list.
+            return (PageKind::Article, "a source line or prose, undated".into());
+        }
+        if k.items > 0 || k.column_meta.is_some() {
+            return (
+                PageKind::List,
+                "a column page (ColumnName) or a few dated items".into(),
+            );
+        }
+        (PageKind::Other, "none of the signs of another kind".into())
+    }
+
+    /// The placeholder line a page shows instead of a list (`暂无信息`).
+    fn placeholder(&self, lines: &[String]) -> Option<String> {
+        let pats = &self.cfg.empty_list_patterns;
+        lines
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| pats.iter().any(|re| re.is_match(l)))
+            .map(str::to_string)
+    }
+
+    /// The address a list page's script loads the list from, when visible.
+    fn list_loader(&self, els: &Elements<'_>) -> Option<String> {
+        for s in els.named_all(&["script"]) {
+            let text: String = s.text().collect();
+            for re in &self.cfg.list_loader_patterns {
+                if let Some(u) = re.captures(&text).and_then(|c| c.name("url")) {
+                    return Some(u.as_str().to_string());
+                }
+            }
+        }
+        None
+    }
+
+    /// For `inspect`: the labels in text a reader does not see (hidden
+    /// elements, comments, attributes), as set-aside candidates.
+    fn invisible_candidates(&self, html: &Html, els: &Elements<'_>, t: &mut Trace) {
+        let finders = [
+            ("publish_date", &self.publish),
+            ("document_date", &self.document),
+            ("source", &self.source),
+        ];
+        let mut look =
+            |lines: Vec<String>, origin: &str, from: &dyn Fn() -> String, aside: Aside| {
+                for (field, f) in &finders {
+                    let Some(f) = f else { continue };
+                    for h in f.find_in(&lines, 0..lines.len()) {
+                        t.push_as(field, h.value, origin, from(), Some(aside));
+                    }
+                }
+            };
+        let none = elements::Hidden::default();
+        for el in html.root_element().descendent_elements() {
+            if els.hidden().is_root(el.id()) {
+                look(
+                    text::lines(el, &none),
+                    "hidden",
+                    &|| trace::describe(el),
+                    Aside::Hidden,
+                );
+            }
+            for (k, v) in el.value().attrs() {
+                if matches!(k, "alt" | "title" | "value" | "placeholder" | "aria-label") {
+                    look(
+                        vec![v.trim().to_string()],
+                        "attribute",
+                        &|| format!("{k}=\"…\" of {}", trace::describe(el)),
+                        Aside::Attribute,
+                    );
+                }
+            }
+        }
+        for c in els.comments() {
+            if let Some(text) = c.value().as_comment() {
+                let lines = text
+                    .lines()
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                look(lines, "comment", &|| "<!-- … -->".into(), Aside::Comment);
+            }
         }
     }
 
@@ -513,6 +1007,7 @@ impl Extractor {
                 el,
                 &self.cfg.body_comment_start,
                 &self.cfg.body_comment_end,
+                els.hidden(),
             )
         {
             return Body {
@@ -597,46 +1092,226 @@ impl Extractor {
             })
     }
 
-    fn title(
-        &self,
-        els: &Elements<'_>,
-        doc_title: &str,
-        meta: &dyn Fn(&[String]) -> Option<String>,
-    ) -> String {
-        if let Some(t) = meta(&self.cfg.title_meta).filter(|t| !t.is_empty()) {
-            return t;
-        }
+    /// A heading usable as a title: not the site's name, not a link, not too long.
+    fn usable(&self, h: ElementRef<'_>, site: &str) -> Option<String> {
         let cfg = &self.cfg;
-        let site = meta(&cfg.site_name_meta).unwrap_or_default();
-        let (max_chars, min_chars) = (cfg.title_max_chars as usize, cfg.title_min_chars as usize);
-        // A heading that is not the site's name, not a link, and not too long.
-        let usable = |h: ElementRef<'_>| -> Option<String> {
-            let t = text::inline_max(h, cfg.title_max_bytes as usize)?;
-            let in_link = h.descendent_elements().any(|e| e.value().name() == "a");
-            (!t.is_empty() && t != site && !in_link && t.chars().count() <= max_chars).then_some(t)
-        };
-        // The heading the <title> repeats is the article's, not a box's.
-        for (text, sel) in &cfg.title_selectors {
-            if let Some(t) = els
+        let t = text::inline_max(h, cfg.title_max_bytes as usize)?;
+        let in_link = h.descendent_elements().any(|e| e.value().name() == "a");
+        (!t.is_empty()
+            && t != site
+            && !in_link
+            && t.chars().count() <= cfg.title_max_chars as usize)
+            .then_some(t)
+    }
+
+    /// The article's visible heading, confirmed: one of `title_selectors`
+    /// that the `<title>` repeats, or a heading that reads as the meta title.
+    fn heading<'a>(
+        &self,
+        els: &Elements<'a>,
+        doc_title: &str,
+        meta_title: Option<&str>,
+        site: &str,
+    ) -> Option<(String, ElementRef<'a>)> {
+        let min_chars = self.cfg.title_min_chars as usize;
+        for (text, sel) in &self.cfg.title_selectors {
+            if let Some(found) = els
                 .select(text, sel)
-                .filter_map(usable)
-                .find(|t| t.chars().count() >= min_chars && doc_title.contains(t.as_str()))
+                .filter_map(|h| self.usable(h, site).map(|t| (t, h)))
+                .find(|(t, _)| t.chars().count() >= min_chars && doc_title.contains(t.as_str()))
             {
-                return t;
+                return Some(found);
             }
         }
-        if let Some(t) = els.named(&["h1", "h2"]).find_map(usable) {
-            return t;
+        // A heading in plain markup (`<td class="xx_title"><font><b>…`): the
+        // longest text outside links that the `<title>` repeats, as long as
+        // most of what the `<title>` says before the site's name.
+        let head = self.title_tag_head(doc_title);
+        let want = (head.chars().count() / 2).max(min_chars);
+        let by_text = els
+            .texts()
+            .iter()
+            .filter_map(|n| {
+                let t = n.value().as_text()?.trim();
+                let el = n.parent().and_then(ElementRef::wrap)?;
+                let len = t.chars().count();
+                let in_link = n.ancestors().take(4).any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "a" | "title"))
+                });
+                (len >= want
+                    && len <= self.cfg.title_max_chars as usize
+                    && !in_link
+                    && t != site
+                    && doc_title.contains(t))
+                .then(|| (t.split_whitespace().collect::<Vec<_>>().join(" "), el))
+            })
+            .max_by_key(|(t, _)| t.chars().count());
+        if by_text.is_some() {
+            return by_text;
         }
-        let mut head = doc_title;
-        for sep in &self.cfg.title_separators {
-            if let Some((a, _)) = head.rsplit_once(sep.as_str())
-                && !a.trim().is_empty()
-            {
-                head = a;
+        let meta = meta_title?;
+        self.cfg
+            .title_selectors
+            .iter()
+            .flat_map(|(text, sel)| els.select(text, sel))
+            .chain(els.named(&["h1", "h2", "h3"]))
+            .filter_map(|h| self.usable(h, site).map(|t| (t, h)))
+            .find(|(t, _)| t == meta)
+    }
+
+    /// The first usable `<h1>`/`<h2>`, unconfirmed.
+    fn any_heading<'a>(&self, els: &Elements<'a>, site: &str) -> Option<(String, ElementRef<'a>)> {
+        els.named(&["h1", "h2"])
+            .find_map(|h| self.usable(h, site).map(|t| (t, h)))
+    }
+
+    /// The `<title>` without the site's name after its last separator, and
+    /// without a column's name before that (`标题_工作动态_某市人民政府`). A
+    /// separator inside the title (`（2023—2025年）`) stays: a part holding a
+    /// digit is not a name.
+    fn title_tag_head(&self, doc_title: &str) -> String {
+        let last_cut = |s: &str| -> Option<(usize, usize)> {
+            self.cfg
+                .title_separators
+                .iter()
+                .filter(|sep| !sep.is_empty())
+                .filter_map(|sep| s.rfind(sep.as_str()).map(|i| (i, i + sep.len())))
+                .filter(|(i, _)| !s[..*i].trim().is_empty())
+                .max_by_key(|(i, _)| *i)
+        };
+        let mut head = doc_title.trim();
+        for n in 0..2 {
+            let Some((i, j)) = last_cut(head) else { break };
+            let tail = head[j..].trim();
+            let digits = tail
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            if digits || (n > 0 && tail.chars().count() > 10) {
+                break;
+            }
+            head = head[..i].trim();
+        }
+        head.to_string()
+    }
+}
+
+/// One value a field could take, and where it was read.
+struct Cand<T> {
+    origin: Origin,
+    value: Option<T>,
+    /// The page's text, as quoted in findings.
+    shown: String,
+    /// Where exactly, for `inspect` (empty otherwise).
+    from: String,
+}
+
+impl<T> Cand<T> {
+    fn new(origin: Origin, value: Option<T>, shown: String, from: String) -> Cand<T> {
+        Cand {
+            origin,
+            value,
+            shown,
+            from,
+        }
+    }
+}
+
+/// Chooses each field's value by its order, telling the trace (when there
+/// is one) about every candidate.
+struct Picks<'t> {
+    trace: Option<&'t mut Trace>,
+}
+
+impl Picks<'_> {
+    /// The first candidate of `order` that `ok` accepts. An information-table
+    /// row counts as a label in the order.
+    fn take<'c, T>(
+        &mut self,
+        field: &str,
+        order: &[Origin],
+        cands: &'c [Cand<T>],
+        ok: impl Fn(&Cand<T>) -> bool,
+        show: impl Fn(&T) -> String,
+    ) -> Option<&'c Cand<T>> {
+        let rank = |o: Origin| {
+            if o == Origin::InfoTable {
+                Origin::Label
+            } else {
+                o
+            }
+        };
+        let chosen = order
+            .iter()
+            .find_map(|o| cands.iter().position(|c| rank(c.origin) == *o && ok(c)));
+        if let Some(t) = self.trace.as_deref_mut() {
+            for (i, c) in cands.iter().enumerate() {
+                let aside = if Some(i) == chosen {
+                    None
+                } else if ok(c) && order.contains(&rank(c.origin)) {
+                    Some(Aside::LowerPriority)
+                } else {
+                    Some(Aside::NoValue)
+                };
+                let value = match &c.value {
+                    Some(v) => show(v),
+                    None => c.shown.clone(),
+                };
+                t.push(field, value, c.origin, c.from.clone(), aside);
             }
         }
-        head.trim().to_string()
+        chosen.map(|i| &cands[i])
+    }
+
+    fn aside(&mut self, field: &str, value: String, origin: Origin, from: String, why: Aside) {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.push(field, value, origin, from, Some(why));
+        }
+    }
+}
+
+/// What deciding a page's kind looks at.
+struct KindInput<'a> {
+    is_home: bool,
+    url: &'a str,
+    els: &'a Elements<'a>,
+    page_lines: &'a [String],
+    body_lines: &'a [String],
+    title: &'a str,
+    last_crumb: Option<&'a breadcrumb::Crumb>,
+    has_article_meta: bool,
+    has_nav: bool,
+    items: usize,
+    per_item_dates: bool,
+    dated: bool,
+    source: &'a Option<String>,
+    column_meta: Option<&'a str>,
+}
+
+/// `label 发布时间 in <span class="info">` or `info-table row 发布日期`.
+fn describe_hit(els: &Elements<'_>, h: &LabelHit, lines: &[String]) -> String {
+    let label: String = h
+        .snippet
+        .chars()
+        .take_while(|c| !matches!(c, ':' | '：' | ' ' | '\t'))
+        .collect();
+    if lines.get(h.line).is_some_and(|l| l.contains('\t')) {
+        return format!("info-table row {label}");
+    }
+    let holder = els
+        .texts()
+        .iter()
+        .find(|t| {
+            t.value()
+                .as_text()
+                .is_some_and(|x| x.contains(label.as_str()))
+        })
+        .and_then(|n| n.parent())
+        .and_then(ElementRef::wrap);
+    match holder {
+        Some(el) => format!("label {label} in {}", trace::describe(el)),
+        None => format!("label {label}"),
     }
 }
 

@@ -50,6 +50,9 @@ pub fn find_in<'a>(
 ) -> (Option<NavLink>, Option<NavLink>) {
     let mut prev: Best<'a> = None;
     let mut next: Best<'a> = None;
+    // Entries read from a label's text node, where one element holds both.
+    let mut prev_node: Option<(NodeRef<'a, Node>, String)> = None;
+    let mut next_node: Option<(NodeRef<'a, Node>, String)> = None;
     // The labels' first characters: most text nodes start with none of them
     // (`None` stands for an empty label, which any text starts with).
     let firsts: Vec<Option<char>> = cfg
@@ -70,9 +73,21 @@ pub fn find_in<'a>(
         if !any_text && !firsts.contains(&head.chars().next()) {
             continue;
         }
-        for (labels, best) in [(&cfg.prev_labels, &mut prev), (&cfg.next_labels, &mut next)] {
-            if labels.iter().any(|l| head.starts_with(l.as_str()))
-                && let Some((len, el, label)) = candidate(node, labels, cfg, body)
+        let shared = holds_both(node, cfg);
+        for (labels, best, lone) in [
+            (&cfg.prev_labels, &mut prev, &mut prev_node),
+            (&cfg.next_labels, &mut next, &mut next_node),
+        ] {
+            let Some(label) = labels.iter().find(|l| head.starts_with(l.as_str())) else {
+                continue;
+            };
+            if shared {
+                if lone.is_none() && body.is_none_or(|b| !node.ancestors().any(|a| a.id() == b)) {
+                    *lone = Some((node, label.clone()));
+                }
+                continue;
+            }
+            if let Some((len, el, label)) = candidate(node, labels, cfg, body)
                 // The smallest element wins: the one that holds just this entry.
                 && best.as_ref().is_none_or(|(l, _, _)| len < *l)
             {
@@ -80,10 +95,44 @@ pub fn find_in<'a>(
             }
         }
     }
-    let read = |best: Best<'_>, labels: &[String]| {
+    let read = |best: Best<'_>, lone: Option<(NodeRef<'_, Node>, String)>, labels: &[String]| {
         best.and_then(|(_, el, label)| entry(el, res, &label, labels, cfg))
+            .or_else(|| lone.and_then(|(n, label)| from_text(n, &label, res, labels, cfg)))
     };
-    (read(prev, &cfg.prev_labels), read(next, &cfg.next_labels))
+    (
+        read(prev, prev_node, &cfg.prev_labels),
+        read(next, next_node, &cfg.next_labels),
+    )
+}
+
+/// Whether the element holding a label's text holds both entries
+/// (`<td>上一篇：<a>…</a><br>下一篇：<a>…</a></td>`): each entry is then its
+/// label's text and what follows it, not the element.
+fn holds_both(node: NodeRef<'_, Node>, cfg: &ExtractConfig) -> bool {
+    let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+        return false;
+    };
+    let Some(text) = inline_max(parent, cfg.nav_max_chars as usize * 8) else {
+        return false;
+    };
+    let has = |labels: &[String]| labels.iter().any(|l| text.contains(l.as_str()));
+    has(&cfg.prev_labels) && has(&cfg.next_labels)
+}
+
+/// The entry that starts with the text node `node` (`上一篇：…`): the rest of
+/// its text and the siblings after it, up to a line break or the other label.
+fn from_text(
+    node: NodeRef<'_, Node>,
+    label: &str,
+    res: &Resolver<'_>,
+    labels: &[String],
+    cfg: &ExtractConfig,
+) -> Option<NavLink> {
+    let Node::Text(t) = node.value() else {
+        return None;
+    };
+    let rest = strip_label(t, &[label]).to_string();
+    read_siblings(node, rest, res, labels, cfg)
 }
 
 /// The entry element around a text node holding one of `labels`, if any.
@@ -231,11 +280,32 @@ fn from_siblings(
     labels: &[String],
     cfg: &ExtractConfig,
 ) -> Option<NavLink> {
-    let mut shown = String::new();
+    read_siblings(*el, String::new(), res, labels, cfg)
+}
+
+/// `shown` and the text of the siblings after `start`, up to a line break,
+/// a block or the other label; the first link among them is the entry's.
+fn read_siblings(
+    start: NodeRef<'_, Node>,
+    mut shown: String,
+    res: &Resolver<'_>,
+    labels: &[String],
+    cfg: &ExtractConfig,
+) -> Option<NavLink> {
     let mut link: Option<ElementRef<'_>> = None;
-    for sib in el.next_siblings() {
+    for sib in start.next_siblings() {
         match sib.value() {
-            Node::Text(t) => shown.push_str(t),
+            Node::Text(t) => {
+                let other_label = cfg
+                    .prev_labels
+                    .iter()
+                    .chain(&cfg.next_labels)
+                    .any(|l| t.trim_start().starts_with(l.as_str()));
+                if other_label {
+                    break;
+                }
+                shown.push_str(t)
+            }
             Node::Element(e) => {
                 let Some(se) = ElementRef::wrap(sib) else {
                     continue;
@@ -329,6 +399,36 @@ mod tests {
         let doc = Html::parse_document(html);
         let base = Url::parse("http://x.gov.cn/gzdt/201903/a.html").unwrap();
         find(&doc, &base, &[label.to_string()], &cfg(), None)
+    }
+
+    #[test]
+    fn both_entries_in_one_element() {
+        let cfg = ExtractConfig {
+            prev_labels: vec!["上一篇".into()],
+            next_labels: vec!["下一篇".into()],
+            ..cfg()
+        };
+        let base = Url::parse("http://x.gov.cn/gzdt/a.html").unwrap();
+        for html in [
+            "<td class=fy>上一篇：<a href=\"p.html\">标题甲</a><br/>\n下一篇：<a href=\"n.html\">标题乙</a></td>",
+            "<div>上一篇：<a href=\"p.html\">标题甲</a> 下一篇：<a href=\"n.html\">标题乙</a></div>",
+        ] {
+            let doc = Html::parse_document(&format!("<table><tr>{html}</tr></table>"));
+            let (p, n) = super::find(&doc, &Resolver::new(&base), &cfg, None);
+            let (p, n) = (p.expect(html), n.expect(html));
+            assert_eq!(
+                (p.text.as_str(), p.url.as_deref()),
+                ("标题甲", Some("http://x.gov.cn/gzdt/p.html"))
+            );
+            assert_eq!(
+                (n.text.as_str(), n.url.as_deref()),
+                ("标题乙", Some("http://x.gov.cn/gzdt/n.html"))
+            );
+        }
+        let doc =
+            Html::parse_document("<p>上一篇：<a href=\"p.html\">标题甲</a><br>下一篇：没有了</p>");
+        let (_, n) = super::find(&doc, &Resolver::new(&base), &cfg, None);
+        assert!(n.unwrap().placeholder);
     }
 
     #[test]

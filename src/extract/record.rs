@@ -17,15 +17,30 @@ pub enum PageKind {
     Attachment,
     #[default]
     Other,
+    /// A public message and its reply (领导信箱, 咨询投诉): not an article.
+    Letter,
+    /// A service guide (办事指南).
+    ServiceGuide,
+    /// A column that is one page of text (机构职能, 领导简介), not a list.
+    SinglePage,
+    /// A site search or its results.
+    Search,
+    /// A login or registration form.
+    Login,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 5] = [
+    pub const ALL: [PageKind; 10] = [
         PageKind::Home,
         PageKind::List,
         PageKind::Article,
         PageKind::Attachment,
         PageKind::Other,
+        PageKind::Letter,
+        PageKind::ServiceGuide,
+        PageKind::SinglePage,
+        PageKind::Search,
+        PageKind::Login,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +50,11 @@ impl PageKind {
             PageKind::Article => "article",
             PageKind::Attachment => "attachment",
             PageKind::Other => "other",
+            PageKind::Letter => "letter",
+            PageKind::ServiceGuide => "service-guide",
+            PageKind::SinglePage => "single-page",
+            PageKind::Search => "search",
+            PageKind::Login => "login",
         }
     }
 
@@ -52,6 +72,157 @@ pub struct NavLink {
     pub url: Option<String>,
     /// The text is one of the configured placeholders (`没有了`, `最后一页`…).
     pub placeholder: bool,
+}
+
+/// Where a field's value was read from. What a reader sees (a label, a
+/// heading, the breadcrumb) is preferred to what is hidden in meta tags; the
+/// order lives in `rules/extract.toml`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    #[default]
+    None,
+    /// A `[[profile]]` selector of the rule files.
+    Profile,
+    /// A visible text label (`发布时间：`).
+    Label,
+    /// A row or cell of the 政务公开 information table.
+    InfoTable,
+    /// A `<meta name=…>` tag.
+    Meta,
+    /// A lone generic label (`日期：`).
+    GenericLabel,
+    /// The page's URL (`/t20190314_…`).
+    Url,
+    /// A visible heading the `<title>` or the meta title confirms.
+    Heading,
+    /// The first usable `<h1>`/`<h2>`, unconfirmed.
+    AnyHeading,
+    /// The `<title>` element, without the site's name.
+    TitleTag,
+    /// The breadcrumb (`当前位置：首页 > 工作动态`).
+    Breadcrumb,
+    /// The date the body is signed with.
+    Signature,
+}
+
+impl Origin {
+    pub const ALL: [Origin; 11] = [
+        Origin::Profile,
+        Origin::Label,
+        Origin::InfoTable,
+        Origin::Meta,
+        Origin::GenericLabel,
+        Origin::Url,
+        Origin::Heading,
+        Origin::AnyHeading,
+        Origin::TitleTag,
+        Origin::Breadcrumb,
+        Origin::Signature,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::None => "none",
+            Origin::Profile => "profile",
+            Origin::Label => "label",
+            Origin::InfoTable => "info-table",
+            Origin::Meta => "meta",
+            Origin::GenericLabel => "generic-label",
+            Origin::Url => "url",
+            Origin::Heading => "heading",
+            Origin::AnyHeading => "any-heading",
+            Origin::TitleTag => "title-tag",
+            Origin::Breadcrumb => "breadcrumb",
+            Origin::Signature => "signature",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Origin> {
+        Origin::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Whether a reader sees the value on the page (not a meta tag or the URL).
+    pub fn is_visible(self) -> bool {
+        !matches!(self, Origin::None | Origin::Meta | Origin::Url)
+    }
+
+    fn is_none(&self) -> bool {
+        *self == Origin::None
+    }
+}
+
+/// Where each of a record's fields came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origins {
+    #[serde(default, skip_serializing_if = "Origin::is_none")]
+    pub title: Origin,
+    #[serde(default, skip_serializing_if = "Origin::is_none")]
+    pub publish_date: Origin,
+    #[serde(default, skip_serializing_if = "Origin::is_none")]
+    pub document_date: Origin,
+    #[serde(default, skip_serializing_if = "Origin::is_none")]
+    pub source: Origin,
+    #[serde(default, skip_serializing_if = "Origin::is_none")]
+    pub column: Origin,
+}
+
+impl Origins {
+    fn is_empty(&self) -> bool {
+        *self == Origins::default()
+    }
+}
+
+/// What a list page showed where its list should be.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListShows {
+    /// Items (or, on pages that are not lists, nothing to say).
+    #[default]
+    Items,
+    /// Only a placeholder line (`暂无信息`): the column is known to be empty.
+    Placeholder(String),
+    /// No list could be read: cut, empty markup, or filled in by a script
+    /// (the script or API address, when one is visible). The column's items
+    /// are unknown, not none.
+    Unread(Option<String>),
+}
+
+impl ListShows {
+    fn is_items(&self) -> bool {
+        *self == ListShows::Items
+    }
+}
+
+/// What a page embeds for the reader to see: a missing one shows as a
+/// broken image or an empty frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    Image,
+    Frame,
+    Stylesheet,
+    Media,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 4] = [
+        ResourceKind::Image,
+        ResourceKind::Frame,
+        ResourceKind::Stylesheet,
+        ResourceKind::Media,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Image => "image",
+            ResourceKind::Frame => "frame",
+            ResourceKind::Stylesheet => "stylesheet",
+            ResourceKind::Media => "media",
+        }
+    }
 }
 
 /// One item of a column list page.
@@ -103,6 +274,15 @@ pub struct PageRecord {
     /// 文号 / 发文字号, the document number, when the page shows one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_number: Option<String>,
+    /// Where the title, dates, source and column were read from.
+    #[serde(default, skip_serializing_if = "Origins::is_empty")]
+    pub origins: Origins,
+    /// For list pages: whether the list showed items, a placeholder, or could not be read.
+    #[serde(default, skip_serializing_if = "ListShows::is_items")]
+    pub list_shows: ListShows,
+    /// The images, frames, stylesheets and media the page embeds (also in `links`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<(ResourceKind, String)>,
     /// The other pages of a paginated list (`index_1.html`, `下一页`), also in `links`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pagination: Vec<String>,

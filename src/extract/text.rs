@@ -7,6 +7,8 @@ use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node};
 
+use super::elements::Hidden;
+
 /// How the line-reader treats an element.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -53,9 +55,10 @@ pub fn label_cell(cell: &str) -> &str {
     cell.trim().trim_end_matches(COLONS).trim()
 }
 
-/// Lines of text under `root`, trimmed, empty lines dropped.
-pub fn lines(root: ElementRef<'_>) -> Vec<String> {
-    lines_in(root, None, None).0
+/// Lines of text under `root`, trimmed, empty lines dropped, hidden
+/// subtrees (`hidden`) skipped.
+pub fn lines(root: ElementRef<'_>, hidden: &Hidden) -> Vec<String> {
+    lines_in(root, None, None, hidden).0
 }
 
 /// Lines of text under `root`, and which of them are the lines of `part`
@@ -66,13 +69,14 @@ pub fn lines(root: ElementRef<'_>) -> Vec<String> {
 pub fn lines_with_part(
     root: ElementRef<'_>,
     part: NodeId,
+    hidden: &Hidden,
 ) -> (Vec<String>, Option<std::ops::Range<usize>>) {
     if part == root.id() {
-        let lines = lines(root);
+        let lines = lines(root, hidden);
         let all = 0..lines.len();
         return (lines, Some(all));
     }
-    lines_in(root, None, Some(part))
+    lines_in(root, None, Some(part), hidden)
 }
 
 /// Lines of text between a comment holding one of `start` and the next
@@ -82,11 +86,12 @@ pub fn lines_between_comments(
     root: ElementRef<'_>,
     start: &[String],
     end: &[String],
+    hidden: &Hidden,
 ) -> Option<Vec<String>> {
     if start.is_empty() {
         return None;
     }
-    let (lines, _) = lines_in(root, Some((start, end)), None);
+    let (lines, _) = lines_in(root, Some((start, end)), None, hidden);
     (!lines.is_empty()).then_some(lines)
 }
 
@@ -94,6 +99,7 @@ fn lines_in(
     root: ElementRef<'_>,
     comments: Option<(&[String], &[String])>,
     part: Option<NodeId>,
+    hidden: &Hidden,
 ) -> (Vec<String>, Option<std::ops::Range<usize>>) {
     let mut out = Vec::new();
     let (mut part_start, mut part_end) = (None, None);
@@ -117,6 +123,7 @@ fn lines_in(
                     continue;
                 }
                 match node.value() {
+                    Node::Element(_) if hidden.is_root(node.id()) => skip_depth = Some(depth),
                     Node::Element(el) => match role(el.name()) {
                         Role::Skip => skip_depth = Some(depth),
                         Role::Block => {
@@ -315,6 +322,7 @@ mod tests {
             h.root_element(),
             &["ContentStart".to_string()],
             &["ContentEnd".to_string()],
+            &Hidden::default(),
         );
         assert_eq!(l, Some(vec!["正文一".to_string(), "正文二".to_string()]));
         let els = super::super::elements::Elements::new(&h);
@@ -325,7 +333,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.value().attr("id"), Some("zoom"));
-        assert!(lines_between_comments(h.root_element(), &["Nope".to_string()], &[]).is_none());
+        assert!(
+            lines_between_comments(
+                h.root_element(),
+                &["Nope".to_string()],
+                &[],
+                &Hidden::default()
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -334,7 +350,7 @@ mod tests {
             "<html><head><title>t</title><style>p{}</style></head><body><div>发布时间:2019年03月14日&nbsp;&nbsp;&nbsp;来源:&nbsp; 点击:</div>\
              <table><tr><td>成文日期：</td><td> 2019年02月01日 </td></tr></table><p>a<br>b</p><script>var x=1;</script></body></html>",
         );
-        let l = lines(h.root_element());
+        let l = lines(h.root_element(), &Hidden::default());
         assert_eq!(
             l,
             vec![
@@ -376,16 +392,34 @@ mod tests {
         for id in ["main", "inner", "cell"] {
             let sel = scraper::Selector::parse(&format!("#{id}")).unwrap();
             let part = h.select(&sel).next().unwrap();
-            let (all, range) = lines_with_part(root, part.id());
-            assert_eq!(all, lines(root), "{id}");
+            let none = Hidden::default();
+            let (all, range) = lines_with_part(root, part.id(), &none);
+            assert_eq!(all, lines(root, &none), "{id}");
             match range {
-                Some(r) => assert_eq!(all[r].to_vec(), lines(part), "{id}"),
+                Some(r) => assert_eq!(all[r].to_vec(), lines(part, &none), "{id}"),
                 // Not a block: the caller reads it alone.
                 None => assert_eq!(id, "cell"),
             }
         }
-        let (all, range) = lines_with_part(root, root.id());
+        let (all, range) = lines_with_part(root, root.id(), &Hidden::default());
         assert_eq!(range, Some(0..all.len()));
+    }
+
+    #[test]
+    fn hidden_elements_are_not_read() {
+        let h = scraper::Html::parse_document(
+            "<body><p>发布时间：2019-03-14</p><div style=\"DISPLAY: none;\">发布时间：2019-01-01</div>\
+             <p hidden>来源：旧单位</p><span style='visibility:hidden'>隐藏</span><p class='x hide'>类隐藏</p>\
+             <p style='display:block'>可见</p><!-- 成文日期：2019-01-02 --><img alt='来源：图片'></body>",
+        );
+        let els = super::super::elements::Elements::with_hidden(&h, &["hide".to_string()]);
+        let l = lines(h.root_element(), els.hidden());
+        assert_eq!(l, vec!["发布时间：2019-03-14", "可见"]);
+        assert!(
+            els.texts()
+                .iter()
+                .all(|t| !t.value().as_text().is_some_and(|t| t.contains("隐藏")))
+        );
     }
 
     proptest::proptest! {

@@ -173,6 +173,10 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("truncated", &["count", "max", "examples"]),
     ("extract_limits", &["pages", "limits", "first"]),
     ("suppressed", &["count", "rules"]),
+    ("list_unread", &["count", "examples"]),
+    ("list_unread_example", &["column", "url"]),
+    ("list_unread_loader", &["column", "url", "loader"]),
+    ("list_unread_separator", &[]),
 ];
 
 /// The lists of words, each as long as its field.
