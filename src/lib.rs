@@ -10,6 +10,7 @@ pub mod config_file;
 pub mod error;
 pub mod explain;
 pub mod extract;
+pub mod inspect;
 pub mod output;
 pub mod progress;
 pub mod report;

@@ -42,6 +42,10 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Show one page as the checks see it: each field's value, where it came
+    /// from, and the candidates set aside. The first step when findings look
+    /// wrong on a new CMS.
+    Inspect(InspectArgs),
     /// Show the trend of one site's audits kept with --history.
     History {
         /// The site as it was audited (URL, or directory / --base-url).
@@ -53,6 +57,50 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
+}
+
+/// What `audit inspect` reads and how.
+#[derive(Args)]
+struct InspectArgs {
+    /// A page URL (fetched as a crawl would: robots.txt, politeness, charset)
+    /// or a local HTML file.
+    #[arg(value_name = "URL|FILE")]
+    target: String,
+    /// For a file: the URL the site directory stands for (default: audit.toml's
+    /// `base_url`, else http://localhost/).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// For a file: the site directory it is in (default: audit.toml's `site`
+    /// when the file is inside it, else the file's own folder).
+    #[arg(long, value_name = "DIR")]
+    site: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: InspectFormat,
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    lang: Lang,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Minimum time between two requests to one host, in milliseconds.
+    #[arg(long, default_value_t = defaults().delay.as_millis() as u64)]
+    delay_ms: u64,
+    /// Give up on a request after this many seconds.
+    #[arg(long, default_value_t = defaults().timeout.as_secs())]
+    timeout_s: u64,
+    /// Read what robots.txt disallows (say so only for your own site).
+    #[arg(long)]
+    ignore_robots: bool,
+    /// A host on an internal network that may be requested besides the page's own.
+    #[arg(long, value_name = "HOST")]
+    allow_internal_host: Vec<String>,
+    /// The User-Agent header.
+    #[arg(long, value_name = "UA")]
+    user_agent: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum InspectFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -415,6 +463,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Rules { action, rules }) => run_rules(action, &rules),
+        Some(Command::Inspect(args)) => run_inspect(&args),
         Some(Command::History {
             site,
             history,
@@ -642,6 +691,49 @@ fn emit(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), AuditError
                 .map_err(|e| AuditError::Output(format!("cannot write the report: {e}")))
         }
     }
+}
+
+fn run_inspect(a: &InspectArgs) -> Result<ExitCode, AuditError> {
+    let (rules, config) = load(&a.rules)?;
+    let mut cfg = AuditConfig::new(a.target.clone(), jiff::civil::Date::default());
+    cfg.delay = Duration::from_millis(a.delay_ms);
+    cfg.timeout = Duration::from_secs(a.timeout_s.max(1));
+    cfg.crawl.obey_robots = !a.ignore_robots;
+    cfg.crawl.allow_internal_hosts = a.allow_internal_host.clone();
+    if let Some(ua) = &a.user_agent {
+        cfg.user_agent = ua.clone();
+    }
+    // A file of the site audit.toml describes maps to a URL as the audit maps it.
+    let file_site = config.as_ref().and_then(|c| {
+        let site = c.site.as_deref().filter(|s| !is_url(s))?;
+        let dir = c.path.parent().unwrap_or(std::path::Path::new(".")).join(site);
+        let inside = std::path::Path::new(&a.target)
+            .canonicalize()
+            .ok()
+            .zip(dir.canonicalize().ok())
+            .is_some_and(|(f, d)| f.starts_with(d));
+        inside.then_some(dir)
+    });
+    let map = disclosure_audit::inspect::FileMapping {
+        base_url: a
+            .base_url
+            .clone()
+            .or_else(|| config.as_ref().and_then(|c| c.base_url.clone())),
+        site_dir: a.site.clone().or(file_site),
+    };
+    let view = disclosure_audit::inspect::inspect(&a.target, &cfg, &rules, &map)?;
+    match a.format {
+        InspectFormat::Json => {
+            let json = serde_json::to_string_pretty(&view)
+                .map_err(|e| AuditError::Output(format!("cannot write the inspection: {e}")))?;
+            println!("{json}");
+        }
+        InspectFormat::Text => print!(
+            "{}",
+            disclosure_audit::report::inspect::render(&view, rules.labels.get(a.lang))
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> {

@@ -9,13 +9,17 @@
 //! template (a menu, a footer), or in the body of many pages, is reported once,
 //! on the home page or the first page holding it, with the number of pages.
 //!
+//! What a page embeds (images, frames, stylesheets, media) is checked the
+//! same way and, with `resource_message`, named by its kind: a reader sees
+//! a broken picture or an empty frame, not a dead link.
+//!
 //! Example finding: `「关于…的公示」中的链接无法打开(HTTP 404)`, target
 //! `http://…/P020190301.pdf`, evidence `HTTP 404`.
 
 use std::collections::{BTreeMap, HashSet};
 
 use crate::checks::{At, Ctx, Draft, KindSpec, Lang, count, required};
-use crate::extract::record::{PageKind, PageRecord};
+use crate::extract::record::{PageKind, PageRecord, ResourceKind};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Template, Values, opt_template};
@@ -23,7 +27,7 @@ use crate::site::{LinkState, is_broken};
 
 pub const KIND: &str = "broken-link";
 
-const PLACEHOLDERS: &[&str] = &["target", "reason", "pages"];
+const PLACEHOLDERS: &[&str] = &["target", "reason", "pages", "resource"];
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
@@ -32,8 +36,12 @@ pub const SPEC: KindSpec = KindSpec {
     doc: "Reports links whose target answered 4xx/5xx or a soft 404, or (directory mode) does \
           not exist in the site. 上一篇/下一篇 links are left to `broken-nav`. A target linked \
           from outside the page body, or from the body of `template_min_pages` pages or more, \
-          is reported once (with `template_message`). Parameters: template_min_pages, \
-          template_message, template_message_en, missing_reason, missing_reason_en.",
+          is reported once (with `template_message`). A missing image, frame, stylesheet or \
+          media file is reported with `resource_message` (and `resource_template_message` \
+          for one on many pages), `{resource}` naming its kind by `resource_names`. \
+          Parameters: template_min_pages, template_message, missing_reason, \
+          resource_message, resource_template_message, resource_names (each with an _en \
+          form).",
 };
 
 #[derive(Debug, Clone)]
@@ -44,6 +52,31 @@ pub struct Params {
     /// How a target that does not exist in the site directory is described.
     pub missing_reason: String,
     pub missing_reason_en: Option<String>,
+    pub resource_message: Option<Template>,
+    pub resource_message_en: Option<Template>,
+    pub resource_template_message: Option<Template>,
+    pub resource_template_message_en: Option<Template>,
+    /// What each kind of resource is called (`image = "图片"`).
+    pub resource_names: Vec<(ResourceKind, String)>,
+    pub resource_names_en: Vec<(ResourceKind, String)>,
+}
+
+/// `image = "图片"`…: a name for every kind of resource, no other key.
+fn resource_names(
+    t: &mut TableReader<'_, '_>,
+    key: &'static str,
+) -> Result<Vec<(ResourceKind, String)>, RuleError> {
+    let Some(mut names) = t.table(key)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for kind in ResourceKind::ALL {
+        if let Some(s) = names.string(kind.as_str())? {
+            out.push((kind, s.into_inner()));
+        }
+    }
+    names.finish()?;
+    Ok(out)
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
@@ -58,6 +91,16 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         template_message_en,
         missing_reason,
         missing_reason_en,
+        resource_message: opt_template(t, "resource_message", PLACEHOLDERS)?,
+        resource_message_en: opt_template(t, "resource_message_en", PLACEHOLDERS)?,
+        resource_template_message: opt_template(t, "resource_template_message", PLACEHOLDERS)?,
+        resource_template_message_en: opt_template(
+            t,
+            "resource_template_message_en",
+            PLACEHOLDERS,
+        )?,
+        resource_names: resource_names(t, "resource_names")?,
+        resource_names_en: resource_names(t, "resource_names_en")?,
     })
 }
 
@@ -90,6 +133,8 @@ fn is_checked_page(r: &PageRecord) -> bool {
 struct Holders<'a> {
     body: Vec<&'a PageRecord>,
     template: Vec<&'a PageRecord>,
+    /// What the pages embed the target as, when they embed it.
+    resource: Option<ResourceKind>,
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
@@ -127,6 +172,13 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             let Some(entry) = by_target.get_mut(link.as_str()) else {
                 continue;
             };
+            if entry.1.resource.is_none() {
+                entry.1.resource = page
+                    .resources
+                    .iter()
+                    .find(|(_, u)| u == link)
+                    .map(|(k, _)| *k);
+            }
             if body.contains(link.as_str()) {
                 entry.1.body.push(page);
             } else {
@@ -138,21 +190,33 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         if holders.body.len() >= p.template_min_pages {
             holders.template.append(&mut holders.body);
         }
+        // A missing resource is named by its kind, when the rule says how.
+        let names = match ctx.lang {
+            Lang::En if !p.resource_names_en.is_empty() => &p.resource_names_en,
+            _ => &p.resource_names,
+        };
+        let resource = holders
+            .resource
+            .and_then(|k| names.iter().find(|(n, _)| *n == k))
+            .map(|(_, name)| name.clone());
+        let resource_message = resource.as_ref().and(p.resource_message.as_ref());
         for page in &holders.body {
             let mut values = Values::new();
             values.insert("target", target.to_string());
             values.insert("reason", reason.clone());
             values.insert("pages", "1".into());
-            out.push(ctx.finding(
-                rule,
-                Draft {
-                    at: At::page(page),
-                    key: String::new(),
-                    evidence: Some(reason.clone()),
-                    target: Some(target.to_string()),
-                    values,
-                },
-            ));
+            values.insert("resource", resource.clone().unwrap_or_default());
+            let draft = Draft {
+                at: At::page(page),
+                key: String::new(),
+                evidence: Some(reason.clone()),
+                target: Some(target.to_string()),
+                values,
+            };
+            out.push(match resource_message {
+                Some(m) => ctx.finding_with(rule, draft, m, p.resource_message_en.as_ref()),
+                None => ctx.finding(rule, draft),
+            });
         }
         if holders.template.is_empty() {
             continue;
@@ -169,6 +233,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         values.insert("target", target.to_string());
         values.insert("reason", reason.clone());
         values.insert("pages", pages.len().to_string());
+        values.insert("resource", resource.clone().unwrap_or_default());
         let examples: Vec<&str> = pages
             .iter()
             .skip(1)
@@ -188,9 +253,20 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             target: Some(target.to_string()),
             values,
         };
-        match (&p.template_message, pages.len() > 1) {
-            (Some(m), true) => {
+        let many = pages.len() > 1;
+        let resource_template = resource.as_ref().and(p.resource_template_message.as_ref());
+        match (resource_template, resource_message, &p.template_message) {
+            (Some(m), _, _) if many => out.push(ctx.finding_with(
+                rule,
+                draft,
+                m,
+                p.resource_template_message_en.as_ref(),
+            )),
+            (_, _, Some(m)) if many && resource.is_none() => {
                 out.push(ctx.finding_with(rule, draft, m, p.template_message_en.as_ref()))
+            }
+            (_, Some(m), _) => {
+                out.push(ctx.finding_with(rule, draft, m, p.resource_message_en.as_ref()))
             }
             _ => out.push(ctx.finding(rule, draft)),
         }

@@ -62,18 +62,34 @@ pub fn find(doc: &Html, res: &Resolver<'_>, cfg: &ExtractConfig) -> Option<Vec<C
     find_with(doc, res, cfg, &Markers::new(cfg))
 }
 
-/// `find` with the markers built beforehand.
+/// `find` with the markers built beforehand. Without a marker, a trail
+/// that starts with a link home and runs on with arrow separators
+/// (`首页 > 动态信息 > 政务动态`, `中国科普网 > 时政新闻 >`) is the breadcrumb.
 pub fn find_with(
     doc: &Html,
     res: &Resolver<'_>,
     cfg: &ExtractConfig,
     markers: &Markers,
 ) -> Option<Vec<Crumb>> {
-    if cfg.breadcrumb_markers.is_empty() {
-        return None;
+    let marked = (!cfg.breadcrumb_markers.is_empty())
+        .then(|| marked_container(doc, cfg, markers))
+        .flatten();
+    match marked {
+        Some(container) => read_trail(container, res, cfg, true),
+        None => {
+            let container = trail_container(doc, res, cfg)?;
+            read_trail(container, res, cfg, false)
+        }
     }
-    let separators = cfg.breadcrumb_separators.as_slice();
-    // The element whose own text holds the marker.
+}
+
+/// The element holding the marker's text (or, when that holds no link,
+/// a parent up to three levels up that does).
+fn marked_container<'a>(
+    doc: &'a Html,
+    cfg: &ExtractConfig,
+    markers: &Markers,
+) -> Option<ElementRef<'a>> {
     let holder = doc.root_element().descendent_elements().find(|el| {
         el.children().any(|c| match c.value() {
             Node::Text(t) => markers.in_text(t, cfg),
@@ -90,9 +106,75 @@ pub fn find_with(
             None => break,
         }
     }
+    Some(container)
+}
+
+/// The smallest short element whose text is a trail: it starts with a link
+/// to the site's home (its root, or a text of `breadcrumb_home`), holds a
+/// second link, and its items are separated by arrows
+/// (`breadcrumb_arrows`); a menu separated by `|` is not a trail.
+fn trail_container<'a>(
+    doc: &'a Html,
+    res: &Resolver<'_>,
+    cfg: &ExtractConfig,
+) -> Option<ElementRef<'a>> {
+    if cfg.breadcrumb_arrows.is_empty() {
+        return None;
+    }
+    let max = cfg.breadcrumb_max_chars as usize;
+    let mut best: Option<(usize, ElementRef<'a>)> = None;
+    for el in doc.root_element().descendent_elements() {
+        if !matches!(
+            el.value().name(),
+            "div" | "p" | "span" | "td" | "ul" | "ol" | "nav" | "section" | "dd" | "h2" | "h3"
+        ) {
+            continue;
+        }
+        let mut links = el
+            .descendent_elements()
+            .filter(|e| e.value().name() == "a" && e.value().attr("href").is_some());
+        let (Some(first), Some(_)) = (links.next(), links.next()) else {
+            continue;
+        };
+        let Some(text) = super::text::inline_max(el, max * 4) else {
+            continue;
+        };
+        let len = text.chars().count();
+        if len > max || !cfg.breadcrumb_arrows.iter().any(|a| text.contains(*a)) {
+            continue;
+        }
+        let home_text = super::text::inline(first);
+        let to_root = first
+            .value()
+            .attr("href")
+            .and_then(|h| res.get(h))
+            .and_then(|u| url::Url::parse(&u).ok())
+            .is_some_and(|u| {
+                u.path() == "/" || cfg.home_paths.iter().any(|p| p == u.path())
+            });
+        let home = to_root || cfg.breadcrumb_home.iter().any(|h| *h == home_text);
+        // The trail starts at its home link, after at most a few characters (an icon's alt, a space).
+        let lead = text.find(home_text.as_str()).map(|i| text[..i].chars().count());
+        if home && lead.is_some_and(|n| n <= 10) && best.is_none_or(|(l, _)| len < l) {
+            best = Some((len, el));
+        }
+    }
+    best.map(|(_, el)| el)
+}
+
+/// The trail's items: after the marker (`marked`), else from the start.
+fn read_trail(
+    container: ElementRef<'_>,
+    res: &Resolver<'_>,
+    cfg: &ExtractConfig,
+    marked: bool,
+) -> Option<Vec<Crumb>> {
+    let separators = cfg.breadcrumb_separators.as_slice();
     let mut tokens: Vec<Crumb> = Vec::new();
     let mut in_link = 0usize;
-    let mut started = false;
+    let mut started = !marked;
+    // A separator was seen since the last item.
+    let mut separated = false;
     for edge in container.traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
@@ -110,6 +192,7 @@ pub fn find_with(
                                 text: text.to_string(),
                                 url: e.attr("href").and_then(|h| res.get(h)),
                             });
+                            separated = false;
                         }
                     }
                 }
@@ -128,14 +211,32 @@ pub fn find_with(
                         started = true;
                         t = t[pos + m.len()..].trim_start_matches([':', '：', ' ', '\u{a0}']);
                     }
-                    for part in t.split(separators) {
+                    // Items are separated: a text that follows an item with
+                    // no separator between is past the trail's end (a print
+                    // button, the page's 字号 switch).
+                    let mut parts = t.split(separators).peekable();
+                    let mut first = true;
+                    let mut ended = false;
+                    while let Some(part) = parts.next() {
                         let part = part.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
+                        if first && !part.is_empty() && !tokens.is_empty() && !separated {
+                            ended = true;
+                            break;
+                        }
                         if !part.is_empty() {
                             tokens.push(Crumb {
                                 text: part.to_string(),
                                 url: None,
                             });
+                            separated = false;
                         }
+                        if parts.peek().is_some() {
+                            separated = true;
+                        }
+                        first = false;
+                    }
+                    if ended {
+                        break;
                     }
                 }
                 _ => {}

@@ -93,6 +93,13 @@ pub struct ExtractConfig {
     pub site_name_meta: Vec<String>,
     /// Characters between breadcrumb items (`首页 > 政务公开`).
     pub breadcrumb_separators: Vec<char>,
+    /// A trail without a marker: its separators (arrows, not `|`), the
+    /// texts of its first link home, and its longest text.
+    pub breadcrumb_arrows: Vec<char>,
+    pub breadcrumb_home: Vec<String>,
+    pub breadcrumb_max_chars: u32,
+    /// A breadcrumb entry longer than this is an article's title, not a column.
+    pub breadcrumb_column_max_chars: u32,
     /// Punctuation after a navigation placeholder (`没有了！`) that does not matter.
     pub nav_placeholder_punctuation: Vec<char>,
     /// A navigation entry is at most this many characters, and its element at
@@ -181,6 +188,7 @@ pub const ORDERS: &[(&str, &[Origin])] = &[
             Origin::Label,
             Origin::Meta,
             Origin::GenericLabel,
+            Origin::InfoLine,
             Origin::Url,
         ],
     ),
@@ -245,6 +253,10 @@ const COUNTS: &Counts = &[
     ("list_box_up", |c| &mut c.list_box_up),
     ("letter_min_labels", |c| &mut c.letter_min_labels),
     ("guide_min_labels", |c| &mut c.guide_min_labels),
+    ("breadcrumb_max_chars", |c| &mut c.breadcrumb_max_chars),
+    ("breadcrumb_column_max_chars", |c| {
+        &mut c.breadcrumb_column_max_chars
+    }),
 ];
 
 type Fields = [(&'static str, fn(&mut ExtractConfig) -> &mut Vec<String>)];
@@ -283,6 +295,7 @@ const STRING_LISTS: &Fields = &[
         &mut c.list_exclude_item_titles
     }),
     ("letter_labels", |c| &mut c.letter_labels),
+    ("breadcrumb_home", |c| &mut c.breadcrumb_home),
     ("guide_labels", |c| &mut c.guide_labels),
 ];
 
@@ -378,6 +391,9 @@ impl ExtractConfig {
         if let Some(v) = t.chars("breadcrumb_separators")? {
             self.breadcrumb_separators = v;
         }
+        if let Some(v) = t.chars("breadcrumb_arrows")? {
+            self.breadcrumb_arrows = v;
+        }
         if let Some(v) = t.chars("nav_placeholder_punctuation")? {
             self.nav_placeholder_punctuation = v;
         }
@@ -450,12 +466,15 @@ impl ExtractConfig {
             list_box_up: 3,
             letter_min_labels: 2,
             guide_min_labels: 4,
+            breadcrumb_max_chars: 120,
+            breadcrumb_column_max_chars: 30,
             title_order: ORDERS[0].1.to_vec(),
             publish_date_order: vec![
                 Origin::Profile,
                 Origin::Label,
-                Origin::Meta,
                 Origin::GenericLabel,
+                Origin::InfoLine,
+                Origin::Meta,
             ],
             document_date_order: ORDERS[2].1.to_vec(),
             source_order: ORDERS[3].1.to_vec(),

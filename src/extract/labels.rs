@@ -111,8 +111,11 @@ impl LabelFinder {
         }
         let all = all_labels(cfg);
         let stop_alt = alternation(&all);
+        // Besides the start of a line or cell, a label may follow a digit or a
+        // closing bracket: `<span>发布时间：2024-03-28 15:20</span><span>来源：…</span>`
+        // runs the two together with no space, as the browser shows them.
         let re = Regex::new(&format!(
-            r"(?:^|[\t|｜]|\s\s|\s|】|\])(?:{alt})(?:\s*[:：]|\s*\t|\s*$)"
+            r"(?:^|[\t|｜]|\s\s|\s|】|\]|[0-9)）」])(?:{alt})(?:\s*[:：]|\s*\t|\s*$)"
         ))
         .ok()?;
         let stop = Regex::new(&format!(r"(?:{stop_alt})\s*[:：]|\t|\s{{2,}}|[|｜]")).ok()?;
@@ -189,7 +192,9 @@ impl LabelFinder {
                 let label_start = m.as_str().len()
                     - m.as_str()
                         .trim_start_matches(|c: char| {
-                            c.is_whitespace() || matches!(c, '|' | '｜' | '】' | ']')
+                            c.is_whitespace()
+                                || c.is_ascii_digit()
+                                || matches!(c, '|' | '｜' | '】' | ']' | ')' | '）' | '」')
                         })
                         .len();
                 let snippet_start = m.start() + label_start;
@@ -293,6 +298,19 @@ mod tests {
         assert_eq!(h.len(), 1);
         assert_eq!(h[0].value, "2019-02-10");
         assert_eq!(h[0].line, 1);
+    }
+
+    #[test]
+    fn labels_run_together_by_inline_elements() {
+        // `<span>发布时间：2024-03-28 15:20</span><span>来源：…</span>`
+        let line = "发布时间：2024-03-28 15:20来源：县农技中心点击：12";
+        let h = find(&["来源"], line);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].value, "县农技中心");
+        assert_eq!(h[0].snippet, "来源：县农技中心");
+        let h = find(&["发布时间"], line);
+        assert_eq!(h[0].value, "2024-03-28 15:20");
+        assert!(find(&["来源"], "（二）来源：区财政").len() == 1);
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub fn items<'a>(
             found.push((g, item));
         }
     }
-    let mut verdicts: Vec<Option<String>> = groups
+    let mut verdicts: Vec<Option<(&'static str, String)>> = groups
         .iter()
         .map(|(_, el, _)| el.and_then(|el| not_the_list(el, cfg, own)))
         .collect();
@@ -134,7 +134,7 @@ pub fn items<'a>(
             if i == m || look_alike(main_el, *el) {
                 keep.insert(*g);
             } else {
-                verdicts[i] = Some("smaller than the main list, and not part of it".into());
+                verdicts[i] = Some(("smaller", String::new()));
             }
         }
     }
@@ -144,7 +144,8 @@ pub fn items<'a>(
                 element: el.map(super::trace::describe).unwrap_or_default(),
                 heading: el.and_then(|e| box_title(e, cfg)),
                 items: *n,
-                set_aside: v,
+                set_aside: v.as_ref().map(|(k, _)| *k),
+                detail: v.map(|(_, d)| d).filter(|d| !d.is_empty()),
             });
         }
     }
@@ -170,8 +171,13 @@ fn look_alike(a: Option<ElementRef<'_>>, b: Option<ElementRef<'_>>) -> bool {
 
 /// Why the rows under `el` are not the column's list: a box of the
 /// template (by a class or id word of `el` or a parent) or a box headed
-/// like a sidebar (`热点信息`), unless headed with one of `own`.
-pub fn not_the_list(el: ElementRef<'_>, cfg: &ExtractConfig, own: &[&str]) -> Option<String> {
+/// like a sidebar (`热点信息`), unless headed with one of `own`. The reason's
+/// key (`template_box`, `sidebar_heading`) and the word or heading behind it.
+pub fn not_the_list(
+    el: ElementRef<'_>,
+    cfg: &ExtractConfig,
+    own: &[&str],
+) -> Option<(&'static str, String)> {
     let mut cur = Some(el);
     for _ in 0..cfg.list_box_up + 3 {
         let Some(e) = cur else { break };
@@ -179,10 +185,7 @@ pub fn not_the_list(el: ElementRef<'_>, cfg: &ExtractConfig, own: &[&str]) -> Op
             break;
         }
         if let Some(word) = excluded_word(e, cfg) {
-            return Some(format!(
-                "in a template box ({} `{word}`)",
-                super::trace::describe(e)
-            ));
+            return Some(("template_box", format!("{} {word}", super::trace::describe(e))));
         }
         cur = e.parent().and_then(ElementRef::wrap);
     }
@@ -194,7 +197,7 @@ pub fn not_the_list(el: ElementRef<'_>, cfg: &ExtractConfig, own: &[&str]) -> Op
     let is_own = own
         .iter()
         .any(|o| !o.is_empty() && (title == *o || title.starts_with(o)));
-    (sidebar && !is_own).then(|| format!("in a box headed 「{title}」"))
+    (sidebar && !is_own).then_some(("sidebar_heading", title))
 }
 
 /// The class or id word of `e` that marks a template box, if any: words

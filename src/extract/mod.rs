@@ -169,14 +169,14 @@ impl Extractor {
                 r.error = Some(format!("HTTP {}", doc.status));
             }
             if let Some(t) = trace {
-                t.kind_reason = "the page could not be read".into();
+                t.kind_reason = "unreadable".into();
             }
             return r;
         }
         if self.cfg.is_attachment_path(doc.url.path()) || !doc.is_html() {
             r.kind = PageKind::Attachment;
             if let Some(t) = trace {
-                t.kind_reason = "not an HTML page (by its extension or content type)".into();
+                t.kind_reason = "not_html".into();
             }
             return r;
         }
@@ -281,8 +281,11 @@ impl Extractor {
             .lines
             .iter()
             .take(cfg.info_line_max_lines as usize)
+            // The title and the information line under it: short lines that
+            // are dated or not prose.
             .take_while(|l| {
-                l.chars().count() < cfg.info_line_max_chars as usize && !find_dates(l).is_empty()
+                l.chars().count() < cfg.info_line_max_chars as usize
+                    && (!find_dates(l).is_empty() || !l.contains(cfg.prose_marks.as_slice()))
             })
             .count();
         let body_set: rustc_hash::FxHashSet<&str> =
@@ -298,7 +301,12 @@ impl Extractor {
         let hits = |f: &Option<LabelFinder>| -> (Vec<LabelHit>, Vec<LabelHit>) {
             all_hits(f)
                 .into_iter()
-                .partition(|h| !body_set.contains(page_lines[h.line].as_str()))
+                // A table row (`发文机关	吉林省人民政府`) is an information table,
+                // wherever it stands.
+                .partition(|h| {
+                    let line = page_lines[h.line].as_str();
+                    line.contains('\t') || !body_set.contains(line)
+                })
         };
         let label_origin = |h: &LabelHit| {
             if page_lines[h.line].contains('\t') {
@@ -309,6 +317,63 @@ impl Extractor {
         };
         let hit_from = |h: &LabelHit| from(&|| describe_hit(&els, h, &page_lines));
         let mut picks = Picks { trace };
+
+        // The title.
+        let mut titles: Vec<Cand<String>> = Vec::new();
+        let profile_title = profile.and_then(|p| p.title.as_ref());
+        if let Some(el) = pick(profile_title) {
+            let v = text::inline(el);
+            titles.push(Cand::new(
+                Origin::Profile,
+                Some(v.clone()),
+                v,
+                profile_from("title", profile_title),
+            ));
+        }
+        let meta_title_value = meta_title.as_ref().map(|(_, v)| v.as_str());
+        if let Some((t, el)) = self.heading(&els, &doc_title, meta_title_value, &site_name) {
+            titles.push(Cand::new(
+                Origin::Heading,
+                Some(t.clone()),
+                t,
+                from(&|| trace::describe(el)),
+            ));
+        }
+        if let Some((name, v)) = &meta_title {
+            titles.push(Cand::new(
+                Origin::Meta,
+                Some(v.clone()),
+                v.clone(),
+                from(&|| format!("<meta name=\"{name}\">")),
+            ));
+        }
+        if let Some((t, el)) = self.any_heading(&els, &site_name) {
+            titles.push(Cand::new(
+                Origin::AnyHeading,
+                Some(t.clone()),
+                t,
+                from(&|| trace::describe(el)),
+            ));
+        }
+        let head = self.title_tag_head(&doc_title);
+        if !head.is_empty() {
+            titles.push(Cand::new(
+                Origin::TitleTag,
+                Some(head.clone()),
+                head,
+                from(&|| "<title>".into()),
+            ));
+        }
+        if let Some(c) = picks.take(
+            "title",
+            &cfg.title_order,
+            &titles,
+            |c| c.value.as_deref().is_some_and(|v| !v.is_empty()),
+            String::clone,
+        ) {
+            r.title = c.value.clone().unwrap_or_default();
+            r.origins.title = c.origin;
+        }
 
         // The publish date.
         let (publish_hits, publish_prose) = hits(&self.publish);
@@ -361,6 +426,14 @@ impl Extractor {
                     hit_from(h),
                 ));
             }
+        }
+        if let Some((d, line)) = self.info_line_date(&page_lines, &r.title) {
+            dates.push(Cand::new(
+                Origin::InfoLine,
+                Some(d),
+                line,
+                from(&|| "the line under the title".into()),
+            ));
         }
         if cfg.publish_date_order.contains(&Origin::Url)
             && let Some(d) = list::date_from_url(&r.url, cfg)
@@ -509,63 +582,6 @@ impl Extractor {
             r.snippets.insert("document_date".into(), c.shown.clone());
         }
 
-        // The title.
-        let mut titles: Vec<Cand<String>> = Vec::new();
-        let profile_title = profile.and_then(|p| p.title.as_ref());
-        if let Some(el) = pick(profile_title) {
-            let v = text::inline(el);
-            titles.push(Cand::new(
-                Origin::Profile,
-                Some(v.clone()),
-                v,
-                profile_from("title", profile_title),
-            ));
-        }
-        let meta_title_value = meta_title.as_ref().map(|(_, v)| v.as_str());
-        if let Some((t, el)) = self.heading(&els, &doc_title, meta_title_value, &site_name) {
-            titles.push(Cand::new(
-                Origin::Heading,
-                Some(t.clone()),
-                t,
-                from(&|| trace::describe(el)),
-            ));
-        }
-        if let Some((name, v)) = &meta_title {
-            titles.push(Cand::new(
-                Origin::Meta,
-                Some(v.clone()),
-                v.clone(),
-                from(&|| format!("<meta name=\"{name}\">")),
-            ));
-        }
-        if let Some((t, el)) = self.any_heading(&els, &site_name) {
-            titles.push(Cand::new(
-                Origin::AnyHeading,
-                Some(t.clone()),
-                t,
-                from(&|| trace::describe(el)),
-            ));
-        }
-        let head = self.title_tag_head(&doc_title);
-        if !head.is_empty() {
-            titles.push(Cand::new(
-                Origin::TitleTag,
-                Some(head.clone()),
-                head,
-                from(&|| "<title>".into()),
-            ));
-        }
-        if let Some(c) = picks.take(
-            "title",
-            &cfg.title_order,
-            &titles,
-            |c| c.value.as_deref().is_some_and(|v| !v.is_empty()),
-            String::clone,
-        ) {
-            r.title = c.value.clone().unwrap_or_default();
-            r.origins.title = c.origin;
-        }
-
         let crumbs = breadcrumb::find_with(html, &res, cfg, &self.crumb_markers);
         let body_id = body.known.then(|| body.el.id());
         let prev_el = pick(profile.and_then(|p| p.prev.as_ref()));
@@ -685,13 +701,15 @@ impl Extractor {
             has_nav,
             items: r.items.len(),
             per_item_dates,
-            dated: r.publish_date.is_some(),
+            // A date under the title alone does not make an article: a short
+            // list's first item stands there too.
+            dated: r.publish_date.is_some() && r.origins.publish_date != Origin::InfoLine,
             source: &r.source,
             column_meta: meta_column.as_ref().map(|(_, v)| v.as_str()),
         });
         r.kind = kind;
         if let Some(t) = picks.trace.as_deref_mut() {
-            t.kind_reason = why;
+            t.kind_reason = why.into();
         }
         if r.kind != PageKind::List {
             r.items.clear();
@@ -709,10 +727,19 @@ impl Extractor {
         }
 
         // The column: what the breadcrumb shows, else the meta tag (by `column_order`).
-        let last_link = crumbs
-            .iter()
-            .rev()
-            .find(|c| c.url.is_some() && c.text != r.title);
+        // An article's column is the breadcrumb's last entry that is not the
+        // article itself (its title, or a cut one, or any text too long to
+        // be a column's name).
+        let max_column = cfg.breadcrumb_column_max_chars as usize;
+        let title_squeezed = squeeze(&r.title);
+        let last_link = crumbs.iter().rev().find(|c| {
+            let t = squeeze(&c.text);
+            let cut = t.trim_end_matches(['…', '.']);
+            let is_title = t == title_squeezed
+                || (cut.chars().count() >= 6 && title_squeezed.starts_with(cut));
+            let home = cfg.breadcrumb_home.iter().any(|h| squeeze(h) == t);
+            !is_title && !home && t.chars().count() <= max_column
+        });
         let crumb = match r.kind {
             PageKind::List | PageKind::SinglePage => last_any,
             PageKind::Article | PageKind::Letter | PageKind::ServiceGuide => last_link,
@@ -806,7 +833,7 @@ impl Extractor {
             r.pagination.clear();
             r.list_shows = ListShows::Items;
             if let Some(t) = picks.trace.as_deref_mut() {
-                t.kind_reason = format!("a \"not found\" page served with status 200 ({why})");
+                t.kind_reason = "soft_404".into();
             }
         }
         if let Some(t) = picks.trace {
@@ -815,15 +842,15 @@ impl Extractor {
     }
 
     /// The page's kind, and why, for `inspect`.
-    fn kind_of(&self, k: KindInput<'_>) -> (PageKind, String) {
+    fn kind_of(&self, k: KindInput<'_>) -> (PageKind, &'static str) {
         let cfg = &self.cfg;
         if k.is_home {
-            return (PageKind::Home, "the site's root or a home path".into());
+            return (PageKind::Home, "home");
         }
         if cfg.search_url_patterns.iter().any(|re| re.is_match(k.url)) {
             return (
                 PageKind::Search,
-                "a search URL (search_url_patterns)".into(),
+                "search_url",
             );
         }
         let password = k.els.named(&["input"]).any(|i| {
@@ -837,16 +864,16 @@ impl Extractor {
                 .iter()
                 .any(|re| re.is_match(k.title))
         {
-            return (PageKind::Login, "a password field or a login title".into());
+            return (PageKind::Login, "login");
         }
         if k.items >= cfg.list_min_items as usize || k.per_item_dates {
-            return (PageKind::List, format!("a list of {} dated items", k.items));
+            return (PageKind::List, "dated_items");
         }
         let counts = self.kind_labels.count(k.page_lines);
         if counts.letter >= cfg.letter_min_labels.max(1) as usize {
             return (
                 PageKind::Letter,
-                format!("shows {} letter labels (letter_labels)", counts.letter),
+                "letter_labels",
             );
         }
         let guide_title = cfg
@@ -856,31 +883,28 @@ impl Extractor {
         if guide_title || counts.guide >= cfg.guide_min_labels.max(1) as usize {
             return (
                 PageKind::ServiceGuide,
-                format!(
-                    "titled as a guide, or shows {} guide labels (guide_labels)",
-                    counts.guide
-                ),
+                "guide",
             );
         }
         if k.has_article_meta || k.has_nav {
             return (
                 PageKind::Article,
-                "an article meta title or 上一篇/下一篇".into(),
+                "article_meta_or_nav",
             );
         }
         if k.dated {
-            return (PageKind::Article, "a publish date".into());
+            return (PageKind::Article, "dated");
         }
         if k.items == 0 && self.placeholder(k.page_lines).is_some() {
             return (
                 PageKind::List,
-                "a list page showing only a placeholder (empty_list_patterns)".into(),
+                "placeholder",
             );
         }
         if k.items == 0 && self.list_loader(k.els).is_some() {
             return (
                 PageKind::List,
-                "a list page whose list a script loads (list_loader_patterns)".into(),
+                "list_loader",
             );
         }
         // A column of one page (机构职能, 联系我们): undated text under a
@@ -897,21 +921,64 @@ impl Extractor {
         {
             return (
                 PageKind::SinglePage,
-                "undated text under its own column's name".into(),
+                "own_column",
             );
         }
         if k.items == 0 && looks_like_article(k.source, k.body_lines, cfg) {
             // TRS and others put ColumnName on articles too: an undated page
             // with a source line or prose is an article missing its date, not an empty list.
-            return (PageKind::Article, "a source line or prose, undated".into());
+            return (PageKind::Article, "undated_prose");
         }
         if k.items > 0 || k.column_meta.is_some() {
             return (
                 PageKind::List,
-                "a column page (ColumnName) or a few dated items".into(),
+                "column_page",
             );
         }
-        (PageKind::Other, "none of the signs of another kind".into())
+        (PageKind::Other, "other")
+    }
+
+    /// An unlabelled date on the short lines right under the title
+    /// (`2022-02-11 09:52  打印本页`), the way many templates show the
+    /// publish date: the only date there, on a line that is not prose.
+    fn info_line_date(&self, lines: &[String], title: &str) -> Option<(Date, String)> {
+        let cfg = &self.cfg;
+        let t = squeeze(title);
+        if t.chars().count() < cfg.title_min_chars as usize {
+            return None;
+        }
+        // The title may run over several lines (`<p>主标题</p><div>副标题</div>`).
+        let start = lines.iter().position(|l| {
+            let l = squeeze(l);
+            !l.is_empty() && t.starts_with(&l)
+        })?;
+        let mut seen = String::new();
+        let mut at = start;
+        for (i, l) in lines.iter().enumerate().skip(start) {
+            seen.push_str(&squeeze(l));
+            if !t.starts_with(&seen) {
+                return None;
+            }
+            at = i;
+            if seen == t {
+                break;
+            }
+        }
+        for l in lines.iter().skip(at + 1).take(cfg.info_line_max_lines as usize) {
+            if l.chars().count() > cfg.info_line_max_chars as usize
+                || l.contains(cfg.prose_marks.as_slice())
+            {
+                return None;
+            }
+            let dates = find_dates(l);
+            if let [one] = dates.as_slice() {
+                return Some((one.date, l.clone()));
+            }
+            if dates.len() > 1 {
+                return None;
+            }
+        }
+        None
     }
 
     /// The placeholder line a page shows instead of a list (`暂无信息`).
@@ -1123,31 +1190,75 @@ impl Extractor {
                 return Some(found);
             }
         }
-        // A heading in plain markup (`<td class="xx_title"><font><b>…`): the
-        // longest text outside links that the `<title>` repeats, as long as
-        // most of what the `<title>` says before the site's name.
+        // A heading in plain markup (`<td class="xx_title"><font><b>…`, or
+        // lines broken by `<br>`): the longest element outside links whose
+        // text the `<title>` repeats, as long as most of what the `<title>`
+        // says before the site's name. Spaces do not count: a `<title>`
+        // keeps an ideographic space that the heading breaks into lines.
+        let squeezed_title = squeeze(doc_title);
         let head = self.title_tag_head(doc_title);
-        let want = (head.chars().count() / 2).max(min_chars);
+        let want = (squeeze(&head).chars().count() / 2).max(min_chars);
+        let max = self.cfg.title_max_chars as usize;
+        let repeated = |t: &str| {
+            let s = squeeze(t);
+            let n = s.chars().count();
+            (n >= min_chars && n <= max && squeezed_title.contains(&s)).then_some(n)
+        };
         let by_text = els
             .texts()
             .iter()
             .filter_map(|n| {
                 let t = n.value().as_text()?.trim();
-                let el = n.parent().and_then(ElementRef::wrap)?;
-                let len = t.chars().count();
+                repeated(t)?;
                 let in_link = n.ancestors().take(4).any(|a| {
                     a.value()
                         .as_element()
                         .is_some_and(|e| matches!(e.name(), "a" | "title"))
                 });
-                (len >= want
-                    && len <= self.cfg.title_max_chars as usize
-                    && !in_link
-                    && t != site
-                    && doc_title.contains(t))
-                .then(|| (t.split_whitespace().collect::<Vec<_>>().join(" "), el))
+                if in_link || t == site {
+                    return None;
+                }
+                // The whole heading: up while the parent's text is still repeated.
+                let mut el = n.parent().and_then(ElementRef::wrap)?;
+                let mut text = text::inline_max(el, max * 4)?;
+                for _ in 0..3 {
+                    let Some(p) = el.parent().and_then(ElementRef::wrap) else {
+                        break;
+                    };
+                    match text::inline_max(p, max * 4) {
+                        Some(pt) if repeated(&pt).is_some() => {
+                            el = p;
+                            text = pt;
+                        }
+                        _ => break,
+                    }
+                }
+                // A heading the parser split (`<p>主标题<div>——副标题</div></p>`
+                // closes the `<p>` before the `<div>`): its next siblings.
+                for sib in el.next_siblings() {
+                    let next = match ElementRef::wrap(sib) {
+                        Some(e) => text::inline_max(e, max * 4),
+                        None => sib
+                            .value()
+                            .as_text()
+                            .filter(|t| t.trim().is_empty())
+                            .map(|_| String::new()),
+                    };
+                    let Some(next) = next else { break };
+                    if next.is_empty() {
+                        continue;
+                    }
+                    let joined = format!("{text} {next}");
+                    if repeated(&joined).is_none() {
+                        break;
+                    }
+                    text = joined;
+                }
+                let n = repeated(&text)?;
+                (n >= want && text != site).then_some((text, el, n))
             })
-            .max_by_key(|(t, _)| t.chars().count());
+            .max_by_key(|(_, _, n)| *n)
+            .map(|(t, el, _)| (t, el));
         if by_text.is_some() {
             return by_text;
         }
@@ -1185,13 +1296,28 @@ impl Extractor {
         for n in 0..2 {
             let Some((i, j)) = last_cut(head) else { break };
             let tail = head[j..].trim();
+            // A dash may stand inside a title (`2023—2025年`); `_` and `|` never do.
+            let dash = head[i..j]
+                .trim()
+                .chars()
+                .all(|c| matches!(c, '-' | '—' | '–'));
             let digits = tail
                 .chars()
                 .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
-            if digits || (n > 0 && tail.chars().count() > 10) {
+            if (dash && digits) || (n > 0 && tail.chars().count() > 10) {
                 break;
             }
             head = head[..i].trim();
+            // `标题__网站`: a doubled separator leaves its first half behind.
+            while let Some(sep) = self
+                .cfg
+                .title_separators
+                .iter()
+                .map(|sep| sep.trim())
+                .find(|sep| !sep.is_empty() && head.ends_with(sep))
+            {
+                head = head[..head.len() - sep.len()].trim_end();
+            }
         }
         head.to_string()
     }
@@ -1287,6 +1413,11 @@ struct KindInput<'a> {
     dated: bool,
     source: &'a Option<String>,
     column_meta: Option<&'a str>,
+}
+
+/// Text without any white space, as titles are compared.
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// `label 发布时间 in <span class="info">` or `info-table row 发布日期`.

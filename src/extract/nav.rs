@@ -193,7 +193,9 @@ pub fn from_element(
 /// Inside the body, only `上一篇：<a>title</a>` or `上一篇：没有了` count.
 fn entry_in_body_ok(el: ElementRef<'_>, text: &str, label: &str, cfg: &ExtractConfig) -> bool {
     let shown = strip_label(text, &[label]);
-    if is_placeholder(shown, cfg) {
+    // A label alone in its element (`<span>上一篇：</span><a>…</a>`) is not
+    // prose: the entry goes on in its siblings.
+    if shown.is_empty() || is_placeholder(shown, cfg) {
         return true;
     }
     self_or_first_link(el).is_some_and(|a| strip_label(&inline(a), &[label]) == shown)

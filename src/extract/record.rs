@@ -94,6 +94,8 @@ pub enum Origin {
     Meta,
     /// A lone generic label (`日期：`).
     GenericLabel,
+    /// An unlabelled date on the line under the title.
+    InfoLine,
     /// The page's URL (`/t20190314_…`).
     Url,
     /// A visible heading the `<title>` or the meta title confirms.
@@ -109,12 +111,13 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub const ALL: [Origin; 11] = [
+    pub const ALL: [Origin; 12] = [
         Origin::Profile,
         Origin::Label,
         Origin::InfoTable,
         Origin::Meta,
         Origin::GenericLabel,
+        Origin::InfoLine,
         Origin::Url,
         Origin::Heading,
         Origin::AnyHeading,
@@ -131,6 +134,7 @@ impl Origin {
             Origin::InfoTable => "info-table",
             Origin::Meta => "meta",
             Origin::GenericLabel => "generic-label",
+            Origin::InfoLine => "info-line",
             Origin::Url => "url",
             Origin::Heading => "heading",
             Origin::AnyHeading => "any-heading",

@@ -41,15 +41,16 @@ pub enum Aside {
 }
 
 impl Aside {
+    /// The reason's key: stable in JSON, worded by `[labels.*.inspect]`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Aside::LowerPriority => "lower priority",
-            Aside::NoValue => "no usable value",
-            Aside::Hidden => "hidden from the reader",
-            Aside::Comment => "inside an HTML comment",
-            Aside::Attribute => "inside an attribute, not shown as text",
-            Aside::Prose => "in the body's prose, not its information line",
-            Aside::PerItem => "one of the list's per-item dates",
+            Aside::LowerPriority => "lower_priority",
+            Aside::NoValue => "no_value",
+            Aside::Hidden => "hidden",
+            Aside::Comment => "comment",
+            Aside::Attribute => "attribute",
+            Aside::Prose => "prose",
+            Aside::PerItem => "per_item",
         }
     }
 }
@@ -63,9 +64,13 @@ pub struct ListGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<String>,
     pub items: usize,
-    /// Why the group is not the column's list; `None` for the list.
+    /// Why the group is not the column's list (`template_box`,
+    /// `sidebar_heading`, `smaller`); `None` for the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_aside: Option<String>,
+    pub set_aside: Option<&'static str>,
+    /// The class word or heading behind the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// Everything `inspect` shows beyond the record.
@@ -73,7 +78,8 @@ pub struct ListGroup {
 pub struct Trace {
     /// Candidates by field name, the value taken first.
     pub fields: std::collections::BTreeMap<String, Vec<Candidate>>,
-    /// Why the page got its kind.
+    /// Why the page got its kind, as a key (`dated`, `letter_labels`…)
+    /// worded by `[labels.*.inspect]` (`why_dated`…).
     pub kind_reason: String,
     /// The dated link groups of a list page and which one is the list.
     #[serde(skip_serializing_if = "Vec::is_empty")]

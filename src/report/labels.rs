@@ -82,6 +82,8 @@ pub struct Labels {
     pub details: String,
     /// The editors' name for each finding kind.
     pub kind_names: Vec<(String, String)>,
+    /// The words of `audit inspect` (`[labels.zh.inspect]`), by key.
+    pub inspect: Vec<(String, String)>,
     /// The notes a run can leave (`[labels.zh.notes]`), by key; see [`NOTES`].
     notes: Vec<(&'static str, Template)>,
 }
@@ -275,6 +277,14 @@ impl Labels {
             }
             n.finish()?;
         }
+        if let Some(mut k) = t.table("inspect")? {
+            for pair in k.remaining_strings()? {
+                let (key, word) = pair.into_inner();
+                self.inspect.retain(|(k, _)| *k != key);
+                self.inspect.push((key, word));
+            }
+            k.finish()?;
+        }
         if let Some(mut k) = t.table("kind_names")? {
             for pair in k.remaining_strings()? {
                 let (kind, name) = pair.into_inner();
@@ -302,6 +312,14 @@ impl Labels {
             .iter()
             .find(|(k, _)| k == kind)
             .map_or(kind, |(_, name)| name.as_str())
+    }
+
+    /// A word of `audit inspect`; a key without one shows as it is.
+    pub fn inspect_word<'a>(&'a self, key: &'a str) -> &'a str {
+        self.inspect
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(key, |(_, w)| w.as_str())
     }
 
     /// A finding's column, or the words for "no column".

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod finding;
 pub mod history;
 pub mod html;
+pub mod inspect;
 pub mod json;
 pub mod labels;
 pub mod locate;
