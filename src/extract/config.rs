@@ -85,6 +85,9 @@ pub struct ExtractConfig {
     /// Marks that end a clause: an issuer's name or a signature's prefix
     /// holding one is a sentence, not a name.
     pub clause_marks: Vec<char>,
+    /// A line under the title opened by one of these is a note
+    /// (`（2007年6月29日…会议通过）`), not the page's date line.
+    pub info_line_note_marks: Vec<char>,
     /// `[[profile]]` sections: selectors for sites the heuristics misread.
     pub profiles: Vec<super::profile::Profile>,
     /// File extensions read as HTML pages in directory mode.
@@ -112,6 +115,8 @@ pub struct ExtractConfig {
     pub datastore_record_patterns: Vec<Regex>,
     /// A quoted label and its value is cut to this many characters.
     pub snippet_chars: u32,
+    /// A label that ends its line takes the next line, at most this long, as its value.
+    pub label_next_line_max_chars: u32,
     /// Characters of prose that make an undated page without items an article.
     pub article_min_prose_chars: u32,
     /// The signed date (`云溪街道办事处` / `2019年3月6日`) is looked for in the
@@ -234,6 +239,7 @@ const COUNTS: &Counts = &[
     ("nav_max_chars", |c| &mut c.nav_max_chars),
     ("nav_max_up", |c| &mut c.nav_max_up),
     ("snippet_chars", |c| &mut c.snippet_chars),
+    ("label_next_line_max_chars", |c| &mut c.label_next_line_max_chars),
     ("article_min_prose_chars", |c| {
         &mut c.article_min_prose_chars
     }),
@@ -403,6 +409,9 @@ impl ExtractConfig {
         if let Some(v) = t.chars("clause_marks")? {
             self.clause_marks = v;
         }
+        if let Some(v) = t.chars("info_line_note_marks")? {
+            self.info_line_note_marks = v;
+        }
         for (key, field) in COUNTS {
             if let Some(n) = t.count(key)? {
                 *field(self) = n.into_inner();
@@ -447,11 +456,13 @@ impl ExtractConfig {
                 Regex::new(r"(?s)<record>\s*<!\[CDATA\[(?P<html>.*?)\]\]>\s*</record>").unwrap(),
             ],
             snippet_chars: 40,
+            label_next_line_max_chars: 40,
             soft_404_max_chars: 100,
             soft_404_line_max_chars: 80,
             info_line_max_lines: 3,
             info_line_max_chars: 80,
             prose_marks: vec!['。', '，', '；'],
+            info_line_note_marks: vec!['（', '('],
             clause_marks: vec!['。', '；', ';', '，', ',', '：', ':'],
             article_min_prose_chars: 30,
             signature_tail_lines: 6,
@@ -509,6 +520,7 @@ mod tests {
             ),
             (&test.prose_marks, &shipped.prose_marks),
             (&test.clause_marks, &shipped.clause_marks),
+            (&test.info_line_note_marks, &shipped.info_line_note_marks),
         ];
         for (t, f) in lists {
             assert_eq!(t, f);

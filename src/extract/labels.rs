@@ -89,6 +89,9 @@ pub struct LabelFinder {
     stop: Regex,
     /// Characters of page text quoted as a hit's snippet.
     snippet_chars: usize,
+    next_line_max_chars: usize,
+    /// A next line with a clause mark is the body's prose, not a value.
+    prose_marks: Vec<char>,
 }
 
 fn alternation(labels: &[String]) -> String {
@@ -133,6 +136,8 @@ impl LabelFinder {
             own: trimmed(labels),
             known,
             snippet_chars: cfg.snippet_chars as usize,
+            next_line_max_chars: cfg.label_next_line_max_chars as usize,
+            prose_marks: cfg.prose_marks.clone(),
         })
     }
 
@@ -202,7 +207,19 @@ impl LabelFinder {
                 let rest = line[m.end()..].trim_start_matches([' ', '\t']);
                 let stop = self.stop.find(rest);
                 let end = stop.map(|s| s.start()).unwrap_or(rest.len());
-                let value = rest[..end].trim().to_string();
+                let mut value = rest[..end].trim().to_string();
+                // `<dt>发布机构：</dt><dd>宜春市统计局</dd>`: a label that ends
+                // its line takes a short next line that is not a label itself.
+                if rest.trim().is_empty()
+                    && let Some(next) = lines.get(i + 1).map(|l| l.trim())
+                    && !next.is_empty()
+                    && next.chars().count() <= self.next_line_max_chars
+                    && !self.stop.is_match(next)
+                    && !next.contains(self.prose_marks.as_slice())
+                    && !self.known.iter().any(|k| k == next)
+                {
+                    value = next.to_string();
+                }
                 // `文号 | 发布日期` in a table's header row: a label, not a value.
                 if self.known.contains(&value) {
                     continue;

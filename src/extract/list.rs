@@ -59,6 +59,10 @@ fn row_of(a: ElementRef<'_>) -> Option<ElementRef<'_>> {
         }
         if ROWS.contains(&parent.value().name()) {
             row = Some(parent);
+            // A list's own row ends the climb: a list of one `<li>` is still a list.
+            if matches!(parent.value().name(), "li" | "tr") {
+                break;
+            }
         }
         cur = parent;
     }
@@ -131,7 +135,7 @@ pub fn items<'a>(
             if verdicts[i].is_some() {
                 continue;
             }
-            if i == m || look_alike(main_el, *el) {
+            if i == m || look_alike(main_el, *el, cfg.list_box_up) {
                 keep.insert(*g);
             } else {
                 verdicts[i] = Some(("smaller", String::new()));
@@ -159,14 +163,30 @@ pub fn items<'a>(
     (out, cut)
 }
 
-/// Two row groups are one list split in parts: siblings of the same tag and class.
-fn look_alike(a: Option<ElementRef<'_>>, b: Option<ElementRef<'_>>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else {
+/// Two row groups are one list split in parts: elements of the same tag and
+/// class under one parent, or under look-alike wrappers of one parent
+/// (`<div ms-visible="…"><ul>` five rows at a time), at most `up` levels up.
+fn look_alike(a: Option<ElementRef<'_>>, b: Option<ElementRef<'_>>, up: u32) -> bool {
+    let (Some(mut a), Some(mut b)) = (a, b) else {
         return false;
     };
-    a.parent().map(|p| p.id()) == b.parent().map(|p| p.id())
-        && a.value().name() == b.value().name()
-        && a.value().attr("class") == b.value().attr("class")
+    for _ in 0..=up {
+        if a.value().name() != b.value().name() || a.value().attr("class") != b.value().attr("class")
+        {
+            return false;
+        }
+        let (Some(pa), Some(pb)) = (
+            a.parent().and_then(ElementRef::wrap),
+            b.parent().and_then(ElementRef::wrap),
+        ) else {
+            return false;
+        };
+        if pa.id() == pb.id() {
+            return true;
+        }
+        (a, b) = (pa, pb);
+    }
+    false
 }
 
 /// Why the rows under `el` are not the column's list: a box of the

@@ -209,6 +209,22 @@ impl Extractor {
         // is resolved through this one cache.
         let res = Resolver::new(base.as_ref().unwrap_or(&doc.url));
         let profile = cfg.profile_for(&r.url);
+        let path = doc.url.path();
+        // A site in a folder (`/ycsrmzf/index.shtml`) is known by its 首页
+        // link: on every other page it leads away, on the home page to itself.
+        let links_home_to_itself = || {
+            els.named(&["a"]).any(|a| {
+                cfg.breadcrumb_home.iter().any(|h| *h == text::inline(a))
+                    && a.value()
+                        .attr("href")
+                        .and_then(|h| res.get(h))
+                        .is_some_and(|u| u.split('#').next() == Some(r.url.as_str()))
+            })
+        };
+        let is_home = path == "/"
+            || path_is_root(&r.url)
+            || cfg.home_paths.iter().any(|p| p == path)
+            || links_home_to_itself();
         let mut refresh = None;
         for m in els.named_all(&["meta"]) {
             let v = m.value();
@@ -347,7 +363,10 @@ impl Extractor {
                 from(&|| format!("<meta name=\"{name}\">")),
             ));
         }
-        if let Some((t, el)) = self.any_heading(&els, &site_name) {
+        if let Some((t, el)) = self.any_heading(&els, &site_name)
+            // The same heading found both ways is one candidate.
+            && !titles.iter().any(|c| c.origin == Origin::Heading && c.value.as_ref() == Some(&t))
+        {
             titles.push(Cand::new(
                 Origin::AnyHeading,
                 Some(t.clone()),
@@ -364,9 +383,15 @@ impl Extractor {
                 from(&|| "<title>".into()),
             ));
         }
+        // A home page's headings name its blocks (要闻, 宜起看); its name is the <title>.
+        let mut title_order = cfg.title_order.clone();
+        if is_home {
+            title_order.retain(|o| *o != Origin::TitleTag);
+            title_order.insert(0, Origin::TitleTag);
+        }
         if let Some(c) = picks.take(
             "title",
-            &cfg.title_order,
+            &title_order,
             &titles,
             |c| c.value.as_deref().is_some_and(|v| !v.is_empty()),
             String::clone,
@@ -652,9 +677,6 @@ impl Extractor {
         if let Some(ds) = &datastore_els {
             links.add_all(ds.named(&["a", "area"]), &res, &mut r.links, &mut r.cut);
         }
-        let path = doc.url.path();
-        let is_home =
-            path == "/" || path_is_root(&r.url) || cfg.home_paths.iter().any(|p| p == path);
         let has_article_meta = meta_title.is_some();
         let has_nav = r.prev.is_some() || r.next.is_some();
         let crumbs = crumbs.unwrap_or_default();
@@ -701,9 +723,10 @@ impl Extractor {
             has_nav,
             items: r.items.len(),
             per_item_dates,
-            // A date under the title alone does not make an article: a short
-            // list's first item stands there too.
-            dated: r.publish_date.is_some() && r.origins.publish_date != Origin::InfoLine,
+            // A date under the title alone does not make an article (a short
+            // list's first item stands there too) unless a source stands with it.
+            dated: r.publish_date.is_some()
+                && (r.origins.publish_date != Origin::InfoLine || r.source.is_some()),
             source: &r.source,
             column_meta: meta_column.as_ref().map(|(_, v)| v.as_str()),
         });
@@ -718,11 +741,16 @@ impl Extractor {
             r.publish_date = r.publish_date.filter(|_| r.kind != PageKind::List);
             // A list's or home page's last line is an item's date, not a signature.
             r.document_date = r.document_date.filter(|_| r.kind == PageKind::Other);
-            if r.publish_date.is_none() {
-                r.origins.publish_date = Origin::None;
-            }
-            if r.document_date.is_none() {
-                r.origins.document_date = Origin::None;
+            for (field, dropped, origin) in [
+                ("publish_date", r.publish_date.is_none(), &mut r.origins.publish_date),
+                ("document_date", r.document_date.is_none(), &mut r.origins.document_date),
+            ] {
+                if dropped && *origin != Origin::None {
+                    *origin = Origin::None;
+                    if let Some(t) = picks.trace.as_deref_mut() {
+                        t.drop_taken(field, Aside::NotForKind);
+                    }
+                }
             }
         }
 
@@ -970,6 +998,9 @@ impl Extractor {
             {
                 return None;
             }
+            if l.trim_start().starts_with(cfg.info_line_note_marks.as_slice()) {
+                return None;
+            }
             let dates = find_dates(l);
             if let [one] = dates.as_slice() {
                 return Some((one.date, l.clone()));
@@ -1009,6 +1040,7 @@ impl Extractor {
     fn invisible_candidates(&self, html: &Html, els: &Elements<'_>, t: &mut Trace) {
         let finders = [
             ("publish_date", &self.publish),
+            ("publish_date", &self.generic_date),
             ("document_date", &self.document),
             ("source", &self.source),
         ];

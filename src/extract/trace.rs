@@ -38,6 +38,8 @@ pub enum Aside {
     Prose,
     /// The same label on many rows: each list item's date.
     PerItem,
+    /// Read, then dropped: a list's last line is an item's date, not a signature.
+    NotForKind,
 }
 
 impl Aside {
@@ -51,6 +53,7 @@ impl Aside {
             Aside::Attribute => "attribute",
             Aside::Prose => "prose",
             Aside::PerItem => "per_item",
+            Aside::NotForKind => "not_for_kind",
         }
     }
 }
@@ -99,6 +102,18 @@ impl Trace {
         aside: Option<Aside>,
     ) {
         self.push_as(field, value, origin.as_str(), from, aside);
+    }
+
+    /// The value `field` took is dropped after all, for `why`.
+    pub fn drop_taken(&mut self, field: &str, why: Aside) {
+        if let Some(c) = self
+            .fields
+            .get_mut(field)
+            .and_then(|l| l.first_mut())
+            .filter(|c| c.set_aside.is_none())
+        {
+            c.set_aside = Some(why.as_str().to_string());
+        }
     }
 
     /// A candidate whose origin is not one of the ordered sources (hidden

@@ -14,26 +14,27 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
     let word = |k: &str| w.inspect_word(k).to_string();
     let fill = |k: &str, values: &[(&str, String)]| Labels::fill(w.inspect_word(k), values);
     let mut out = String::new();
+    let colon = word("colon");
     let mut line = |s: String| {
         out.push_str(&s);
         out.push('\n');
     };
-    line(format!("{}: {}", word("page"), v.url));
+    line(format!("{}{colon}{}", word("page"), v.url));
     if let Some(f) = &v.file {
-        line(format!("{}: {f}", word("file")));
+        line(format!("{}{colon}{f}", word("file")));
     }
-    line(format!("{}: {}", word("status"), v.status));
+    line(format!("{}{colon}{}", word("status"), v.status));
     if let Some(e) = &v.error {
-        line(format!("{}: {e}", word("error")));
+        line(format!("{}{colon}{e}", word("error")));
     }
     line(format!(
-        "{}: {} — {}",
+        "{}{colon}{} — {}",
         word("kind"),
-        v.kind,
+        word(&format!("page_{}", v.kind)),
         word(&format!("why_{}", v.kind_reason))
     ));
     if let Some(b) = &v.base {
-        line(format!("{}: {b}", word("base")));
+        line(format!("{}{colon}{b}", word("base")));
     }
     let none = word("none");
     let shown = |o: &Option<String>| o.clone().unwrap_or_else(|| none.clone());
@@ -45,26 +46,26 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
         ("column", shown(&v.column)),
     ];
     for (key, value) in fields {
-        line(format!("{}: {value}", word(key)));
+        line(format!("{}{colon}{value}", word(key)));
         for c in v.fields.get(key).map(Vec::as_slice).unwrap_or_default() {
-            line(candidate(c, w));
+            line(candidate(c, w, &colon));
         }
     }
     if let Some(u) = &v.column_url {
-        line(format!("{}: {u}", word("column_url")));
+        line(format!("{}{colon}{u}", word("column_url")));
     }
     if !v.categories.is_empty() {
-        line(format!("{}: {}", word("categories"), v.categories.join(", ")));
+        line(format!("{}{colon}{}", word("categories"), v.categories.join(&word("enumeration"))));
     }
     for key in ["index_no", "doc_number"] {
         if let Some(val) = v.info.get(key) {
-            line(format!("{}: {val}", word(key)));
+            line(format!("{}{colon}{val}", word(key)));
         }
     }
     for n in &v.nav {
-        let mut s = format!("{}: {}", word(n.which), n.text);
+        let mut s = format!("{}{colon}{}", word(n.which), n.text);
         if n.placeholder {
-            let _ = write!(s, " ({})", word("placeholder"));
+            s.push_str(&word("nav_placeholder"));
         }
         if let Some(u) = &n.url {
             let _ = write!(s, " → {u}");
@@ -76,7 +77,13 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
             } else {
                 word("target_differs")
             };
-            let mut s = format!("    {}: {} {} 「{}」 {verdict}", word("target"), t.status, t.kind, t.title);
+            let mut s = format!(
+                "    {}{colon}{} {} 「{}」 {verdict}",
+                word("target"),
+                t.status,
+                word(&format!("page_{}", t.kind)),
+                t.title
+            );
             if let Some(e) = &t.error {
                 let _ = write!(s, " ({e})");
             }
@@ -90,12 +97,17 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
                 &[("text", list.placeholder.clone().unwrap_or_default())],
             ),
             "unread" => match &list.loader {
-                Some(l) => format!("{}; {}", word("list_unread"), fill("list_loader", &[("loader", l.clone())])),
+                Some(l) => format!(
+                    "{}{}{}",
+                    word("list_unread"),
+                    word("separator"),
+                    fill("list_loader", &[("loader", l.clone())])
+                ),
                 None => word("list_unread"),
             },
             _ => fill("list_items", &[("count", list.count.to_string())]),
         };
-        line(format!("{}: {head}", word("list")));
+        line(format!("{}{colon}{head}", word("list")));
         for it in &list.items {
             let date = it.date.map(|d| d.to_string()).unwrap_or_else(|| "----------".into());
             line(format!("    {date}  {}  {}", it.title, it.url));
@@ -107,7 +119,7 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
             ));
         }
         if !list.groups.is_empty() {
-            line(format!("{}:", word("groups")));
+            line(format!("{}{}", word("groups"), colon.trim_end()));
             for g in &list.groups {
                 let heading = g.heading.as_deref().map(|h| format!(" 「{h}」")).unwrap_or_default();
                 let why = match g.set_aside {
@@ -136,17 +148,64 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
     out
 }
 
-/// `    ✓ label 发布时间 in <span class="info">: 2019-03-14` or
-/// `    × meta <meta name="PubDate">: 2018-11-02 — lower priority`.
-fn candidate(c: &Candidate, w: &Labels) -> String {
-    let from = if c.from.is_empty() { c.origin.as_str() } else { c.from.as_str() };
+/// `    ✓ 采用 [<span class="info"> 中的标签「发布时间」]：2019-03-14` or
+/// `    × set aside [<meta name="PubDate">]: 2018-11-02 — lower priority`.
+fn candidate(c: &Candidate, w: &Labels, colon: &str) -> String {
+    let from = worded_from(c, w);
     match &c.set_aside {
-        None => format!("    ✓ {} [{from}]: {}", w.inspect_word("taken"), c.value),
+        None => format!("    ✓ {} [{from}]{colon}{}", w.inspect_word("taken"), c.value),
         Some(why) => format!(
-            "    × {} [{from}]: {} — {}",
+            "    × {} [{from}]{colon}{} — {}",
             w.inspect_word("set_aside"),
             c.value,
             w.inspect_word(&format!("aside_{why}"))
         ),
     }
+}
+
+/// Where a candidate came from, in the reader's language. The extractor
+/// writes `from` in English (stable in JSON); its few forms are worded here
+/// by `from_*`, and an element or a meta tag (`<meta name="PubDate">`) shows as it is.
+fn worded_from(c: &Candidate, w: &Labels) -> String {
+    let fill = |k: &str, values: &[(&str, String)]| Labels::fill(w.inspect_word(k), values);
+    let from = c.from.as_str();
+    if from.is_empty() {
+        return c.origin.clone();
+    }
+    let fixed = [
+        ("the line under the title", "from_info_line"),
+        ("the page's URL", "from_url"),
+        ("the last lines of the body", "from_body_end"),
+        ("<!-- … -->", "from_comment"),
+    ];
+    if let Some((_, key)) = fixed.iter().find(|(f, _)| *f == from) {
+        return w.inspect_word(key).to_string();
+    }
+    if let Some(rest) = from.strip_prefix("label ") {
+        return match rest.split_once(" in ") {
+            Some((label, element)) => fill(
+                "from_label_in",
+                &[("label", label.into()), ("element", element.into())],
+            ),
+            None => fill("from_label", &[("label", rest.into())]),
+        };
+    }
+    if let Some(label) = from.strip_prefix("info-table row ") {
+        return fill("from_table_row", &[("label", label.into())]);
+    }
+    if let Some(trail) = from.strip_prefix("breadcrumb ") {
+        return fill("from_breadcrumb", &[("trail", trail.into())]);
+    }
+    if let Some(selector) = from.strip_prefix("[[profile]] ") {
+        return fill("from_profile", &[("selector", selector.into())]);
+    }
+    if c.origin == "attribute"
+        && let Some((attr, element)) = from.split_once("=\"…\" of ")
+    {
+        return fill(
+            "from_attribute",
+            &[("attribute", attr.into()), ("element", element.into())],
+        );
+    }
+    from.to_string()
 }
