@@ -222,10 +222,7 @@ fn mapping(file: &Path, map: &FileMapping) -> Result<(PathBuf, Url), AuditError>
     } else {
         site_dir
     };
-    let base_s = map
-        .base_url
-        .as_deref()
-        .unwrap_or(crate::DEFAULT_BASE_URL);
+    let base_s = map.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL);
     let mut base = Url::parse(base_s)
         .map_err(|e| AuditError::Usage(format!("`{base_s}` is not a valid base URL: {e}")))?;
     if !base.path().ends_with('/') {
@@ -299,7 +296,8 @@ fn target_of(text: &str, r: &PageRecord) -> Target {
         status: r.status,
         kind: r.kind.as_str().to_string(),
         title: r.title.clone(),
-        title_matches: !title.is_empty() && (shown == title || (!cut.is_empty() && title.starts_with(cut))),
+        title_matches: !title.is_empty()
+            && (shown == title || (!cut.is_empty() && title.starts_with(cut))),
         error: r.error.clone(),
     }
 }
@@ -326,27 +324,30 @@ fn build(r: PageRecord, t: Trace, rules: &RuleSet) -> Inspection {
         info.insert("doc_number".into(), v.clone());
     }
     for (k, v) in &r.snippets {
-        info.entry(format!("quote:{k}")).or_insert_with(|| v.clone());
+        info.entry(format!("quote:{k}"))
+            .or_insert_with(|| v.clone());
     }
     let nav = [("prev", &r.prev), ("next", &r.next)]
         .into_iter()
         .filter_map(|(w, n)| n.as_ref().map(|n| nav_entry(w, n)))
         .collect();
-    let list = (r.kind == crate::extract::record::PageKind::List).then(|| {
-        let (shows, placeholder, loader) = match &r.list_shows {
-            ListShows::Items => ("items", None, None),
-            ListShows::Placeholder(l) => ("placeholder", Some(l.clone()), None),
-            ListShows::Unread(l) => ("unread", None, l.clone()),
-        };
-        ListView {
-            shows,
-            placeholder,
-            loader,
-            count: r.items.len(),
-            items: r.items.iter().take(MAX_ITEMS).cloned().collect(),
-            groups: t.list_groups.clone(),
-        }
-    });
+    // The groups also show on a page that did not turn out a list: why not is the question.
+    let list = (r.kind == crate::extract::record::PageKind::List || !t.list_groups.is_empty())
+        .then(|| {
+            let (shows, placeholder, loader) = match &r.list_shows {
+                ListShows::Items => ("items", None, None),
+                ListShows::Placeholder(l) => ("placeholder", Some(l.clone()), None),
+                ListShows::Unread(l) => ("unread", None, l.clone()),
+            };
+            ListView {
+                shows,
+                placeholder,
+                loader,
+                count: r.items.len(),
+                items: r.items.iter().take(MAX_ITEMS).cloned().collect(),
+                groups: t.list_groups.clone(),
+            }
+        });
     Inspection {
         url: r.url.clone(),
         file: r.file.clone(),

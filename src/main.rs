@@ -706,7 +706,11 @@ fn run_inspect(a: &InspectArgs) -> Result<ExitCode, AuditError> {
     // A file of the site audit.toml describes maps to a URL as the audit maps it.
     let file_site = config.as_ref().and_then(|c| {
         let site = c.site.as_deref().filter(|s| !is_url(s))?;
-        let dir = c.path.parent().unwrap_or(std::path::Path::new(".")).join(site);
+        let dir = c
+            .path
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join(site);
         let inside = std::path::Path::new(&a.target)
             .canonicalize()
             .ok()

@@ -95,7 +95,11 @@ fn compare(p: &Labelled) -> Vec<(&'static str, String, String)> {
         let none = "(none)".to_string();
         out.push((name, want.unwrap_or(none.clone()), got.unwrap_or(none)));
     };
-    field("kind", text_of(l.get("kind")), Some(r.kind.as_str().to_string()));
+    field(
+        "kind",
+        text_of(l.get("kind")),
+        Some(r.kind.as_str().to_string()),
+    );
     let want_title = text_of(l.get("title")).map(|t| squeeze(&t));
     let got_title = Some(squeeze(&r.title)).filter(|t| !t.is_empty() && o.title.is_visible());
     // A title labelled in its joined form too (`title_joined`) reads the same squeezed.
@@ -110,7 +114,10 @@ fn compare(p: &Labelled) -> Vec<(&'static str, String, String)> {
     field(
         "source",
         text_of(l.get("source")).map(|s| squeeze(&s)),
-        r.source.as_deref().map(squeeze).filter(|_| o.source.is_visible()),
+        r.source
+            .as_deref()
+            .map(squeeze)
+            .filter(|_| o.source.is_visible()),
     );
     // A page without a labelled column is not judged on it unless it shows one.
     field(
@@ -128,7 +135,11 @@ fn compare(p: &Labelled) -> Vec<(&'static str, String, String)> {
             format!("{text} → {}", href.unwrap_or_default())
         });
         let got = got.as_ref().map(|n: &NavLink| {
-            format!("{} → {}", squeeze(&n.text), n.url.clone().unwrap_or_default())
+            format!(
+                "{} → {}",
+                squeeze(&n.text),
+                n.url.clone().unwrap_or_default()
+            )
         });
         field(key, want, got);
     }
@@ -145,15 +156,27 @@ fn compare(p: &Labelled) -> Vec<(&'static str, String, String)> {
             let title = squeeze(it.get("title").and_then(Value::as_str).unwrap_or(""));
             let full = it.get("full_title").and_then(Value::as_str).map(squeeze);
             let date = it.get("date").and_then(Value::as_str).unwrap_or("");
-            let href = it.get("href").and_then(Value::as_str).map(resolve).unwrap_or_default();
+            let href = it
+                .get("href")
+                .and_then(Value::as_str)
+                .map(resolve)
+                .unwrap_or_default();
             let got = r.items.get(i).map(|g| {
                 let t = squeeze(&g.title);
                 // The link's title attribute often holds the full title of a cut text.
-                let t = if full.as_deref() == Some(t.as_str()) { title.clone() } else { t };
+                let t = if full.as_deref() == Some(t.as_str()) {
+                    title.clone()
+                } else {
+                    t
+                };
                 let d = g.date.map(|d| d.to_string()).unwrap_or_default();
                 format!("{t} | {d} | {}", g.url)
             });
-            field("list_items", Some(format!("{title} | {date} | {href}")), got);
+            field(
+                "list_items",
+                Some(format!("{title} | {date} | {href}")),
+                got,
+            );
         }
     }
     out
@@ -188,7 +211,9 @@ fn real_pages_read_as_their_labels_say() {
         ));
     }
     for (name, field, want, got) in &misses {
-        report.push_str(&format!("MISS {name} {field}: want {want:?}, got {got:?}\n"));
+        report.push_str(&format!(
+            "MISS {name} {field}: want {want:?}, got {got:?}\n"
+        ));
     }
     println!("{} pages\n{report}", pages.len());
     // Every miss is a known one, and every known one still misses.
@@ -228,7 +253,11 @@ fn inspect_reads_a_real_page_with_provenance() {
         .args(["inspect", file.to_str().unwrap(), "--format", "json"])
         .output()
         .expect("run audit inspect");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     // The visible 时间/来源 win; the stale alt texts beside them are set aside as attributes.
     assert_eq!(v["publish_date"], "2019-09-18");

@@ -256,12 +256,9 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         let many = pages.len() > 1;
         let resource_template = resource.as_ref().and(p.resource_template_message.as_ref());
         match (resource_template, resource_message, &p.template_message) {
-            (Some(m), _, _) if many => out.push(ctx.finding_with(
-                rule,
-                draft,
-                m,
-                p.resource_template_message_en.as_ref(),
-            )),
+            (Some(m), _, _) if many => {
+                out.push(ctx.finding_with(rule, draft, m, p.resource_template_message_en.as_ref()))
+            }
             (_, _, Some(m)) if many && resource.is_none() => {
                 out.push(ctx.finding_with(rule, draft, m, p.template_message_en.as_ref()))
             }

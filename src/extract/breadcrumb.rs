@@ -71,16 +71,34 @@ pub fn find_with(
     cfg: &ExtractConfig,
     markers: &Markers,
 ) -> Option<Vec<Crumb>> {
+    let (container, marked) = container(doc, res, cfg, markers)?;
+    read(container, marked, res, cfg)
+}
+
+/// The element holding the breadcrumb, and whether a marker (`当前位置`) found it.
+pub fn container<'a>(
+    doc: &'a Html,
+    res: &Resolver<'_>,
+    cfg: &ExtractConfig,
+    markers: &Markers,
+) -> Option<(ElementRef<'a>, bool)> {
     let marked = (!cfg.breadcrumb_markers.is_empty())
         .then(|| marked_container(doc, cfg, markers))
         .flatten();
     match marked {
-        Some(container) => read_trail(container, res, cfg, true),
-        None => {
-            let container = trail_container(doc, res, cfg)?;
-            read_trail(container, res, cfg, false)
-        }
+        Some(c) => Some((c, true)),
+        None => trail_container(doc, res, cfg).map(|c| (c, false)),
     }
+}
+
+/// The items of the trail in `container` (see `container`).
+pub fn read(
+    container: ElementRef<'_>,
+    marked: bool,
+    res: &Resolver<'_>,
+    cfg: &ExtractConfig,
+) -> Option<Vec<Crumb>> {
+    read_trail(container, res, cfg, marked)
 }
 
 /// The element holding the marker's text (or, when that holds no link,
@@ -149,12 +167,12 @@ fn trail_container<'a>(
             .attr("href")
             .and_then(|h| res.get(h))
             .and_then(|u| url::Url::parse(&u).ok())
-            .is_some_and(|u| {
-                u.path() == "/" || cfg.home_paths.iter().any(|p| p == u.path())
-            });
+            .is_some_and(|u| u.path() == "/" || cfg.home_paths.iter().any(|p| p == u.path()));
         let home = to_root || cfg.breadcrumb_home.iter().any(|h| *h == home_text);
         // The trail starts at its home link, after at most a few characters (an icon's alt, a space).
-        let lead = text.find(home_text.as_str()).map(|i| text[..i].chars().count());
+        let lead = text
+            .find(home_text.as_str())
+            .map(|i| text[..i].chars().count());
         if home && lead.is_some_and(|n| n <= 10) && best.is_none_or(|(l, _)| len < l) {
             best = Some((len, el));
         }

@@ -171,6 +171,10 @@ pub struct ExtractConfig {
     pub search_url_patterns: Vec<Regex>,
     /// Titles of login and registration pages (a password field also tells).
     pub login_title_patterns: Vec<Regex>,
+    /// Titles of site maps: links, not a column's text.
+    pub site_map_title_patterns: Vec<Regex>,
+    /// URLs of a folder's index page: a column's page, never an undated article.
+    pub folder_index_patterns: Vec<Regex>,
 }
 
 /// The fields whose sources are ordered, the key of each order and the
@@ -239,7 +243,9 @@ const COUNTS: &Counts = &[
     ("nav_max_chars", |c| &mut c.nav_max_chars),
     ("nav_max_up", |c| &mut c.nav_max_up),
     ("snippet_chars", |c| &mut c.snippet_chars),
-    ("label_next_line_max_chars", |c| &mut c.label_next_line_max_chars),
+    ("label_next_line_max_chars", |c| {
+        &mut c.label_next_line_max_chars
+    }),
     ("article_min_prose_chars", |c| {
         &mut c.article_min_prose_chars
     }),
@@ -357,6 +363,16 @@ impl ExtractConfig {
             (
                 "search_url_patterns",
                 &mut self.search_url_patterns,
+                &[][..],
+            ),
+            (
+                "site_map_title_patterns",
+                &mut self.site_map_title_patterns,
+                &[][..],
+            ),
+            (
+                "folder_index_patterns",
+                &mut self.folder_index_patterns,
                 &[][..],
             ),
             (

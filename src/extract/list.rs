@@ -171,7 +171,8 @@ fn look_alike(a: Option<ElementRef<'_>>, b: Option<ElementRef<'_>>, up: u32) -> 
         return false;
     };
     for _ in 0..=up {
-        if a.value().name() != b.value().name() || a.value().attr("class") != b.value().attr("class")
+        if a.value().name() != b.value().name()
+            || a.value().attr("class") != b.value().attr("class")
         {
             return false;
         }
@@ -205,7 +206,10 @@ pub fn not_the_list(
             break;
         }
         if let Some(word) = excluded_word(e, cfg) {
-            return Some(("template_box", format!("{} {word}", super::trace::describe(e))));
+            return Some((
+                "template_box",
+                format!("{} {word}", super::trace::describe(e)),
+            ));
         }
         cur = e.parent().and_then(ElementRef::wrap);
     }
@@ -329,8 +333,10 @@ fn item_of(
     if title.is_empty() || cfg.list_exclude_item_titles.contains(&title) {
         return None;
     }
-    // Dates inside the title itself do not date the item.
-    let text = inline(row);
+    // Dates inside the title itself do not date the item. Text nodes are
+    // joined with a space: `<td>2024-05-20</td><td>2024-05-23</td>` are two
+    // cells, not one run of digits.
+    let text = row.text().collect::<Vec<_>>().join(" ");
     let outside = text.replacen(&link_text, " ", 1);
     let date = find_dates(&outside)
         .first()

@@ -212,9 +212,17 @@ impl Extractor {
         let path = doc.url.path();
         // A site in a folder (`/ycsrmzf/index.shtml`) is known by its 首页
         // link: on every other page it leads away, on the home page to itself.
+        // A list's pager has a 首页 too, which is the list's first page.
+        let in_pager = |a: ElementRef<'_>| {
+            a.ancestors().take(2).filter_map(ElementRef::wrap).any(|p| {
+                let t = text::inline(p);
+                cfg.pagination_labels.iter().any(|l| t.contains(l.as_str()))
+            })
+        };
         let links_home_to_itself = || {
             els.named(&["a"]).any(|a| {
                 cfg.breadcrumb_home.iter().any(|h| *h == text::inline(a))
+                    && !in_pager(a)
                     && a.value()
                         .attr("href")
                         .and_then(|h| res.get(h))
@@ -347,7 +355,12 @@ impl Extractor {
             ));
         }
         let meta_title_value = meta_title.as_ref().map(|(_, v)| v.as_str());
-        if let Some((t, el)) = self.heading(&els, &doc_title, meta_title_value, &site_name) {
+        // The breadcrumb's last entry repeats the <title> too, but is not the heading.
+        let trail = breadcrumb::container(html, &res, cfg, &self.crumb_markers);
+        let trail_id = trail.map(|(c, _)| c.id());
+        if let Some((t, el)) =
+            self.heading(&els, &doc_title, meta_title_value, &site_name, trail_id)
+        {
             titles.push(Cand::new(
                 Origin::Heading,
                 Some(t.clone()),
@@ -607,7 +620,7 @@ impl Extractor {
             r.snippets.insert("document_date".into(), c.shown.clone());
         }
 
-        let crumbs = breadcrumb::find_with(html, &res, cfg, &self.crumb_markers);
+        let crumbs = trail.and_then(|(c, marked)| breadcrumb::read(c, marked, &res, cfg));
         let body_id = body.known.then(|| body.el.id());
         let prev_el = pick(profile.and_then(|p| p.prev.as_ref()));
         let next_el = pick(profile.and_then(|p| p.next.as_ref()));
@@ -639,6 +652,7 @@ impl Extractor {
             &mut r.links,
             &mut r.cut,
         );
+        let refreshes = refresh.is_some();
         if let Some(u) = refresh {
             links.push(&mut r.links, &mut r.cut, u);
         }
@@ -713,6 +727,8 @@ impl Extractor {
         }
         let (kind, why) = self.kind_of(KindInput {
             is_home,
+            refreshes,
+            body_links: r.body_links.len(),
             url: &r.url,
             els: &els,
             page_lines: &page_lines,
@@ -734,6 +750,18 @@ impl Extractor {
         if let Some(t) = picks.trace.as_deref_mut() {
             t.kind_reason = why.into();
         }
+        // A landing page's or site map's headings name its blocks, as on the
+        // home page (whose order puts <title> first): its name is the <title>.
+        if r.kind == PageKind::Other
+            && r.origins.title != Origin::TitleTag
+            && let Some(c) = titles.iter().find(|c| c.origin == Origin::TitleTag)
+        {
+            r.title = c.shown.clone();
+            r.origins.title = Origin::TitleTag;
+            if let Some(t) = picks.trace.as_deref_mut() {
+                t.retake("title", Origin::TitleTag.as_str(), Aside::BlockHeading);
+            }
+        }
         if r.kind != PageKind::List {
             r.items.clear();
         }
@@ -742,8 +770,16 @@ impl Extractor {
             // A list's or home page's last line is an item's date, not a signature.
             r.document_date = r.document_date.filter(|_| r.kind == PageKind::Other);
             for (field, dropped, origin) in [
-                ("publish_date", r.publish_date.is_none(), &mut r.origins.publish_date),
-                ("document_date", r.document_date.is_none(), &mut r.origins.document_date),
+                (
+                    "publish_date",
+                    r.publish_date.is_none(),
+                    &mut r.origins.publish_date,
+                ),
+                (
+                    "document_date",
+                    r.document_date.is_none(),
+                    &mut r.origins.document_date,
+                ),
             ] {
                 if dropped && *origin != Origin::None {
                     *origin = Origin::None;
@@ -872,14 +908,16 @@ impl Extractor {
     /// The page's kind, and why, for `inspect`.
     fn kind_of(&self, k: KindInput<'_>) -> (PageKind, &'static str) {
         let cfg = &self.cfg;
+        let text_chars: usize = k.body_lines.iter().map(|l| l.chars().count()).sum();
+        // `/index.html` that only sends the reader to `/index.shtml` is not the home page.
+        if k.refreshes && k.items == 0 && text_chars < cfg.article_min_prose_chars as usize {
+            return (PageKind::Other, "refresh");
+        }
         if k.is_home {
             return (PageKind::Home, "home");
         }
         if cfg.search_url_patterns.iter().any(|re| re.is_match(k.url)) {
-            return (
-                PageKind::Search,
-                "search_url",
-            );
+            return (PageKind::Search, "search_url");
         }
         let password = k.els.named(&["input"]).any(|i| {
             i.value()
@@ -899,69 +937,66 @@ impl Extractor {
         }
         let counts = self.kind_labels.count(k.page_lines);
         if counts.letter >= cfg.letter_min_labels.max(1) as usize {
-            return (
-                PageKind::Letter,
-                "letter_labels",
-            );
+            return (PageKind::Letter, "letter_labels");
         }
         let guide_title = cfg
             .guide_title_patterns
             .iter()
             .any(|re| re.is_match(k.title));
         if guide_title || counts.guide >= cfg.guide_min_labels.max(1) as usize {
-            return (
-                PageKind::ServiceGuide,
-                "guide",
-            );
+            return (PageKind::ServiceGuide, "guide");
         }
         if k.has_article_meta || k.has_nav {
-            return (
-                PageKind::Article,
-                "article_meta_or_nav",
-            );
+            return (PageKind::Article, "article_meta_or_nav");
         }
         if k.dated {
             return (PageKind::Article, "dated");
         }
         if k.items == 0 && self.placeholder(k.page_lines).is_some() {
-            return (
-                PageKind::List,
-                "placeholder",
-            );
+            return (PageKind::List, "placeholder");
         }
         if k.items == 0 && self.list_loader(k.els).is_some() {
-            return (
-                PageKind::List,
-                "list_loader",
-            );
+            return (PageKind::List, "list_loader");
         }
         // A column of one page (机构职能, 联系我们): undated text under a
         // breadcrumb that ends, unlinked, with the page's own column.
-        let own_column = k.last_crumb.filter(|c| c.url.is_none()).is_some_and(|c| {
-            k.column_meta == Some(c.text.as_str())
-                || (k.title.starts_with(c.text.as_str()) && k.title.chars().count() <= 16)
-        });
-        let text_chars: usize = k.body_lines.iter().map(|l| l.chars().count()).sum();
+        if cfg
+            .site_map_title_patterns
+            .iter()
+            .any(|re| re.is_match(k.title))
+        {
+            return (PageKind::Other, "site_map");
+        }
+        // Its heading is the column's name: a landing page's heading names a
+        // block of it (政府信息公开指南 above the links to 政府信息公开's columns).
+        let own_column = k
+            .last_crumb
+            .filter(|c| c.url.is_none())
+            .is_some_and(|c| squeeze(k.title) == squeeze(&c.text));
         if k.items == 0
             && k.source.is_none()
             && own_column
+            && k.body_links < cfg.list_min_items as usize
             && text_chars >= cfg.article_min_prose_chars as usize
         {
-            return (
-                PageKind::SinglePage,
-                "own_column",
-            );
+            return (PageKind::SinglePage, "own_column");
         }
         if k.items == 0 && looks_like_article(k.source, k.body_lines, cfg) {
+            // A folder's index with prose and no items is a section's landing
+            // page (政府信息公开: a guide above the links to its columns).
+            if cfg
+                .folder_index_patterns
+                .iter()
+                .any(|re| re.is_match(k.url))
+            {
+                return (PageKind::Other, "landing");
+            }
             // TRS and others put ColumnName on articles too: an undated page
             // with a source line or prose is an article missing its date, not an empty list.
             return (PageKind::Article, "undated_prose");
         }
         if k.items > 0 || k.column_meta.is_some() {
-            return (
-                PageKind::List,
-                "column_page",
-            );
+            return (PageKind::List, "column_page");
         }
         (PageKind::Other, "other")
     }
@@ -992,13 +1027,19 @@ impl Extractor {
                 break;
             }
         }
-        for l in lines.iter().skip(at + 1).take(cfg.info_line_max_lines as usize) {
+        for l in lines
+            .iter()
+            .skip(at + 1)
+            .take(cfg.info_line_max_lines as usize)
+        {
             if l.chars().count() > cfg.info_line_max_chars as usize
                 || l.contains(cfg.prose_marks.as_slice())
             {
                 return None;
             }
-            if l.trim_start().starts_with(cfg.info_line_note_marks.as_slice()) {
+            if l.trim_start()
+                .starts_with(cfg.info_line_note_marks.as_slice())
+            {
                 return None;
             }
             let dates = find_dates(l);
@@ -1211,6 +1252,7 @@ impl Extractor {
         doc_title: &str,
         meta_title: Option<&str>,
         site: &str,
+        trail: Option<ego_tree::NodeId>,
     ) -> Option<(String, ElementRef<'a>)> {
         let min_chars = self.cfg.title_min_chars as usize;
         for (text, sel) in &self.cfg.title_selectors {
@@ -1246,6 +1288,7 @@ impl Extractor {
                     a.value()
                         .as_element()
                         .is_some_and(|e| matches!(e.name(), "a" | "title"))
+                        || Some(a.id()) == trail
                 });
                 if in_link || t == site {
                     return None;
@@ -1445,6 +1488,10 @@ struct KindInput<'a> {
     dated: bool,
     source: &'a Option<String>,
     column_meta: Option<&'a str>,
+    /// A `<meta http-equiv="refresh">` sends the reader on.
+    refreshes: bool,
+    /// Links inside the main content.
+    body_links: usize,
 }
 
 /// Text without any white space, as titles are compared.

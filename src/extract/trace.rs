@@ -40,6 +40,8 @@ pub enum Aside {
     PerItem,
     /// Read, then dropped: a list's last line is an item's date, not a signature.
     NotForKind,
+    /// On a home, landing or site-map page, a heading names a block, not the page.
+    BlockHeading,
 }
 
 impl Aside {
@@ -54,6 +56,7 @@ impl Aside {
             Aside::Prose => "prose",
             Aside::PerItem => "per_item",
             Aside::NotForKind => "not_for_kind",
+            Aside::BlockHeading => "block_heading",
         }
     }
 }
@@ -113,6 +116,19 @@ impl Trace {
             .filter(|c| c.set_aside.is_none())
         {
             c.set_aside = Some(why.as_str().to_string());
+        }
+    }
+
+    /// `field` takes its candidate from `origin` instead, the one taken
+    /// before is set aside for `why`.
+    pub fn retake(&mut self, field: &str, origin: &str, why: Aside) {
+        self.drop_taken(field, why);
+        if let Some(list) = self.fields.get_mut(field)
+            && let Some(i) = list.iter().position(|c| c.origin == origin)
+        {
+            let mut c = list.remove(i);
+            c.set_aside = None;
+            list.insert(0, c);
         }
     }
 

@@ -55,7 +55,11 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
         line(format!("{}{colon}{u}", word("column_url")));
     }
     if !v.categories.is_empty() {
-        line(format!("{}{colon}{}", word("categories"), v.categories.join(&word("enumeration"))));
+        line(format!(
+            "{}{colon}{}",
+            word("categories"),
+            v.categories.join(&word("enumeration"))
+        ));
     }
     for key in ["index_no", "doc_number"] {
         if let Some(val) = v.info.get(key) {
@@ -109,19 +113,29 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
         };
         line(format!("{}{colon}{head}", word("list")));
         for it in &list.items {
-            let date = it.date.map(|d| d.to_string()).unwrap_or_else(|| "----------".into());
+            let date = it
+                .date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "----------".into());
             line(format!("    {date}  {}  {}", it.title, it.url));
         }
         if list.count > list.items.len() {
             line(format!(
                 "    {}",
-                fill("more_items", &[("count", (list.count - list.items.len()).to_string())])
+                fill(
+                    "more_items",
+                    &[("count", (list.count - list.items.len()).to_string())]
+                )
             ));
         }
         if !list.groups.is_empty() {
             line(format!("{}{}", word("groups"), colon.trim_end()));
             for g in &list.groups {
-                let heading = g.heading.as_deref().map(|h| format!(" 「{h}」")).unwrap_or_default();
+                let heading = g
+                    .heading
+                    .as_deref()
+                    .map(|h| format!(" 「{h}」"))
+                    .unwrap_or_default();
                 let why = match g.set_aside {
                     None => format!("✓ {}", word("group_list")),
                     Some(k) => format!(
@@ -153,7 +167,11 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
 fn candidate(c: &Candidate, w: &Labels, colon: &str) -> String {
     let from = worded_from(c, w);
     match &c.set_aside {
-        None => format!("    ✓ {} [{from}]{colon}{}", w.inspect_word("taken"), c.value),
+        None => format!(
+            "    ✓ {} [{from}]{colon}{}",
+            w.inspect_word("taken"),
+            c.value
+        ),
         Some(why) => format!(
             "    × {} [{from}]{colon}{} — {}",
             w.inspect_word("set_aside"),
