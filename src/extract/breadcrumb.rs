@@ -168,7 +168,7 @@ fn trail_container<'a>(
             .and_then(|h| res.get(h))
             .and_then(|u| url::Url::parse(&u).ok())
             .is_some_and(|u| u.path() == "/" || cfg.home_paths.iter().any(|p| p == u.path()));
-        let home = to_root || cfg.breadcrumb_home.iter().any(|h| *h == home_text);
+        let home = to_root || cfg.breadcrumb_home.contains(&home_text);
         // The trail starts at its home link, after at most a few characters (an icon's alt, a space).
         let lead = text
             .find(home_text.as_str())

@@ -1117,11 +1117,10 @@ impl Extractor {
         }
         for c in els.comments() {
             if let Some(text) = c.value().as_comment() {
-                let lines = text
-                    .lines()
-                    .map(|l| l.trim().to_string())
-                    .filter(|l| !l.is_empty())
-                    .collect();
+                // A commented-out block is markup (`<!-- <div>成文日期：…</div> -->`):
+                // read as a browser would show it if it were not commented out.
+                let fragment = Html::parse_fragment(text);
+                let lines = text::lines(fragment.root_element(), &none);
                 look(lines, "comment", &|| "<!-- … -->".into(), Aside::Comment);
             }
         }

@@ -234,7 +234,9 @@ pub fn serve_dir(root: impl Into<PathBuf>) -> Server {
         match std::fs::read(&file) {
             Ok(body) => {
                 let ct = match file.extension().and_then(|e| e.to_str()) {
-                    Some("html") | Some("htm") => "text/html; charset=utf-8",
+                    // No charset: the page's own <meta charset> says it, as
+                    // on servers that leave it out (GBK sites mostly do).
+                    Some("html") | Some("htm") | Some("shtml") => "text/html",
                     Some("jpg") => "image/jpeg",
                     Some("css") => "text/css",
                     _ => "application/octet-stream",
