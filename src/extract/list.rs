@@ -329,7 +329,24 @@ fn item_of(
         return None;
     }
     let link_text = inline(a);
-    let title = link_title(a, &[], link_text.clone());
+    // `<a><font>2019年</font><font>2020-02-25</font></a>`: a date in its own
+    // element inside the link is the row's date column, not part of its title.
+    let date_cell = a
+        .descendent_elements()
+        .skip(1)
+        .filter(|e| e.children().all(|c| c.value().is_text()))
+        .find_map(|e| {
+            let t = inline(e);
+            match find_dates(&t).as_slice() {
+                [m] if m.start == 0 && m.end == t.len() && t.len() < link_text.len() => Some(t),
+                _ => None,
+            }
+        });
+    let shown = match &date_cell {
+        Some(d) => link_text.replacen(d.as_str(), "", 1).trim().to_string(),
+        None => link_text.clone(),
+    };
+    let title = link_title(a, &[], shown);
     if title.is_empty() || cfg.list_exclude_item_titles.contains(&title) {
         return None;
     }
@@ -340,6 +357,10 @@ fn item_of(
     let outside = text.replacen(&link_text, " ", 1);
     let date = find_dates(&outside)
         .first()
+        .or(date_cell
+            .as_deref()
+            .and_then(|d| find_dates(d).first().cloned())
+            .as_ref())
         .map(|m| m.date)
         .or_else(|| date_from_url(&url, cfg))?;
     Some(ListItem {

@@ -392,7 +392,7 @@ impl Extractor {
             titles.push(Cand::new(
                 Origin::TitleTag,
                 Some(head.clone()),
-                head,
+                head.clone(),
                 from(&|| "<title>".into()),
             ));
         }
@@ -729,6 +729,7 @@ impl Extractor {
             is_home,
             refreshes,
             body_links: r.body_links.len(),
+            title_tag: &head,
             url: &r.url,
             els: &els,
             page_lines: &page_lines,
@@ -982,12 +983,18 @@ impl Extractor {
             return (PageKind::SinglePage, "own_column");
         }
         if k.items == 0 && looks_like_article(k.source, k.body_lines, cfg) {
-            // A folder's index with prose and no items is a section's landing
-            // page (政府信息公开: a guide above the links to its columns).
-            if cfg
-                .folder_index_patterns
-                .iter()
-                .any(|re| re.is_match(k.url))
+            // A folder's index with prose and no items, named as the column
+            // its breadcrumb ends with, is a section's landing page
+            // (政府信息公开: a guide above the links to its columns). A document
+            // in a folder of its own (`…/2019/index.html`) is named otherwise.
+            let named_as_column = k.last_crumb.is_some_and(|c| {
+                !k.title_tag.is_empty() && squeeze(&c.text) == squeeze(k.title_tag)
+            });
+            if named_as_column
+                && cfg
+                    .folder_index_patterns
+                    .iter()
+                    .any(|re| re.is_match(k.url))
             {
                 return (PageKind::Other, "landing");
             }
@@ -1491,6 +1498,8 @@ struct KindInput<'a> {
     refreshes: bool,
     /// Links inside the main content.
     body_links: usize,
+    /// What the <title> says before the site's name.
+    title_tag: &'a str,
 }
 
 /// Text without any white space, as titles are compared.
