@@ -358,6 +358,7 @@ impl Extractor {
         // The breadcrumb's last entry repeats the <title> too, but is not the heading.
         let trail = breadcrumb::container(html, &res, cfg, &self.crumb_markers);
         let trail_id = trail.map(|(c, _)| c.id());
+        let crumbs = trail.and_then(|(c, marked)| breadcrumb::read(c, marked, &res, cfg));
         if let Some((t, el)) =
             self.heading(&els, &doc_title, meta_title_value, &site_name, trail_id)
         {
@@ -387,7 +388,23 @@ impl Extractor {
                 from(&|| trace::describe(el)),
             ));
         }
-        let head = self.title_tag_head(&doc_title);
+        let mut head = self.title_tag_head(&doc_title);
+        // `中国人民银行-沟通交流-新闻`: a <title> that puts the site first ends
+        // with the page's own name, the breadcrumb's last entry.
+        if let Some(last) = crumbs.as_ref().and_then(|c| c.last()) {
+            let name = last.text.trim();
+            let site_first = cfg.title_separators.iter().any(|sep| {
+                let sep = sep.trim();
+                !sep.is_empty()
+                    && doc_title
+                        .trim_end()
+                        .strip_suffix(name)
+                        .is_some_and(|rest| rest.trim_end().ends_with(sep))
+            });
+            if !name.is_empty() && site_first && head != name {
+                head = name.to_string();
+            }
+        }
         if !head.is_empty() {
             titles.push(Cand::new(
                 Origin::TitleTag,
@@ -620,7 +637,6 @@ impl Extractor {
             r.snippets.insert("document_date".into(), c.shown.clone());
         }
 
-        let crumbs = trail.and_then(|(c, marked)| breadcrumb::read(c, marked, &res, cfg));
         let body_id = body.known.then(|| body.el.id());
         let prev_el = pick(profile.and_then(|p| p.prev.as_ref()));
         let next_el = pick(profile.and_then(|p| p.next.as_ref()));
