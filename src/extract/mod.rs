@@ -220,13 +220,14 @@ impl Extractor {
             })
         };
         let links_home_to_itself = || {
+            // The address first: it is resolved once for every link anyway.
             els.named(&["a"]).any(|a| {
-                cfg.breadcrumb_home.iter().any(|h| *h == text::inline(a))
+                a.value()
+                    .attr("href")
+                    .and_then(|h| res.get(h))
+                    .is_some_and(|u| u.split('#').next() == Some(r.url.as_str()))
+                    && cfg.breadcrumb_home.contains(&text::inline(a))
                     && !in_pager(a)
-                    && a.value()
-                        .attr("href")
-                        .and_then(|h| res.get(h))
-                        .is_some_and(|u| u.split('#').next() == Some(r.url.as_str()))
             })
         };
         let is_home = path == "/"
