@@ -60,7 +60,8 @@ fn expected() -> Vec<(String, String, String)> {
             "/embed/map.html",
         ),
         // PubDate 2023-11-02 against the visible 发布时间 2024-03-11; the
-        // stale alt="来源：…" beside the visible 来源 is no mismatch.
+        // stale alt="来源：…" beside the visible 来源 is no mismatch, nor are
+        // t20240305_102's tags that agree in another form.
         ("metadata-mismatch", "/xwdt/202403/t20240311_101.html", ""),
     ]
     .iter()
@@ -148,6 +149,7 @@ fn inspect_over_http_sets_aside_what_no_reader_sees() {
     assert_eq!(v["kind"], "article");
     assert_eq!(v["publish_date"], "2024-03-05");
     assert_eq!(v["source"], "白沙镇团委");
+    assert_eq!(v["column"], "新闻动态");
     // 成文日期 is only in an HTML comment: no written date, and the comment is shown set aside.
     assert!(v["document_date"].is_null(), "{v:#}");
     let written = candidates(&v, "document_date");
