@@ -160,7 +160,7 @@ fn fixing_one_page_gives_one_fixed_and_the_rest_persisting() {
     ]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains("(新增)") && text.contains("【已整改】"),
+        text.contains("（新增）") && text.contains("【已整改】"),
         "{text}"
     );
     let csv = run(&[

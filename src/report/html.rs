@@ -312,21 +312,24 @@ fn finding_row(out: &mut String, l: &Labels, n: usize, f: &Finding, as_of: Date)
         let days = days_between(d, as_of);
         let _ = write!(
             out,
-            "<br><span class=\"badge\" title=\"{}: {d}\">{}</span>",
+            "<br><span class=\"badge\" title=\"{}{}{d}\">{}</span>",
             esc(&l.first_seen),
+            esc(&l.colon),
             esc(&l.open_days(days))
         );
     }
     out.push_str("</td></tr>");
 }
 
-fn select(out: &mut String, id: &str, label: &str, all: &str, options: &[(String, String)]) {
+/// A filter: `label` over `options`, with `all` (worded in `l`) first.
+fn select(out: &mut String, l: &Labels, id: &str, label: &str, options: &[(String, String)]) {
     let _ = write!(
         out,
-        "<select id=\"{id}\" aria-label=\"{}\"><option value=\"\">{}: {}</option>",
+        "<select id=\"{id}\" aria-label=\"{}\"><option value=\"\">{}{}{}</option>",
         esc(label),
         esc(label),
-        esc(all)
+        esc(&l.colon),
+        esc(&l.filter_all)
     );
     for (value, text) in options {
         let _ = write!(
@@ -368,7 +371,13 @@ pub fn render(report: &Report, l: &Labels) -> String {
         let _ = write!(out, "<p class=\"note\">{}</p>", esc(&l.incomplete));
     }
     for n in &report.notes {
-        let _ = write!(out, "<p class=\"note\">{}: {}</p>", esc(&l.note), esc(n));
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}{}{}</p>",
+            esc(&l.note),
+            esc(&l.colon),
+            esc(n)
+        );
     }
     out.push_str("<section class=\"summary\"><div class=\"cards\">");
     cards(&mut out, l, report);
@@ -421,17 +430,17 @@ pub fn render(report: &Report, l: &Labels) -> String {
             .iter()
             .map(|s| (s.as_str().to_string(), l.severity(*s).to_string()))
             .collect();
-        select(&mut out, "f-sev", &l.severity_label, &l.filter_all, &sevs);
+        select(&mut out, l, "f-sev", &l.severity_label, &sevs);
         let kinds: Vec<(String, String)> = kinds
             .iter()
             .map(|k| (k.to_string(), l.kind_name(k).to_string()))
             .collect();
-        select(&mut out, "f-kind", &l.kind, &l.filter_all, &kinds);
+        select(&mut out, l, "f-kind", &l.kind, &kinds);
         let cols: Vec<(String, String)> = columns
             .iter()
             .map(|c| (c.to_string(), c.to_string()))
             .collect();
-        select(&mut out, "f-col", &l.column, &l.filter_all, &cols);
+        select(&mut out, l, "f-col", &l.column, &cols);
         let _ = write!(
             out,
             "<input id=\"f-q\" type=\"search\" placeholder=\"{}\" aria-label=\"{}\"></div>",
@@ -472,9 +481,8 @@ pub fn render(report: &Report, l: &Labels) -> String {
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
         let _ = write!(
             out,
-            "<section class=\"fixed\"><h2>{} ({})</h2><ul>",
-            esc(&l.fixed),
-            fixed.len()
+            "<section class=\"fixed\"><h2>{}</h2><ul>",
+            esc(&l.with_aside(&l.fixed, &fixed.len().to_string())),
         );
         for f in fixed {
             let _ = write!(

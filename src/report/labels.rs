@@ -35,6 +35,10 @@ pub struct Labels {
     pub link: String,
     pub incomplete: String,
     pub note: String,
+    /// After a field's name: `：` in Chinese, `: ` in English.
+    pub colon: String,
+    /// An aside after a text, `{text}` filled in: `（…）` in Chinese, ` (…)` in English.
+    pub aside: String,
     pub no_findings: String,
     /// `{pages}`, `{findings}`, `{error}`, `{warning}`, `{info}` are filled in.
     pub summary: String,
@@ -102,6 +106,8 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("link", &[], |l| &mut l.link),
     ("incomplete", &[], |l| &mut l.incomplete),
     ("note", &[], |l| &mut l.note),
+    ("colon", &[], |l| &mut l.colon),
+    ("aside", &["text"], |l| &mut l.aside),
     ("no_findings", &[], |l| &mut l.no_findings),
     (
         "summary",
@@ -228,6 +234,14 @@ impl ReportLabels {
 }
 
 impl Labels {
+    /// `text` with `aside` after it: `2024-03-01（已 3 天）`.
+    pub fn with_aside(&self, text: &str, aside: &str) -> String {
+        format!(
+            "{text}{}",
+            Labels::fill(&self.aside, &[("text", aside.to_string())])
+        )
+    }
+
     fn empty(lang: Lang) -> Labels {
         Labels {
             lang,

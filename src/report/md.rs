@@ -38,7 +38,7 @@ pub fn render(report: &Report, l: &Labels) -> String {
         let _ = writeln!(out, "> {}\n", &l.incomplete);
     }
     for n in &report.notes {
-        let _ = writeln!(out, "> {}: {}\n", &l.note, cell(n));
+        let _ = writeln!(out, "> {}{}{}\n", &l.note, &l.colon, cell(n));
     }
     let s = &report.summary;
     let _ = writeln!(out, "{}\n", l.summary_line(s));
@@ -91,10 +91,10 @@ pub fn render(report: &Report, l: &Labels) -> String {
             );
             let mut msg = cell(&f.message);
             if let Some(e) = &f.evidence {
-                let _ = write!(msg, "<br>{}: {}", &l.evidence, cell(e));
+                let _ = write!(msg, "<br>{}{}{}", &l.evidence, &l.colon, cell(e));
             }
             if let Some(t) = &f.target {
-                let _ = write!(msg, "<br>{}: {}", &l.link, cell(t));
+                let _ = write!(msg, "<br>{}{}{}", &l.link, &l.colon, cell(t));
             }
             let status = if with_status {
                 format!(" {} |", l.status(f.status))
@@ -114,7 +114,11 @@ pub fn render(report: &Report, l: &Labels) -> String {
         }
     }
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
-        let _ = writeln!(out, "\n### {} ({})\n", &l.fixed, fixed.len());
+        let _ = writeln!(
+            out,
+            "\n### {}\n",
+            l.with_aside(&l.fixed, &fixed.len().to_string())
+        );
         for f in fixed {
             let _ = writeln!(out, "- ~~{}~~ {}", cell(&f.message), cell(f.shown_title()));
         }

@@ -52,7 +52,7 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
         let _ = writeln!(out, "{}", &l.incomplete);
     }
     for n in &report.notes {
-        let _ = writeln!(out, "{}: {n}", &l.note);
+        let _ = writeln!(out, "{}{}{n}", &l.note, &l.colon);
     }
     let mut column: Option<Option<&str>> = None;
     let mut page: Option<&str> = None;
@@ -76,27 +76,29 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
         }
         let tag = paint.severity(f.severity, &format!("[{}]", l.severity(f.severity)));
         let status = match f.status {
-            Some(_) => format!(" ({})", l.status(f.status)),
+            Some(_) => l.with_aside("", l.status(f.status)),
             None => String::new(),
         };
         let _ = writeln!(out, "    {}. {tag}{status} {}", i + 1, f.message);
         if let Some(e) = &f.evidence {
-            let _ = writeln!(out, "       {}: {e}", &l.evidence);
+            let _ = writeln!(out, "       {}{}{e}", &l.evidence, &l.colon);
         }
         if let Some(t) = &f.target {
-            let _ = writeln!(out, "       {}: {t}", &l.link);
+            let _ = writeln!(out, "       {}{}{t}", &l.link, &l.colon);
         }
         if let Some(fix) = &f.fix {
-            let _ = writeln!(out, "       {}: {fix}", &l.fix);
+            let _ = writeln!(out, "       {}{}{fix}", &l.fix, &l.colon);
         }
         if let Some(d) = &f.due {
-            let _ = writeln!(out, "       {}: {d}", &l.due);
+            let _ = writeln!(out, "       {}{}{d}", &l.due, &l.colon);
         }
         if let Some(d) = f.first_seen {
             let days = crate::checks::days_between(d, report.as_of);
-            let _ = writeln!(out, "       {}: {d} ({})", &l.first_seen, l.open_days(days));
+            let seen = l.with_aside(&d.to_string(), &l.open_days(days));
+            let _ = writeln!(out, "       {}{}{seen}", &l.first_seen, &l.colon);
         }
-        let _ = writeln!(out, "       {}: {} ({})", &l.rule, f.rule, f.kind);
+        let rule = l.with_aside(&f.rule, &f.kind);
+        let _ = writeln!(out, "       {}{}{rule}", &l.rule, &l.colon);
     }
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
         let _ = writeln!(
