@@ -380,6 +380,7 @@ pub fn audit_shared(
     report.summary.suppressed = suppressed.total;
     report.summary.suppressed_by_rule = suppressed.by_rule;
     report.incomplete = stats.incomplete;
+    report.stopped = stats.stopped.map(str::to_string);
     // Notes quote URLs, which can carry a personal number (an attachment's name).
     report.notes = stats.notes.iter().map(|n| masker.redact(n)).collect();
     if report.summary.suppressed > 0 {

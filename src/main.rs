@@ -637,6 +637,10 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         if report.fails(fail_on) {
             code = code.max(1);
         }
+        // A run cut short is never a clean run, whatever it found.
+        if report.stopped.is_some() && code != 2 {
+            code = 3;
+        }
         if let Some(dir) = out_dir {
             let name = several.then_some(site.as_str());
             a.outputs.write_dir(dir, &formats, &report, &words, name)?;

@@ -73,6 +73,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The audit stopped before it read the whole site (a limit, an interruption).
     pub incomplete: bool,
+    /// What cut the run short: `interrupted` (Ctrl-C, SIGTERM) or `max_time`.
+    /// Such a run exits 3 whatever it found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     /// What the reader should know about how the audit ran.
     pub notes: Vec<String>,
     /// Findings of the `--baseline` report that this run no longer finds.
@@ -143,6 +147,7 @@ impl Report {
             },
             findings,
             incomplete: false,
+            stopped: None,
             notes: Vec::new(),
             fixed: None,
             columns: Vec::new(),

@@ -801,6 +801,7 @@ impl HttpSource {
         let mut stats = CrawlStats::default();
         if INTERRUPTED.load(Ordering::Relaxed) {
             stats.incomplete = true;
+            stats.stopped = Some("interrupted");
             self.note(&mut stats, "not_started_interrupted", &[]);
             return Ok(stats);
         }
@@ -810,6 +811,7 @@ impl HttpSource {
             .is_some_and(|d| std::time::Instant::now() >= d)
         {
             stats.incomplete = true;
+            stats.stopped = Some("max_time");
             self.note(&mut stats, "not_started_max_time", &[]);
             return Ok(stats);
         }
@@ -1122,6 +1124,7 @@ impl HttpSource {
             stats.incomplete = true;
             let done_n = stats.fetched + reused;
             let left = queue.len() + checks.len() + tasks.len();
+            stats.stopped = Some(if timed_out { "max_time" } else { "interrupted" });
             if timed_out {
                 self.note(
                     &mut stats,

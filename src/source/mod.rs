@@ -59,6 +59,9 @@ pub struct CrawlStats {
     pub notes: Vec<String>,
     /// The source stopped before it had read everything.
     pub incomplete: bool,
+    /// What cut the run short, when something did: `interrupted` (Ctrl-C,
+    /// SIGTERM) or `max_time`. A limit such as `--max-pages` is not a stop.
+    pub stopped: Option<&'static str>,
 }
 
 /// Turns a fetched document into its record. Sources may call it from several
