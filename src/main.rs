@@ -414,13 +414,16 @@ impl OutputArgs {
         report: &disclosure_audit::Report,
         words: &Labels,
         site: Option<&str>,
-    ) -> Result<(), AuditError> {
+    ) -> Result<Vec<PathBuf>, AuditError> {
         let stem = site.map_or_else(|| "report".to_string(), site_slug);
+        let mut written = Vec::new();
         for f in formats {
             let bytes = f.render(report, words, false).map_err(AuditError::Output)?;
-            write_atomic_bytes(&dir.join(format!("{stem}.{}", f.extension())), &bytes)?;
+            let path = dir.join(format!("{stem}.{}", f.extension()));
+            write_atomic_bytes(&path, &bytes)?;
+            written.push(path);
         }
-        Ok(())
+        Ok(written)
     }
 }
 
@@ -597,9 +600,28 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             "--fail-on new needs --baseline PREVIOUS.json to tell new findings from old".into(),
         ));
     }
+    // Where the run will write is checked before the first request: a missing
+    // folder is created now, and one that cannot be written to is an error now,
+    // not after a crawl of hours.
+    let history_path = a
+        .outputs
+        .history
+        .as_deref()
+        .or_else(|| file.and_then(|c| c.history.as_deref()));
     if let Some(dir) = out_dir {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| AuditError::Output(format!("cannot create {}: {e}", dir.display())))?;
+        writable_dir(dir, "--output-dir")?;
+    }
+    for (path, flag) in [
+        (a.output.as_deref(), "--output"),
+        (history_path, "--history"),
+    ] {
+        if let Some(parent) = path.map(|p| {
+            p.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."))
+        }) {
+            writable_dir(parent, flag)?;
+        }
     }
     let baseline = a
         .outputs
@@ -616,6 +638,9 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
     // or the JSON reports in one `{"reports": […]}`.
     let mut json_reports = Vec::new();
     let mut rendered: Vec<u8> = Vec::new();
+    // Files written, for the one line that names them at the end.
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut findings_written = 0usize;
     for (site, result) in sites.iter().zip(results) {
         let mut report = match result {
             Ok(r) => r,
@@ -643,7 +668,8 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         }
         if let Some(dir) = out_dir {
             let name = several.then_some(site.as_str());
-            a.outputs.write_dir(dir, &formats, &report, &words, name)?;
+            written.extend(a.outputs.write_dir(dir, &formats, &report, &words, name)?);
+            findings_written += report.findings.len();
             continue;
         }
         if !several {
@@ -652,8 +678,13 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
                 .render(&report, &words, color)
                 .map_err(AuditError::Output)?;
             emit(a.output.as_deref(), &bytes)?;
+            if let Some(p) = &a.output {
+                written.push(p.clone());
+                findings_written += report.findings.len();
+            }
             continue;
         }
+        findings_written += report.findings.len();
         match primary {
             Format::Text => {
                 if !rendered.is_empty() {
@@ -672,14 +703,31 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             _ => {}
         }
     }
-    if out_dir.is_some() || !several {
-        return Ok(ExitCode::from(code));
+    if !(out_dir.is_some() || !several) {
+        if primary == Format::Json {
+            let all = serde_json::json!({ "reports": json_reports });
+            rendered = (serde_json::to_string_pretty(&all).unwrap_or_default() + "\n").into_bytes();
+        }
+        emit(a.output.as_deref(), &rendered)?;
+        if let Some(p) = &a.output {
+            written.push(p.clone());
+        }
     }
-    if primary == Format::Json {
-        let all = serde_json::json!({ "reports": json_reports });
-        rendered = (serde_json::to_string_pretty(&all).unwrap_or_default() + "\n").into_bytes();
+    // A run that wrote files says which, on stderr, in the run's language.
+    if !written.is_empty() {
+        let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        let l = &words;
+        eprintln!(
+            "{}",
+            Labels::fill(
+                &l.written,
+                &[
+                    ("files", files.join(&l.enumeration)),
+                    ("findings", findings_written.to_string()),
+                ]
+            )
+        );
     }
-    emit(a.output.as_deref(), &rendered)?;
     Ok(ExitCode::from(code))
 }
 
@@ -794,4 +842,16 @@ mod tests {
         assert_ne!(site_slug("http://x/"), site_slug("https://x/"));
         assert_eq!(site_slug("./public"), "._public");
     }
+}
+
+/// `dir` exists (created if missing) and a file can be written in it.
+fn writable_dir(dir: &std::path::Path, flag: &str) -> Result<(), AuditError> {
+    let fail = |e: std::io::Error| {
+        AuditError::Output(format!("{flag}: cannot write into {}: {e}", dir.display()))
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(format!(".audit-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(fail)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }

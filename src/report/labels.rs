@@ -39,6 +39,10 @@ pub struct Labels {
     pub colon: String,
     /// An aside after a text, `{text}` filled in: `（…）` in Chinese, ` (…)` in English.
     pub aside: String,
+    /// Between the items of a list: `、` in Chinese, `, ` in English.
+    pub enumeration: String,
+    /// The line on stderr after a run that wrote files: `{files}`, `{findings}`.
+    pub written: String,
     pub no_findings: String,
     /// `{pages}`, `{findings}`, `{error}`, `{warning}`, `{info}` are filled in.
     pub summary: String,
@@ -108,6 +112,8 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("note", &[], |l| &mut l.note),
     ("colon", &[], |l| &mut l.colon),
     ("aside", &["text"], |l| &mut l.aside),
+    ("enumeration", &[], |l| &mut l.enumeration),
+    ("written", &["files", "findings"], |l| &mut l.written),
     ("no_findings", &[], |l| &mut l.no_findings),
     (
         "summary",
