@@ -600,27 +600,28 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             "--fail-on new needs --baseline PREVIOUS.json to tell new findings from old".into(),
         ));
     }
-    // Where the run will write is checked before the first request: a missing
-    // folder is created now, and one that cannot be written to is an error now,
-    // not after a crawl of hours.
+    // Where the run will write is checked before the first request: the
+    // --output-dir folder is created now; a file's folder must exist (a typo
+    // in a path does not make folders); either that cannot be written to is
+    // an error now, not after a crawl of hours.
     let history_path = a
         .outputs
         .history
         .as_deref()
         .or_else(|| file.and_then(|c| c.history.as_deref()));
     if let Some(dir) = out_dir {
-        writable_dir(dir, "--output-dir")?;
+        writable_dir(dir, dir, "--output-dir", true)?;
     }
     for (path, flag) in [
         (a.output.as_deref(), "--output"),
         (history_path, "--history"),
     ] {
-        if let Some(parent) = path.map(|p| {
-            p.parent()
+        if let Some(p) = path {
+            let parent = p
+                .parent()
                 .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."))
-        }) {
-            writable_dir(parent, flag)?;
+                .unwrap_or(std::path::Path::new("."));
+            writable_dir(p, parent, flag, false)?;
         }
     }
     let baseline = a
@@ -703,7 +704,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             _ => {}
         }
     }
-    if !(out_dir.is_some() || !several) {
+    if out_dir.is_none() && several {
         if primary == Format::Json {
             let all = serde_json::json!({ "reports": json_reports });
             rendered = (serde_json::to_string_pretty(&all).unwrap_or_default() + "\n").into_bytes();
@@ -825,6 +826,32 @@ fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// `target` (a file, or the --output-dir folder) can be written: its folder
+/// `dir` exists (created if missing, with `create`) and takes a new file.
+fn writable_dir(
+    target: &std::path::Path,
+    dir: &std::path::Path,
+    flag: &str,
+    create: bool,
+) -> Result<(), AuditError> {
+    let fail = |e: std::io::Error| {
+        AuditError::Output(format!("{flag}: cannot write {}: {e}", target.display()))
+    };
+    if create {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    } else if !dir.is_dir() {
+        return Err(AuditError::Output(format!(
+            "{flag}: cannot write {}: the folder {} does not exist",
+            target.display(),
+            dir.display()
+        )));
+    }
+    let probe = dir.join(format!(".audit-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(fail)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::site_slug;
@@ -842,16 +869,4 @@ mod tests {
         assert_ne!(site_slug("http://x/"), site_slug("https://x/"));
         assert_eq!(site_slug("./public"), "._public");
     }
-}
-
-/// `dir` exists (created if missing) and a file can be written in it.
-fn writable_dir(dir: &std::path::Path, flag: &str) -> Result<(), AuditError> {
-    let fail = |e: std::io::Error| {
-        AuditError::Output(format!("{flag}: cannot write into {}: {e}", dir.display()))
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let probe = dir.join(format!(".audit-write-check-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(fail)?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
 }
