@@ -121,7 +121,7 @@ pub fn inspect(
     if is_url(target) {
         let url = Url::parse(target)
             .map_err(|e| AuditError::Usage(format!("`{target}` is not a valid URL: {e}")))?;
-        let shared = RunShared::new(cfg);
+        let shared = RunShared::new(cfg, rules);
         let (record, trace) = fetch_one(&url, cfg, rules, &shared, &extractor)?;
         let mut view = build(record, trace, rules);
         for entry in &mut view.nav {

@@ -198,10 +198,10 @@ pub struct RunShared {
 }
 
 impl RunShared {
-    pub fn new(cfg: &AuditConfig) -> RunShared {
+    pub fn new(cfg: &AuditConfig, rules: &RuleSet) -> RunShared {
         RunShared {
             gates: Arc::new(cfg.gates()),
-            progress: ProgressGroup::new(cfg.progress),
+            progress: ProgressGroup::new(cfg.progress, &rules.labels.get(cfg.lang).progress),
         }
     }
 }
@@ -216,7 +216,7 @@ pub fn audit_sites(
     let Some(first) = cfgs.first() else {
         return Vec::new();
     };
-    let shared = RunShared::new(first);
+    let shared = RunShared::new(first, rules);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Result<Report, AuditError>>>> =
         cfgs.iter().map(|_| std::sync::Mutex::new(None)).collect();
@@ -270,7 +270,7 @@ pub fn is_url(site: &str) -> bool {
 
 /// Runs the whole pipeline and returns the correction list.
 pub fn audit(cfg: &AuditConfig, rules: &RuleSet) -> Result<Report, AuditError> {
-    audit_shared(cfg, rules, &RunShared::new(cfg))
+    audit_shared(cfg, rules, &RunShared::new(cfg, rules))
 }
 
 /// `audit`, with limits and progress display shared with other sites of the run.
@@ -351,6 +351,15 @@ pub fn audit_shared(
     stats
         .notes
         .extend(unread_lists_note(&site_model, rules.labels.get(cfg.lang)));
+    // Said once: every address in the report stands under a made-up host.
+    if dir_mode && cfg.base_url.is_none() {
+        stats.notes.push(
+            rules
+                .labels
+                .get(cfg.lang)
+                .note("no_base_url", &[("base", DEFAULT_BASE_URL.to_string())]),
+        );
+    }
     let ctx = checks::Ctx {
         site: &site_model,
         rules,

@@ -18,13 +18,28 @@ use disclosure_audit::{
     AuditConfig, AuditError, RuleSet, audit, audit_sites, is_url, load_rules, today_in,
 };
 
+/// The three ways the tool is run, and what its exit code says.
+const AFTER_HELP: &str = "\
+Examples:
+  By hand:    audit --site https://www.example.gov.cn/
+  In CI:      audit --site ./public --base-url https://www.example.gov.cn/ --format sarif -o audit.sarif
+  From cron:  audit --sites sites.txt --quiet --format json,html --output-dir reports/ --history audit.db
+  A page:     audit inspect https://www.example.gov.cn/gzdt/202403/t20240311_101.html
+
+Exit codes:
+  0  nothing at or above --fail-on (default error)
+  1  at least one finding at or above --fail-on (--fail-on new: a new one)
+  2  the audit could not run or write its output (one line on stderr says why)
+  3  the run was cut short (Ctrl-C, SIGTERM, --max-time); the report of what was read is written";
+
 #[derive(Parser)]
 #[command(
     name = "audit",
     version,
     about = "Content audit and freshness linter for government information-disclosure websites",
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    after_help = AFTER_HELP
 )]
 struct Cli {
     #[command(subcommand)]

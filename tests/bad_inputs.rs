@@ -482,5 +482,16 @@ fn help_and_version_still_print_and_exit_0() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("audit"));
     let out = audit(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--site"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--site"));
+    // It ends with the three ways to run it and what the exit codes say.
+    for part in [
+        "By hand:",
+        "In CI:",
+        "From cron:",
+        "Exit codes:",
+        "  3  the run was cut short",
+    ] {
+        assert!(help.contains(part), "{part} in {help}");
+    }
 }

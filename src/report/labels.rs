@@ -43,6 +43,8 @@ pub struct Labels {
     pub enumeration: String,
     /// The line on stderr after a run that wrote files: `{files}`, `{findings}`.
     pub written: String,
+    /// The progress line: `{pages}`, `{queued}`, `{errors}`, `{rate}`.
+    pub progress: String,
     pub no_findings: String,
     /// `{pages}`, `{findings}`, `{error}`, `{warning}`, `{info}` are filled in.
     pub summary: String,
@@ -114,6 +116,9 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("aside", &["text"], |l| &mut l.aside),
     ("enumeration", &[], |l| &mut l.enumeration),
     ("written", &["files", "findings"], |l| &mut l.written),
+    ("progress", &["pages", "queued", "errors", "rate"], |l| {
+        &mut l.progress
+    }),
     ("no_findings", &[], |l| &mut l.no_findings),
     (
         "summary",
@@ -188,6 +193,7 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("extract_limits", &["pages", "limits", "first"]),
     ("suppressed", &["count", "rules"]),
     ("list_unread", &["count", "examples"]),
+    ("no_base_url", &["base"]),
     ("list_unread_example", &["column", "url"]),
     ("list_unread_loader", &["column", "url", "loader"]),
     ("list_unread_separator", &[]),
