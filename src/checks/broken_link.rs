@@ -24,6 +24,7 @@ use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Template, Values, opt_template};
 use crate::site::{LinkState, is_broken};
+use crate::source::urls::display_url;
 
 pub const KIND: &str = "broken-link";
 
@@ -202,7 +203,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         let resource_message = resource.as_ref().and(p.resource_message.as_ref());
         for page in &holders.body {
             let mut values = Values::new();
-            values.insert("target", target.to_string());
+            values.insert("target", display_url(target));
             values.insert("reason", reason.clone());
             values.insert("pages", "1".into());
             values.insert("resource", resource.clone().unwrap_or_default());
@@ -230,7 +231,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         pages.dedup_by(|a, b| a.url == b.url);
         let first = pages[0];
         let mut values = Values::new();
-        values.insert("target", target.to_string());
+        values.insert("target", display_url(target));
         values.insert("reason", reason.clone());
         values.insert("pages", pages.len().to_string());
         values.insert("resource", resource.clone().unwrap_or_default());

@@ -31,6 +31,7 @@ use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Values};
 use crate::site::{LinkState, is_broken};
+use crate::source::urls::display_url;
 
 pub const KIND: &str = "broken-nav";
 
@@ -338,7 +339,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 }
                 let (label, target, link_text) = named;
                 values.insert("label", label.to_string());
-                values.insert("target", target.to_string());
+                values.insert("target", display_url(target));
                 values.insert("link_text", link_text.to_string());
                 out.push(ctx.finding(
                     rule,

@@ -84,6 +84,8 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
             let _ = writeln!(out, "       {}{}{e}", &l.evidence, &l.colon);
         }
         if let Some(t) = &f.target {
+            // Shown as a reader types it: /attach/2019/活动方案.pdf, not %E6%B4%BB….
+            let t = crate::source::urls::display_url(t);
             let _ = writeln!(out, "       {}{}{t}", &l.link, &l.colon);
         }
         if let Some(fix) = &f.fix {

@@ -113,6 +113,16 @@ pub fn has_extension(path: &str, exts: &[String]) -> bool {
     extension(path).is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
+/// A URL as a reader types it, for messages: `/attach/2019/活动方案.pdf`
+/// rather than `%E6%B4%BB…`. Escapes that are not UTF-8 text (a GBK file
+/// name) or that hide a control character or a space stay escaped.
+pub fn display_url(url: &str) -> String {
+    match percent_encoding::percent_decode_str(url).decode_utf8() {
+        Ok(s) if !s.chars().any(|c| c.is_control() || c.is_whitespace()) => s.into_owned(),
+        _ => url.to_string(),
+    }
+}
+
 /// `%E9%99%84` → the text it encodes; malformed escapes stay as they are.
 pub fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
@@ -127,6 +137,22 @@ pub fn resolve_canonical(base: &Url, href: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn urls_are_shown_as_typed_unless_that_would_hide_something() {
+        assert_eq!(
+            display_url("http://x.gov.cn/attach/2019/%E6%B4%BB%E5%8A%A8%E6%96%B9%E6%A1%88.pdf"),
+            "http://x.gov.cn/attach/2019/活动方案.pdf"
+        );
+        // GBK bytes, a space, a newline: left as they are.
+        for kept in [
+            "http://x.gov.cn/%BB%EE.pdf",
+            "http://x.gov.cn/a%20b.pdf",
+            "http://x.gov.cn/a%0A.pdf",
+        ] {
+            assert_eq!(display_url(kept), kept);
+        }
+    }
+
     use super::*;
 
     #[test]
