@@ -385,7 +385,8 @@ pub fn audit_shared(
     for f in &mut findings {
         masker.redact_finding(f);
     }
-    let mut report = Report::new(site_name, cfg.as_of, pages, findings);
+    let order = column_order(&site_model);
+    let mut report = Report::ordered(site_name, cfg.as_of, pages, findings, &order);
     report.summary.suppressed = suppressed.total;
     report.summary.suppressed_by_rule = suppressed.by_rule;
     report.incomplete = stats.incomplete;
@@ -417,6 +418,28 @@ pub fn audit_shared(
 
 /// The note naming the columns whose list could not be read, and what
 /// loads each list when the page shows it, so that a profile can be written.
+/// The site's columns in the order its home page links to them (its menu),
+/// which is the order its editors know them in.
+fn column_order(site: &site::Site) -> Vec<String> {
+    let home = site
+        .records
+        .iter()
+        .find(|r| r.kind == extract::record::PageKind::Home)
+        .or_else(|| site.records.first());
+    let mut out: Vec<String> = Vec::new();
+    for link in home.map(|h| h.links.as_slice()).unwrap_or_default() {
+        if let Some(c) = site
+            .columns
+            .iter()
+            .find(|c| c.url.as_deref() == Some(link.as_str()))
+            && !out.contains(&c.name)
+        {
+            out.push(c.name.clone());
+        }
+    }
+    out
+}
+
 fn unread_lists_note(site: &site::Site, words: &report::labels::Labels) -> Option<String> {
     let unread: Vec<(&str, &str)> = site
         .columns

@@ -275,3 +275,49 @@ fn inspect_text_is_worded_for_the_reader() {
     assert!(text.contains("Publish date: 2024-03-05"), "{text}");
     assert!(text.contains("inside an HTML comment"), "{text}");
 }
+
+#[test]
+fn what_to_fix_first_opens_the_list() {
+    let dir = site();
+    let args = [
+        "--site",
+        path_str(&dir),
+        "--base-url",
+        BASE,
+        "--as-of",
+        AS_OF,
+    ];
+    // JSON: ordered as they should be fixed, the error due in 3 days first.
+    let (report, _) = audit_json(&args);
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds[0], "freshness", "{kinds:?}");
+    let severities: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap_or(""))
+        .collect();
+    let mut sorted = severities.clone();
+    sorted.sort_by_key(|s| ["error", "warning", "info"].iter().position(|x| x == s));
+    assert_eq!(severities, sorted, "most serious first");
+    // Text and md open with the block of what to fix first.
+    let out = audit(&args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("【先改这些（1 项）】\n  1. [错误] 栏目「新闻动态」已9天未更新"),
+        "{text}"
+    );
+    let mut md_args = args.to_vec();
+    md_args.extend(["--format", "md"]);
+    let md = String::from_utf8_lossy(&audit(&md_args).stdout).into_owned();
+    assert!(md.contains("### 先改这些（1 项）"), "{md}");
+    assert!(
+        md.contains("| 整改建议 |"),
+        "the md table keeps the fix column: {md}"
+    );
+}

@@ -17,6 +17,7 @@ pub const COL_COLUMN: usize = 3;
 pub const COL_TITLE: usize = 4;
 pub const COL_URL: usize = 5;
 pub const COL_PROBLEM: usize = 6;
+pub const COL_FIX: usize = 8;
 pub const COL_DUE: usize = 9;
 /// How many columns `Labels::columns` has; extra ones (status, first seen) follow.
 pub const COLUMNS: usize = 10;
@@ -45,6 +46,10 @@ pub struct Labels {
     pub written: String,
     /// The progress line: `{pages}`, `{queued}`, `{errors}`, `{rate}`.
     pub progress: String,
+    /// The heading of what to fix first: errors due within `fix_first_days`
+    /// of the audit date, and leaked personal data; `{count}` is filled in.
+    pub fix_first: String,
+    pub fix_first_days: u32,
     pub no_findings: String,
     /// `{pages}`, `{findings}`, `{error}`, `{warning}`, `{info}` are filled in.
     pub summary: String,
@@ -119,6 +124,7 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("progress", &["pages", "queued", "errors", "rate"], |l| {
         &mut l.progress
     }),
+    ("fix_first", &["count"], |l| &mut l.fix_first),
     ("no_findings", &[], |l| &mut l.no_findings),
     (
         "summary",
@@ -246,6 +252,16 @@ impl ReportLabels {
 }
 
 impl Labels {
+    /// Whether `f` is among what to fix first: leaked personal data, or an
+    /// error due within `fix_first_days` of the audit date.
+    pub fn fix_first_now(&self, f: &super::finding::Finding, as_of: jiff::civil::Date) -> bool {
+        f.kind == "privacy"
+            || (f.severity == crate::rules::Severity::Error
+                && f.due.is_some_and(|d| {
+                    crate::checks::days_between(as_of, d) <= i64::from(self.fix_first_days)
+                }))
+    }
+
     /// `text` with `aside` after it: `2024-03-01（已 3 天）`.
     pub fn with_aside(&self, text: &str, aside: &str) -> String {
         format!(
@@ -269,6 +285,9 @@ impl Labels {
                     .map_err(|e| t.error_at(&v.span(), format!("`{key}` of {}: {e}", t.context)))?;
                 *field(self) = v.into_inner();
             }
+        }
+        if let Some(n) = t.count("fix_first_days")? {
+            self.fix_first_days = n.into_inner();
         }
         for (key, field) in LISTS {
             if let Some(v) = t.strings(key)? {

@@ -5,7 +5,9 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::labels::{COL_COLUMN, COL_DUE, COL_NO, COL_PROBLEM, COL_SEVERITY, COL_TITLE, Labels};
+use super::labels::{
+    COL_COLUMN, COL_DUE, COL_FIX, COL_NO, COL_PROBLEM, COL_SEVERITY, COL_TITLE, Labels,
+};
 
 /// Room left for the table once the header and summary are written.
 const MAX_CHARS: usize = 60_000;
@@ -45,6 +47,37 @@ pub fn render(report: &Report, l: &Labels) -> String {
     if let Some(line) = l.baseline_line(s) {
         let _ = writeln!(out, "{line}\n");
     }
+    let page_link = |f: &crate::report::finding::Finding| {
+        format!(
+            "[{}]({})",
+            cell(f.shown_title()),
+            f.url.replace(' ', "%20").replace(')', "%29")
+        )
+    };
+    // What to fix first: the findings come ordered so, and these lead the list.
+    let first: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| l.fix_first_now(f, report.as_of))
+        .collect();
+    if !first.is_empty() {
+        let head = Labels::fill(&l.fix_first, &[("count", first.len().to_string())]);
+        let _ = writeln!(out, "### {head}\n");
+        for f in &first {
+            let due = f
+                .due
+                .map(|d| l.with_aside("", &format!("{}{}{d}", &l.due, &l.colon)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- **{}** {}{due} · {}",
+                l.severity(f.severity),
+                cell(&f.message),
+                page_link(f)
+            );
+        }
+        out.push('\n');
+    }
     if !s.by_kind.is_empty() {
         let _ = writeln!(out, "| {} | {} |\n| --- | ---: |", &l.kind, &l.findings);
         for (k, n) in &s.by_kind {
@@ -64,12 +97,18 @@ pub fn render(report: &Report, l: &Labels) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |{status_head}",
-            c[COL_NO], c[COL_SEVERITY], c[COL_COLUMN], c[COL_TITLE], c[COL_PROBLEM], c[COL_DUE]
+            "| {} | {} | {} | {} | {} | {} | {} |{status_head}",
+            c[COL_NO],
+            c[COL_SEVERITY],
+            c[COL_COLUMN],
+            c[COL_TITLE],
+            c[COL_PROBLEM],
+            c[COL_FIX],
+            c[COL_DUE]
         );
         let _ = writeln!(
             out,
-            "| ---: | --- | --- | --- | --- | --- |{}",
+            "| ---: | --- | --- | --- | --- | --- | --- |{}",
             if with_status { " --- |" } else { "" }
         );
         for (i, f) in report.findings.iter().enumerate() {
@@ -84,11 +123,7 @@ pub fn render(report: &Report, l: &Labels) -> String {
                 );
                 break;
             }
-            let page = format!(
-                "[{}]({})",
-                cell(f.shown_title()),
-                f.url.replace(' ', "%20").replace(')', "%29")
-            );
+            let page = page_link(f);
             let mut msg = cell(&f.message);
             if let Some(e) = &f.evidence {
                 let _ = write!(msg, "<br>{}{}{}", &l.evidence, &l.colon, cell(e));
@@ -103,12 +138,13 @@ pub fn render(report: &Report, l: &Labels) -> String {
             };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} |{status}",
+                "| {} | {} | {} | {} | {} | {} | {} |{status}",
                 i + 1,
                 l.severity(f.severity),
                 cell(l.column_or(f.column.as_deref())),
                 page,
                 msg,
+                f.fix.as_deref().map(cell).unwrap_or_default(),
                 f.due.map(|d| d.to_string()).unwrap_or_default(),
             );
         }

@@ -91,24 +91,52 @@ pub struct Report {
     pub dir: Option<String>,
 }
 
+/// Leaked personal data is fixed before anything else.
+const PRIVACY_KIND: &str = "privacy";
+
 impl Report {
-    pub fn new(site: String, as_of: Date, pages: usize, mut findings: Vec<Finding>) -> Report {
-        // Grouped by column, then page; the most serious first within a page.
+    pub fn new(site: String, as_of: Date, pages: usize, findings: Vec<Finding>) -> Report {
+        Report::ordered(site, as_of, pages, findings, &[])
+    }
+
+    /// The report with its findings in the order they should be fixed:
+    /// leaked personal data first, then by severity, then by due date (the
+    /// soonest first; records without one last), then by the site's own
+    /// column order (`columns`, as its home page lists them; others after,
+    /// by name), then page.
+    pub fn ordered(
+        site: String,
+        as_of: Date,
+        pages: usize,
+        mut findings: Vec<Finding>,
+        columns: &[String],
+    ) -> Report {
+        let rank = |c: &Option<String>| {
+            c.as_deref().map_or(usize::MAX, |c| {
+                columns.iter().position(|x| x == c).unwrap_or(columns.len())
+            })
+        };
         findings.sort_by(|a, b| {
             (
-                a.column.is_none(),
+                a.kind != PRIVACY_KIND,
+                a.severity,
+                a.due.is_none(),
+                a.due,
+                rank(&a.column),
                 &a.column,
                 &a.url,
-                a.severity,
                 &a.rule,
                 &a.target,
                 &a.id,
             )
                 .cmp(&(
-                    b.column.is_none(),
+                    b.kind != PRIVACY_KIND,
+                    b.severity,
+                    b.due.is_none(),
+                    b.due,
+                    rank(&b.column),
                     &b.column,
                     &b.url,
-                    b.severity,
                     &b.rule,
                     &b.target,
                     &b.id,

@@ -1,15 +1,21 @@
-//! `--format text`: the correction list an editor reads, grouped by column and
-//! then by page, numbered, with a summary line at the end.
+//! `--format text`: the correction list an editor reads. What to fix first
+//! opens it (leaked personal data, errors due within days); then every
+//! finding, numbered, grouped by column and page, the columns in the order
+//! of their most urgent finding; a summary line ends it.
 
 use std::fmt::Write;
 
 use super::Report;
+use super::finding::Finding;
 use super::labels::Labels;
 use crate::rules::Severity;
 
 pub fn render(report: &Report, l: &Labels) -> String {
     render_styled(report, l, false)
 }
+
+/// A column's findings, page by page: (column, [(page URL, findings)]).
+type ColumnGroup<'a> = (Option<&'a str>, Vec<(&'a str, Vec<&'a Finding>)>);
 
 /// ANSI styles, or nothing when colour is off.
 struct Paint(bool);
@@ -54,53 +60,70 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
     for n in &report.notes {
         let _ = writeln!(out, "{}{}{n}", &l.note, &l.colon);
     }
-    let mut column: Option<Option<&str>> = None;
-    let mut page: Option<&str> = None;
-    for (i, f) in report.findings.iter().enumerate() {
-        if column != Some(f.column.as_deref()) {
-            column = Some(f.column.as_deref());
-            page = None;
-            let name = format!("【{}】", l.column_or(f.column.as_deref()));
-            let _ = writeln!(out, "\n{}", paint.wrap("1", &name));
+    // Columns in the order of their most urgent finding (the findings come
+    // ordered as they should be fixed), and pages likewise within a column.
+    let mut groups: Vec<ColumnGroup<'_>> = Vec::new();
+    for f in &report.findings {
+        let c = f.column.as_deref();
+        let gi = match groups.iter().position(|(k, _)| *k == c) {
+            Some(i) => i,
+            None => {
+                groups.push((c, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let pages = &mut groups[gi].1;
+        match pages.iter_mut().find(|(u, _)| *u == f.url.as_str()) {
+            Some((_, list)) => list.push(f),
+            None => pages.push((f.url.as_str(), vec![f])),
         }
-        if page != Some(f.url.as_str()) {
-            page = Some(f.url.as_str());
-            match &f.title {
+    }
+    let numbered: Vec<&Finding> = groups
+        .iter()
+        .flat_map(|(_, pages)| pages.iter().flat_map(|(_, fs)| fs.iter().copied()))
+        .collect();
+    let number = |f: &Finding| {
+        numbered
+            .iter()
+            .position(|x| std::ptr::eq(*x, f))
+            .map_or(0, |i| i + 1)
+    };
+
+    // What to fix first, by the numbers of the list below.
+    let first: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| l.fix_first_now(f, report.as_of))
+        .collect();
+    if !first.is_empty() {
+        let head = Labels::fill(&l.fix_first, &[("count", first.len().to_string())]);
+        let _ = writeln!(out, "\n{}", paint.wrap("1", &format!("【{head}】")));
+        for f in &first {
+            let tag = paint.severity(f.severity, &format!("[{}]", l.severity(f.severity)));
+            let due = f
+                .due
+                .map(|d| l.with_aside("", &format!("{}{}{d}", &l.due, &l.colon)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}. {tag} {}{due}", number(f), f.message);
+        }
+    }
+
+    for (column, pages) in &groups {
+        let name = format!("【{}】", l.column_or(*column));
+        let _ = writeln!(out, "\n{}", paint.wrap("1", &name));
+        for (url, fs) in pages {
+            match fs[0].title.as_deref() {
                 Some(t) if !t.is_empty() => {
-                    let _ = writeln!(out, "  {t}\n  {}", f.url);
+                    let _ = writeln!(out, "  {t}\n  {url}");
                 }
                 _ => {
-                    let _ = writeln!(out, "  {}", f.url);
+                    let _ = writeln!(out, "  {url}");
                 }
             }
+            for f in fs {
+                finding(&mut out, f, number(f), report, l, &paint);
+            }
         }
-        let tag = paint.severity(f.severity, &format!("[{}]", l.severity(f.severity)));
-        let status = match f.status {
-            Some(_) => l.with_aside("", l.status(f.status)),
-            None => String::new(),
-        };
-        let _ = writeln!(out, "    {}. {tag}{status} {}", i + 1, f.message);
-        if let Some(e) = &f.evidence {
-            let _ = writeln!(out, "       {}{}{e}", &l.evidence, &l.colon);
-        }
-        if let Some(t) = &f.target {
-            // Shown as a reader types it: /attach/2019/活动方案.pdf, not %E6%B4%BB….
-            let t = crate::source::urls::display_url(t);
-            let _ = writeln!(out, "       {}{}{t}", &l.link, &l.colon);
-        }
-        if let Some(fix) = &f.fix {
-            let _ = writeln!(out, "       {}{}{fix}", &l.fix, &l.colon);
-        }
-        if let Some(d) = &f.due {
-            let _ = writeln!(out, "       {}{}{d}", &l.due, &l.colon);
-        }
-        if let Some(d) = f.first_seen {
-            let days = crate::checks::days_between(d, report.as_of);
-            let seen = l.with_aside(&d.to_string(), &l.open_days(days));
-            let _ = writeln!(out, "       {}{}{seen}", &l.first_seen, &l.colon);
-        }
-        let rule = l.with_aside(&f.rule, &f.kind);
-        let _ = writeln!(out, "       {}{}{rule}", &l.rule, &l.colon);
     }
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
         let _ = writeln!(
@@ -120,6 +143,37 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
         let _ = writeln!(out, "{line}");
     }
     out
+}
+
+/// One numbered finding with its evidence, link, fix, due date and rule.
+fn finding(out: &mut String, f: &Finding, n: usize, report: &Report, l: &Labels, paint: &Paint) {
+    let tag = paint.severity(f.severity, &format!("[{}]", l.severity(f.severity)));
+    let status = match f.status {
+        Some(_) => l.with_aside("", l.status(f.status)),
+        None => String::new(),
+    };
+    let _ = writeln!(out, "    {n}. {tag}{status} {}", f.message);
+    if let Some(e) = &f.evidence {
+        let _ = writeln!(out, "       {}{}{e}", &l.evidence, &l.colon);
+    }
+    if let Some(t) = &f.target {
+        // Shown as a reader types it: /attach/2019/活动方案.pdf, not %E6%B4%BB….
+        let t = crate::source::urls::display_url(t);
+        let _ = writeln!(out, "       {}{}{t}", &l.link, &l.colon);
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(out, "       {}{}{fix}", &l.fix, &l.colon);
+    }
+    if let Some(d) = &f.due {
+        let _ = writeln!(out, "       {}{}{d}", &l.due, &l.colon);
+    }
+    if let Some(d) = f.first_seen {
+        let days = crate::checks::days_between(d, report.as_of);
+        let seen = l.with_aside(&d.to_string(), &l.open_days(days));
+        let _ = writeln!(out, "       {}{}{seen}", &l.first_seen, &l.colon);
+    }
+    let rule = l.with_aside(&f.rule, &f.kind);
+    let _ = writeln!(out, "       {}{}{rule}", &l.rule, &l.colon);
 }
 
 #[cfg(test)]
