@@ -378,10 +378,27 @@ pub(crate) fn fwd_chars(s: &str, at: usize, n: usize) -> usize {
         .map_or(s.len(), |(i, _)| at + i)
 }
 
-/// The hit with up to `n` characters of its line either side, `…` where the line goes on.
+/// A character of a number or a Latin word, which a quote must not cut.
+fn in_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('０'..='９').contains(&c)
+}
+
+/// The hit with up to `n` characters of its line either side, `…` where the
+/// line goes on. A cut never falls inside a number or a Latin word (never
+/// 「…0户」 for 80户): the part of it that would show is left out.
 pub(crate) fn evidence(line: &str, range: Range<usize>, n: usize) -> String {
-    let from = back_chars(line, range.start, n);
-    let to = fwd_chars(line, range.end, n);
+    let mut from = back_chars(line, range.start, n);
+    let mut to = fwd_chars(line, range.end, n);
+    let splits = |at: usize| {
+        line[..at].chars().next_back().is_some_and(in_word)
+            && line[at..].chars().next().is_some_and(in_word)
+    };
+    while from > 0 && from < range.start && splits(from) {
+        from += line[from..].chars().next().map_or(1, char::len_utf8);
+    }
+    while to < line.len() && to > range.end && splits(to) {
+        to -= line[..to].chars().next_back().map_or(1, char::len_utf8);
+    }
     let mut s = String::new();
     if from > 0 {
         s.push('…');
@@ -391,4 +408,21 @@ pub(crate) fn evidence(line: &str, range: Range<usize>, n: usize) -> String {
         s.push('…');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_is_never_cut_inside_a_number() {
+        let line = "全镇共有低保户180户，其中新增20户，退出5户。";
+        let at = line.find("新增").unwrap();
+        let e = evidence(line, at..at + "新增".len(), 6);
+        assert!(!e.starts_with("…0户") && !e.starts_with("…80户"), "{e}");
+        assert!(e.starts_with("…户") || e.starts_with("…180户"), "{e}");
+        // The hit itself is always quoted whole.
+        let at = line.find("180").unwrap();
+        assert!(evidence(line, at..at + 3, 1).contains("180"));
+    }
 }
