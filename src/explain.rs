@@ -88,7 +88,10 @@ pub fn explain(rule: &Rule) -> String {
         rule.kind,
         rule.severity.as_str(),
         rule.due_days
-            .map(|d| format!("   due: {d} days after the audit"))
+            .map(|d| format!(
+                "   due: {d} {} after the audit",
+                if d == 1 { "day" } else { "days" }
+            ))
             .unwrap_or_default()
     );
     if !rule.categories.is_empty() {

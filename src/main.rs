@@ -544,13 +544,16 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         a.format.clone(),
         file.and_then(|c| c.format.clone()),
     );
+    // The zone is checked even when --as-of makes it unused: a typo in a cron
+    // line shows on the first run, not on the day --as-of is dropped.
+    let today = today_in(&a.timezone)?;
     let as_of = match &a.as_of {
         Some(s) => s.parse::<jiff::civil::Date>().map_err(|_| {
             AuditError::Usage(format!(
                 "--as-of `{s}` is not a date; write it as YYYY-MM-DD"
             ))
         })?,
-        None => today_in(&a.timezone)?,
+        None => today,
     };
     let file_site = file.and_then(|c| {
         let s = c.site.as_ref()?;

@@ -329,6 +329,12 @@ fn cases() -> Vec<Case> {
             vec!["rules", "explain", "no-such-rule"],
             vec!["no-such-rule", "audit rules list"],
         ),
+        // Checked even though --as-of (which every case adds) leaves it unused.
+        with_args(
+            "a --timezone that does not exist",
+            vec!["--site", "{site}", "--timezone", "Mars/Base"],
+            vec!["Mars/Base", "time zone"],
+        ),
         with_args(
             "--output into a folder that does not exist",
             vec!["--site", "{site}", "--output", "{dir}/nosuch/report.txt"],
