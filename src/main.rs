@@ -63,12 +63,17 @@ enum Command {
     Inspect(InspectArgs),
     /// Show the trend of one site's audits kept with --history.
     History {
-        /// The site as it was audited (URL, or directory / --base-url).
+        /// The site as it was audited (URL, or --base-url in directory mode;
+        /// default: audit.toml's `base_url` or `site`).
         #[arg(long, value_name = "URL|DIR")]
-        site: String,
-        /// The history database that audits wrote with --history.
+        site: Option<String>,
+        /// The history database that audits wrote with --history (default:
+        /// audit.toml's `history`).
         #[arg(long, value_name = "FILE")]
-        history: PathBuf,
+        history: Option<PathBuf>,
+        /// The audit.toml to read (default: the nearest one up from here).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
@@ -485,12 +490,9 @@ fn main() -> ExitCode {
         Some(Command::History {
             site,
             history,
+            config,
             lang,
-        }) => load_rules(false, &[]).and_then(|words| {
-            let runs = history::runs(&history, &site)?;
-            print!("{}", history::trend(&runs, words.labels.get(lang)));
-            Ok(ExitCode::SUCCESS)
-        }),
+        }) => show_history(site, history, config.as_deref(), lang),
         None => run_audit(&cli.run, &matches),
     };
     match result {
@@ -868,6 +870,50 @@ fn writable_dir(
     std::fs::write(&probe, b"").map_err(fail)?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
+}
+
+/// `audit history`: the trend of one site's runs. The site and the database
+/// default to audit.toml's; a site the database has no run of is an error
+/// that lists the sites it has.
+fn show_history(
+    site: Option<String>,
+    history: Option<PathBuf>,
+    config: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<ExitCode, AuditError> {
+    let file = config_file::locate(config)?;
+    let history = history
+        .or_else(|| file.as_ref()?.history.clone())
+        .ok_or_else(|| {
+            AuditError::Usage(
+                "which history? give --history FILE (or history in audit.toml)".into(),
+            )
+        })?;
+    // A directory audit is recorded under its --base-url.
+    let site = site
+        .or_else(|| {
+            let c = file.as_ref()?;
+            c.base_url.clone().or_else(|| c.site.clone())
+        })
+        .ok_or_else(|| {
+            AuditError::Usage("which site? give --site URL (or site in audit.toml)".into())
+        })?;
+    let words = load_rules(false, &[])?;
+    let runs = history::runs(&history, &site)?;
+    if runs.is_empty() {
+        let known = history::sites(&history)?;
+        return Err(AuditError::Usage(if known.is_empty() {
+            format!("{} holds no audit yet", history.display())
+        } else {
+            format!(
+                "{} holds no audit of `{site}`; it has: {}",
+                history.display(),
+                known.join(", ")
+            )
+        }));
+    }
+    print!("{}", history::trend(&runs, words.labels.get(lang)));
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -336,7 +336,8 @@ fn three_runs_give_three_rows_and_first_seen_dates() {
         "image news open since 2019-03-20"
     );
 
-    // An unknown site has no rows; a missing database is an error.
+    // A site the database has no run of is an error that lists the ones it
+    // has; a missing database is an error too.
     let o = run(&[
         "history",
         "--site",
@@ -344,8 +345,13 @@ fn three_runs_give_three_rows_and_first_seen_dates() {
         "--history",
         s(&db),
     ]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("没有"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("nowhere.example") && err.contains("it has: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
     let o = run(&[
         "history",
         "--site",

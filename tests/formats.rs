@@ -520,6 +520,15 @@ fn audit_toml_names_formats_and_history() {
     );
     let v = json_report(&out);
     assert_eq!(v["findings"][0]["first_seen"], AS_OF);
+    // `audit history` takes the site and the database from the same audit.toml.
+    let o = run(&["history", "--config", config.to_str().expect("utf-8")]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains(AS_OF));
 
     std::fs::write(&config, "format = \"csv,pdf\"\n").expect("write audit.toml");
     let o = run(&[

@@ -209,6 +209,20 @@ pub struct Run {
     pub by_kind: BTreeMap<String, i64>,
 }
 
+/// The sites the database holds runs of, as they were recorded.
+pub fn sites(path: &Path) -> Result<Vec<String>, AuditError> {
+    let err = db_err(path);
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(&err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(&err)?;
+    let mut st = conn
+        .prepare("SELECT DISTINCT site FROM runs ORDER BY site")
+        .map_err(&err)?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0)).map_err(&err)?;
+    rows.map(|r| r.map_err(&err)).collect()
+}
+
 /// The site's runs, oldest first.
 pub fn runs(path: &Path, site: &str) -> Result<Vec<Run>, AuditError> {
     let err = db_err(path);
