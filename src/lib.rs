@@ -339,9 +339,11 @@ pub fn audit_shared(
         rules.labels.get(cfg.lang),
     ));
 
+    // Pages read: a link's 404 target, or any page that could not be read,
+    // is a finding, not a page of the site.
     let pages = records
         .iter()
-        .filter(|r| r.kind != PageKind::Attachment)
+        .filter(|r| r.kind != PageKind::Attachment && r.error.is_none())
         .count();
     let started = std::time::Instant::now();
     let mut site_model = site::Site::build(records, rules);
