@@ -1391,8 +1391,16 @@ impl Extractor {
                 .max_by_key(|(i, _)| *i)
         };
         let mut head = doc_title.trim();
+        let mut first_sep: Option<String> = None;
         for n in 0..2 {
             let Some((i, j)) = last_cut(head) else { break };
+            // A second cut (`标题_栏目_网站`) takes the same separator as the
+            // first: `中国-东盟博览会开幕_南宁市` keeps its hyphen.
+            let sep = head[i..j].trim().to_string();
+            if first_sep.as_ref().is_some_and(|f| *f != sep) {
+                break;
+            }
+            first_sep = Some(sep);
             let tail = head[j..].trim();
             // A dash may stand inside a title (`2023—2025年`); `_` and `|` never do.
             let dash = head[i..j]
@@ -1607,4 +1615,27 @@ fn signed_date(lines: &[String], cfg: &ExtractConfig) -> Option<(Date, String)> 
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_tag_loses_the_site_name_not_its_own_hyphens() {
+        let rules = crate::load_rules(true, &[]).expect("shipped rules");
+        let ex = Extractor::new(&rules.extract);
+        for (title, head) in [
+            ("工作动态-青岚县农业农村局", "工作动态"),
+            (
+                "关于印发方案的通知_政策文件_某市人民政府",
+                "关于印发方案的通知",
+            ),
+            ("中国-东盟博览会开幕_南宁市人民政府", "中国-东盟博览会开幕"),
+            ("2023-2025年行动计划", "2023-2025年行动计划"),
+            ("新冠疫苗接种安排 - 某县", "新冠疫苗接种安排"),
+        ] {
+            assert_eq!(ex.title_tag_head(title), head, "{title}");
+        }
+    }
 }
