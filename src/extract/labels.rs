@@ -92,6 +92,8 @@ pub struct LabelFinder {
     next_line_max_chars: usize,
     /// A next line with a clause mark is the body's prose, not a value.
     prose_marks: Vec<char>,
+    /// The labels are of dates (发布时间, 成文日期, 日期).
+    dates: bool,
 }
 
 fn alternation(labels: &[String]) -> String {
@@ -138,6 +140,11 @@ impl LabelFinder {
             snippet_chars: cfg.snippet_chars as usize,
             next_line_max_chars: cfg.label_next_line_max_chars as usize,
             prose_marks: cfg.prose_marks.clone(),
+            dates: labels.iter().all(|l| {
+                cfg.publish_date_labels.contains(l)
+                    || cfg.document_date_labels.contains(l)
+                    || cfg.generic_date_labels.contains(l)
+            }),
         })
     }
 
@@ -216,6 +223,8 @@ impl LabelFinder {
                     && next.chars().count() <= self.next_line_max_chars
                     && !self.stop.is_match(next)
                     && !next.contains(self.prose_marks.as_slice())
+                    // A date label takes a date, any other label anything but one.
+                    && self.dates == !crate::extract::date::find_dates(next).is_empty()
                     && !self.known.iter().any(|k| k == next)
                 {
                     value = next.to_string();
@@ -258,6 +267,37 @@ mod tests {
             other_labels: vec!["点击".into(), "作者".into()],
             ..ExtractConfig::for_tests()
         }
+    }
+
+    #[test]
+    fn a_label_ending_its_line_takes_a_short_next_line_of_its_type() {
+        let mut cfg = cfg();
+        cfg.publish_date_labels = vec!["发布时间".into()];
+        let values = |label: &str, lines: &[&str]| -> Vec<String> {
+            let lines: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+            LabelFinder::new(&[label.to_string()], &cfg)
+                .unwrap()
+                .find_all(&lines)
+                .into_iter()
+                .map(|h| h.value)
+                .collect()
+        };
+        // `<dt>发布机构：</dt><dd>宜春市统计局</dd>`
+        assert_eq!(
+            values("发布机构", &["发布机构：", "宜春市统计局"]),
+            ["宜春市统计局"]
+        );
+        assert_eq!(
+            values("发布时间", &["发布时间：", "2024-03-01"]),
+            ["2024-03-01"]
+        );
+        // Not a source's value: a date, the body's prose, another label.
+        assert_eq!(values("来源", &["来源：", "2024-03-01"]), [""]);
+        assert_eq!(
+            values("来源", &["来源：", "镇党委走访慰问了困难老党员。"]),
+            [""]
+        );
+        assert_eq!(values("发布时间", &["发布时间：", "白沙镇"]), [""]);
     }
 
     fn find(labels: &[&str], line: &str) -> Vec<LabelHit> {
