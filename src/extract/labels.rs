@@ -224,7 +224,7 @@ impl LabelFinder {
                     && !self.stop.is_match(next)
                     && !next.contains(self.prose_marks.as_slice())
                     // A date label takes a date, any other label anything but one.
-                    && self.dates == !crate::extract::date::find_dates(next).is_empty()
+                    && self.dates != crate::extract::date::find_dates(next).is_empty()
                     && !self.known.iter().any(|k| k == next)
                 {
                     value = next.to_string();
