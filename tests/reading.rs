@@ -320,4 +320,11 @@ fn what_to_fix_first_opens_the_list() {
         md.contains("| 整改建议 |"),
         "the md table keeps the fix column: {md}"
     );
+    let mut html_args = args.to_vec();
+    html_args.extend(["--format", "html"]);
+    let html = String::from_utf8_lossy(&audit(&html_args).stdout).into_owned();
+    assert!(
+        html.contains("<section class=\"first\"><h2>先改这些（1 项）</h2>"),
+        "{html}"
+    );
 }

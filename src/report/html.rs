@@ -397,6 +397,37 @@ pub fn render(report: &Report, l: &Labels) -> String {
     }
     out.push_str("</section>\n");
 
+    // What to fix first: leaked personal data, errors due within days.
+    let first: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| l.fix_first_now(f, report.as_of))
+        .collect();
+    if !first.is_empty() {
+        let head = Labels::fill(&l.fix_first, &[("count", first.len().to_string())]);
+        let _ = write!(out, "<section class=\"first\"><h2>{}</h2><ul>", esc(&head));
+        for f in &first {
+            let title = esc(f.shown_title());
+            let page = match href(&f.url) {
+                Some(h) => format!("<a href=\"{h}\">{title}</a>"),
+                None => title,
+            };
+            let due = f
+                .due
+                .map(|d| l.with_aside("", &format!("{}{}{d}", &l.due, &l.colon)))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "<li><span class=\"sev {}\">{}</span> {}{} · {page}</li>",
+                f.severity.as_str(),
+                esc(l.severity(f.severity)),
+                esc(&f.message),
+                esc(&due)
+            );
+        }
+        out.push_str("</ul></section>\n");
+    }
+
     if !report.columns.is_empty() {
         let _ = write!(
             out,
