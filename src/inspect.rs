@@ -222,14 +222,10 @@ fn mapping(file: &Path, map: &FileMapping) -> Result<(PathBuf, Url), AuditError>
     } else {
         site_dir
     };
-    let base_s = map.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL);
-    let mut base = Url::parse(base_s)
-        .map_err(|e| AuditError::Usage(format!("`{base_s}` is not a valid base URL: {e}")))?;
-    if !base.path().ends_with('/') {
-        let p = format!("{}/", base.path());
-        base.set_path(&p);
-    }
-    Ok((site_dir, base))
+    Ok((
+        site_dir,
+        crate::source::dir::base_url(map.base_url.as_deref())?,
+    ))
 }
 
 /// `site/gzdt/a.html` → `BASE/gzdt/a.html`.
@@ -242,14 +238,7 @@ fn url_of(site_dir: &Path, file: &Path, base: &Url) -> Result<Url, AuditError> {
             site_dir.display()
         ))
     })?;
-    let mut url = base.clone();
-    if let Ok(mut segs) = url.path_segments_mut() {
-        segs.pop_if_empty();
-        for c in rel.components() {
-            segs.push(&c.as_os_str().to_string_lossy());
-        }
-    }
-    Ok(url)
+    Ok(crate::source::dir::url_for(base, rel))
 }
 
 fn canonical_path(p: &Path) -> Result<PathBuf, AuditError> {

@@ -302,13 +302,7 @@ pub fn audit_shared(
                 cfg.site
             )));
         }
-        let base_s = cfg.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
-        let mut base = Url::parse(base_s)
-            .map_err(|e| AuditError::Usage(format!("`{base_s}` is not a valid base URL: {e}")))?;
-        if !base.path().ends_with('/') {
-            let p = format!("{}/", base.path());
-            base.set_path(&p);
-        }
+        let base = source::dir::base_url(cfg.base_url.as_deref())?;
         root_url = base.clone();
         Box::new(DirSource {
             root,

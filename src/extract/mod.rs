@@ -43,6 +43,8 @@ pub struct Extractor {
     doc_number: Option<LabelFinder>,
     any_label: AnyLabel,
     crumb_markers: breadcrumb::Markers,
+    /// `title_order` with the <title> first, for home pages.
+    home_title_order: Vec<Origin>,
     kind_labels: kinds::KindLabels,
 }
 
@@ -139,6 +141,14 @@ impl Extractor {
             doc_number: LabelFinder::new(&cfg.doc_number_labels, cfg),
             any_label: AnyLabel::new(cfg),
             crumb_markers: breadcrumb::Markers::new(cfg),
+            home_title_order: std::iter::once(Origin::TitleTag)
+                .chain(
+                    cfg.title_order
+                        .iter()
+                        .copied()
+                        .filter(|o| *o != Origin::TitleTag),
+                )
+                .collect(),
             kind_labels: kinds::KindLabels::new(cfg),
             cfg: cfg.clone(),
         }
@@ -360,9 +370,15 @@ impl Extractor {
         let trail = breadcrumb::container(html, &res, cfg, &self.crumb_markers);
         let trail_id = trail.map(|(c, _)| c.id());
         let crumbs = trail.and_then(|(c, marked)| breadcrumb::read(c, marked, &res, cfg));
-        if let Some((t, el)) =
-            self.heading(&els, &doc_title, meta_title_value, &site_name, trail_id)
-        {
+        let tag_head = self.title_tag_head(&doc_title);
+        if let Some((t, el)) = self.heading(
+            &els,
+            &doc_title,
+            &tag_head,
+            meta_title_value,
+            &site_name,
+            trail_id,
+        ) {
             titles.push(Cand::new(
                 Origin::Heading,
                 Some(t.clone()),
@@ -389,7 +405,7 @@ impl Extractor {
                 from(&|| trace::describe(el)),
             ));
         }
-        let mut head = self.title_tag_head(&doc_title);
+        let mut head = tag_head;
         // `中国人民银行-沟通交流-新闻`: a <title> that puts the site first ends
         // with the page's own name, the breadcrumb's last entry.
         if let Some(last) = crumbs.as_ref().and_then(|c| c.last()) {
@@ -415,14 +431,14 @@ impl Extractor {
             ));
         }
         // A home page's headings name its blocks (要闻, 宜起看); its name is the <title>.
-        let mut title_order = cfg.title_order.clone();
-        if is_home {
-            title_order.retain(|o| *o != Origin::TitleTag);
-            title_order.insert(0, Origin::TitleTag);
-        }
+        let title_order = if is_home {
+            &self.home_title_order
+        } else {
+            &cfg.title_order
+        };
         if let Some(c) = picks.take(
             "title",
-            &title_order,
+            title_order,
             &titles,
             |c| c.value.as_deref().is_some_and(|v| !v.is_empty()),
             String::clone,
@@ -1273,6 +1289,7 @@ impl Extractor {
         &self,
         els: &Elements<'a>,
         doc_title: &str,
+        head: &str,
         meta_title: Option<&str>,
         site: &str,
         trail: Option<ego_tree::NodeId>,
@@ -1293,8 +1310,7 @@ impl Extractor {
         // says before the site's name. Spaces do not count: a `<title>`
         // keeps an ideographic space that the heading breaks into lines.
         let squeezed_title = squeeze(doc_title);
-        let head = self.title_tag_head(doc_title);
-        let want = (squeeze(&head).chars().count() / 2).max(min_chars);
+        let want = (squeeze(head).chars().count() / 2).max(min_chars);
         let max = self.cfg.title_max_chars as usize;
         let repeated = |t: &str| {
             let s = squeeze(t);

@@ -398,13 +398,9 @@ pub fn render(report: &Report, l: &Labels) -> String {
     out.push_str("</section>\n");
 
     // What to fix first: leaked personal data, errors due within days.
-    let first: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| l.fix_first_now(f, report.as_of))
-        .collect();
+    let first = report.fix_first(l);
     if !first.is_empty() {
-        let head = Labels::fill(&l.fix_first, &[("count", first.len().to_string())]);
+        let head = l.fix_first_heading(first.len());
         let _ = write!(out, "<section class=\"first\"><h2>{}</h2><ul>", esc(&head));
         for f in &first {
             let title = esc(f.shown_title());
@@ -412,10 +408,7 @@ pub fn render(report: &Report, l: &Labels) -> String {
                 Some(h) => format!("<a href=\"{h}\">{title}</a>"),
                 None => title,
             };
-            let due = f
-                .due
-                .map(|d| l.with_aside("", &format!("{}{}{d}", &l.due, &l.colon)))
-                .unwrap_or_default();
+            let due = l.due_aside(f);
             let _ = write!(
                 out,
                 "<li><span class=\"sev {}\">{}</span> {}{} · {page}</li>",

@@ -255,11 +255,23 @@ impl Labels {
     /// Whether `f` is among what to fix first: leaked personal data, or an
     /// error due within `fix_first_days` of the audit date.
     pub fn fix_first_now(&self, f: &super::finding::Finding, as_of: jiff::civil::Date) -> bool {
-        f.kind == "privacy"
+        super::leaks_personal_data(f)
             || (f.severity == crate::rules::Severity::Error
                 && f.due.is_some_and(|d| {
                     crate::checks::days_between(as_of, d) <= i64::from(self.fix_first_days)
                 }))
+    }
+
+    /// 先改这些（N 项）.
+    pub fn fix_first_heading(&self, n: usize) -> String {
+        Labels::fill(&self.fix_first, &[("count", n.to_string())])
+    }
+
+    /// `（整改期限：2024-03-23）` after a finding that has a due date.
+    pub fn due_aside(&self, f: &super::finding::Finding) -> String {
+        f.due
+            .map(|d| self.with_aside("", &format!("{}{}{d}", self.due, self.colon)))
+            .unwrap_or_default()
     }
 
     /// `text` with `aside` after it: `2024-03-01（已 3 天）`.

@@ -55,19 +55,12 @@ pub fn render(report: &Report, l: &Labels) -> String {
         )
     };
     // What to fix first: the findings come ordered so, and these lead the list.
-    let first: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| l.fix_first_now(f, report.as_of))
-        .collect();
+    let first = report.fix_first(l);
     if !first.is_empty() {
-        let head = Labels::fill(&l.fix_first, &[("count", first.len().to_string())]);
+        let head = l.fix_first_heading(first.len());
         let _ = writeln!(out, "### {head}\n");
         for f in &first {
-            let due = f
-                .due
-                .map(|d| l.with_aside("", &format!("{}{}{d}", &l.due, &l.colon)))
-                .unwrap_or_default();
+            let due = l.due_aside(f);
             let _ = writeln!(
                 out,
                 "- **{}** {}{due} · {}",

@@ -92,7 +92,9 @@ pub struct Report {
 }
 
 /// Leaked personal data is fixed before anything else.
-const PRIVACY_KIND: &str = "privacy";
+pub(crate) fn leaks_personal_data(f: &Finding) -> bool {
+    f.kind == crate::checks::privacy::KIND
+}
 
 impl Report {
     pub fn new(site: String, as_of: Date, pages: usize, findings: Vec<Finding>) -> Report {
@@ -111,14 +113,19 @@ impl Report {
         mut findings: Vec<Finding>,
         columns: &[String],
     ) -> Report {
+        let ranks: std::collections::HashMap<&str, usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
         let rank = |c: &Option<String>| {
             c.as_deref().map_or(usize::MAX, |c| {
-                columns.iter().position(|x| x == c).unwrap_or(columns.len())
+                ranks.get(c).copied().unwrap_or(columns.len())
             })
         };
         findings.sort_by(|a, b| {
             (
-                a.kind != PRIVACY_KIND,
+                !leaks_personal_data(a),
                 a.severity,
                 a.due.is_none(),
                 a.due,
@@ -130,7 +137,7 @@ impl Report {
                 &a.id,
             )
                 .cmp(&(
-                    b.kind != PRIVACY_KIND,
+                    !leaks_personal_data(b),
                     b.severity,
                     b.due.is_none(),
                     b.due,
@@ -184,6 +191,14 @@ impl Report {
     }
 
     /// Whether any finding is at or above `threshold`.
+    /// What to fix first (`Labels::fix_first_now`), in the order to fix it.
+    pub fn fix_first(&self, l: &labels::Labels) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| l.fix_first_now(f, self.as_of))
+            .collect()
+    }
+
     pub fn has_at_or_above(&self, threshold: Severity) -> bool {
         self.findings.iter().any(|f| f.severity <= threshold)
     }

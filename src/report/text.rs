@@ -78,32 +78,23 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
             None => pages.push((f.url.as_str(), vec![f])),
         }
     }
-    let numbered: Vec<&Finding> = groups
+    // Numbered in the order printed; ids are unique in a report.
+    let numbers: std::collections::HashMap<&str, usize> = groups
         .iter()
-        .flat_map(|(_, pages)| pages.iter().flat_map(|(_, fs)| fs.iter().copied()))
+        .flat_map(|(_, pages)| pages.iter().flat_map(|(_, fs)| fs.iter()))
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i + 1))
         .collect();
-    let number = |f: &Finding| {
-        numbered
-            .iter()
-            .position(|x| std::ptr::eq(*x, f))
-            .map_or(0, |i| i + 1)
-    };
+    let number = |f: &Finding| numbers.get(f.id.as_str()).copied().unwrap_or(0);
 
     // What to fix first, by the numbers of the list below.
-    let first: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| l.fix_first_now(f, report.as_of))
-        .collect();
+    let first = report.fix_first(l);
     if !first.is_empty() {
-        let head = Labels::fill(&l.fix_first, &[("count", first.len().to_string())]);
+        let head = l.fix_first_heading(first.len());
         let _ = writeln!(out, "\n{}", paint.wrap("1", &format!("【{head}】")));
         for f in &first {
             let tag = paint.severity(f.severity, &format!("[{}]", l.severity(f.severity)));
-            let due = f
-                .due
-                .map(|d| l.with_aside("", &format!("{}{}{d}", &l.due, &l.colon)))
-                .unwrap_or_default();
+            let due = l.due_aside(f);
             let _ = writeln!(out, "  {}. {tag} {}{due}", number(f), f.message);
         }
     }

@@ -85,21 +85,34 @@ impl DirSource {
     }
 
     fn url_of(&self, root: &Path, file: &Path) -> Option<Url> {
-        let rel = file.strip_prefix(root).ok()?;
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let mut url = self.base.clone();
-        {
-            let mut segs = url.path_segments_mut().ok()?;
-            segs.pop_if_empty();
-            for p in &parts {
-                segs.push(p);
-            }
-        }
-        Some(url)
+        Some(url_for(&self.base, file.strip_prefix(root).ok()?))
     }
+}
+
+/// The URL a file at `rel` (relative to the site directory) stands for under
+/// `base`: `gzdt/a.html` → `BASE/gzdt/a.html`.
+pub fn url_for(base: &Url, rel: &Path) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut segs) = url.path_segments_mut() {
+        segs.pop_if_empty();
+        for c in rel.components() {
+            segs.push(&c.as_os_str().to_string_lossy());
+        }
+    }
+    url
+}
+
+/// The URL a site directory stands for: `--base-url` (a folder: a slash is
+/// added), else `DEFAULT_BASE_URL`.
+pub fn base_url(given: Option<&str>) -> Result<Url, AuditError> {
+    let s = given.unwrap_or(crate::DEFAULT_BASE_URL);
+    let mut base = Url::parse(s)
+        .map_err(|e| AuditError::Usage(format!("`{s}` is not a valid base URL: {e}")))?;
+    if !base.path().ends_with('/') {
+        let p = format!("{}/", base.path());
+        base.set_path(&p);
+    }
+    Ok(base)
 }
 
 fn content_type(path: &Path, html_exts: &[String]) -> String {
