@@ -14,7 +14,7 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
     let word = |k: &str| w.inspect_word(k).to_string();
     let fill = |k: &str, values: &[(&str, String)]| Labels::fill(w.inspect_word(k), values);
     let mut out = String::new();
-    let colon = word("colon");
+    let colon = w.colon.clone();
     let mut line = |s: String| {
         out.push_str(&s);
         out.push('\n');
@@ -58,7 +58,7 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
         line(format!(
             "{}{colon}{}",
             word("categories"),
-            v.categories.join(&word("enumeration"))
+            v.categories.join(&w.enumeration)
         ));
     }
     for key in ["index_no", "doc_number"] {
@@ -69,7 +69,7 @@ pub fn render(v: &Inspection, w: &Labels) -> String {
     for n in &v.nav {
         let mut s = format!("{}{colon}{}", word(n.which), n.text);
         if n.placeholder {
-            s.push_str(&word("nav_placeholder"));
+            s.push_str(&w.with_aside("", &word("placeholder")));
         }
         if let Some(u) = &n.url {
             let _ = write!(s, " → {u}");
