@@ -17,15 +17,10 @@ use scraper::Html;
 use url::Url;
 
 fn doc(url: &str, body: Vec<u8>) -> Document {
-    Document {
-        url: Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}")),
-        status: 200,
-        content_type: None,
+    Document::from_body(
+        Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}")),
         body,
-        file: None,
-        error: None,
-        depth: 0,
-    }
+    )
 }
 
 /// A 50 KB article: the TRS template with a long menu, a sidebar and body text.

@@ -22,15 +22,7 @@ fn templates() -> PathBuf {
 fn extract_with(rules: &RuleSet, file: &str, url: &str) -> PageRecord {
     let path = templates().join(file);
     let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc = Document {
-        url: Url::parse(url).unwrap(),
-        status: 200,
-        content_type: None,
-        body,
-        file: None,
-        error: None,
-        depth: 0,
-    };
+    let doc = Document::from_body(Url::parse(url).unwrap(), body);
     Extractor::new(&rules.extract).extract(&doc)
 }
 
@@ -784,15 +776,10 @@ fn paginated_list_is_one_column() {
         ("gzdt/index_1.html", "http://localhost/gzdt/index_1.html"),
         ("gzdt/index_2.html", "http://localhost/gzdt/index_2.html"),
     ] {
-        let doc = Document {
-            url: Url::parse(url).unwrap(),
-            status: 200,
-            content_type: None,
-            body: std::fs::read(dir.path().join(path)).unwrap(),
-            file: None,
-            error: None,
-            depth: 0,
-        };
+        let doc = Document::from_body(
+            Url::parse(url).unwrap(),
+            std::fs::read(dir.path().join(path)).unwrap(),
+        );
         records.push(extractor.extract(&doc));
     }
     assert!(

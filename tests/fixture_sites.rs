@@ -71,15 +71,10 @@ fn file_of(site: &Path, path: &str) -> PathBuf {
 fn read(site: &Path, base: &Url, path: &str, extractor: &Extractor) -> PageRecord {
     let file = file_of(site, path);
     let body = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    extractor.extract(&Document {
-        url: base.join(path).expect("page url"),
-        status: 200,
-        content_type: None,
+    extractor.extract(&Document::from_body(
+        base.join(path).expect("page url"),
         body,
-        file: None,
-        error: None,
-        depth: 0,
-    })
+    ))
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{audit, audit_json, fast_crawl, path_str, root, serve_dir};
+use common::{audit, audit_json, fast_crawl, path_str, root, serve_dir, url_path};
 use serde_json::Value;
 
 const AS_OF: &str = "2024-03-20";
@@ -18,16 +18,7 @@ fn site() -> std::path::PathBuf {
 
 /// (kind, page path, target path) of every finding, sorted.
 fn findings(report: &Value) -> Vec<(String, String, String)> {
-    let path = |v: &Value| {
-        let s = v.as_str().unwrap_or("");
-        match s.find("://") {
-            Some(i) => s[i + 3..]
-                .find('/')
-                .map_or("/", |j| &s[i + 3 + j..])
-                .to_string(),
-            None => s.to_string(),
-        }
-    };
+    let path = |v: &Value| url_path(v.as_str().unwrap_or(""));
     let mut v: Vec<_> = report["findings"]
         .as_array()
         .expect("findings")

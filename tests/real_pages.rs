@@ -57,15 +57,7 @@ fn pages() -> Vec<Labelled> {
         let body = std::fs::read(path.with_extension("html"))
             .unwrap_or_else(|e| panic!("{name}.html: {e}"));
         // Read as `audit inspect` reads it: the trace must not change the record.
-        let (record, _trace) = extractor.inspect(&Document {
-            url: url.clone(),
-            status: 200,
-            content_type: None,
-            body,
-            file: None,
-            error: None,
-            depth: 0,
-        });
+        let (record, _trace) = extractor.inspect(&Document::from_body(url.clone(), body));
         out.push(Labelled {
             name,
             url,

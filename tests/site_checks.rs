@@ -5,23 +5,14 @@
 
 mod common;
 
-use common::{Reply, audit_json, demo_site, path_str, serve_dir, serve_on, site_dir};
+use common::{Reply, audit_json, demo_site, path_str, serve_dir, serve_on, site_dir, url_path};
 use serde_json::Value;
 
 const KINDS: &[&str] = &["stale-notice", "broken-nav", "broken-link", "empty-column"];
 
 /// (rule, url path, target path) of the findings of the given kinds, sorted.
 fn found(report: &Value, kinds: &[&str]) -> Vec<(String, String, String)> {
-    let path = |v: &Value| {
-        let s = v.as_str().unwrap_or("");
-        match s.find("://") {
-            Some(i) => s[i + 3..]
-                .find('/')
-                .map_or("/", |j| &s[i + 3 + j..])
-                .to_string(),
-            None => s.to_string(),
-        }
-    };
+    let path = |v: &Value| url_path(v.as_str().unwrap_or(""));
     let mut v: Vec<_> = report["findings"]
         .as_array()
         .expect("findings")

@@ -39,6 +39,20 @@ pub struct Document {
 }
 
 impl Document {
+    /// A page as served with status 200 and no content type (the charset is
+    /// read from the page): what benches and tests feed the extractor.
+    pub fn from_body(url: Url, body: Vec<u8>) -> Document {
+        Document {
+            url,
+            status: 200,
+            content_type: None,
+            body,
+            file: None,
+            error: None,
+            depth: 0,
+        }
+    }
+
     pub fn is_html(&self) -> bool {
         match &self.content_type {
             Some(ct) => {

@@ -339,3 +339,15 @@ pub fn site_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+/// The path of a URL (`http://127.0.0.1:4242/gzdt/` → `/gzdt/`), so that
+/// findings compare across hosts and ports; a text that is no URL as it is.
+pub fn url_path(s: &str) -> String {
+    match s.find("://") {
+        Some(i) => s[i + 3..]
+            .find('/')
+            .map_or("/", |j| &s[i + 3 + j..])
+            .to_string(),
+        None => s.to_string(),
+    }
+}
