@@ -522,7 +522,7 @@ fn nav_expected() -> Vec<(String, String, String)> {
         t("nav-absent", &p(9), ""),
         t("nav-placeholder", &p(7), &p(8)),
         t("nav-self", &p(8), &p(8)),
-        t("nav-symmetry", &p(3), &p(4)),
+        // One wrong link, one finding: a4's 上一篇 skips a3, whose 下一篇 is a4.
         t("nav-symmetry", &p(4), &p(2)),
         t("nav-target", &p(6), "/gzdt/201905/t20190599_299.html"),
         t("nav-title", &p(5), &p(6)),
@@ -539,6 +539,91 @@ fn broken_nav_in_directory_mode() {
     assert_eq!(title["kind"], "broken-nav");
     assert!(title["message"].as_str().unwrap().contains(T[8]), "{title}");
     assert!(title["message"].as_str().unwrap().contains(T[6]), "{title}");
+    // The symmetry finding names the page the link should lead to.
+    let sym = finding(&report, "nav-symmetry", "t20190504_204.html");
+    let message = sym["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!(
+            "「{}」的下一篇才是本页，上一篇应改为「{}」",
+            T[3], T[3]
+        )),
+        "{sym}"
+    );
+    assert!(message.contains(T[2]), "{sym}");
+}
+
+/// Four articles where a1's 下一篇 skips a2, or where two links disagree and
+/// neither side is settled.
+fn skip_site(next_of_1: usize, prev_of_3: usize) -> Vec<(&'static str, String)> {
+    let art = |i: usize, prev: Nav<'_>, next: Nav<'_>| {
+        article(
+            "工作动态",
+            T[i],
+            &format!("2019年05月0{i}日"),
+            "<p>为推进各项工作，镇党委、镇政府认真部署，取得了良好成效。</p>",
+            prev,
+            next,
+        )
+    };
+    let names: Vec<String> = (0..=4).map(a).collect();
+    let link = |i: usize| Nav::Link(&names[i], T[i]);
+    let items: Vec<(String, &str, String)> = (1..=4)
+        .rev()
+        .map(|i| (format!("201905/{}", a(i)), T[i], format!("2019-05-0{i}")))
+        .collect();
+    let items: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(h, t, d)| (h.as_str(), *t, d.as_str()))
+        .collect();
+    vec![
+        ("index.html", home("")),
+        ("gzdt/index.html", list("工作动态", &items, "")),
+        (
+            "gzdt/201905/t20190501_201.html",
+            art(1, Nav::Text("没有了"), link(next_of_1)),
+        ),
+        ("gzdt/201905/t20190502_202.html", art(2, link(1), link(3))),
+        (
+            "gzdt/201905/t20190503_203.html",
+            art(3, link(prev_of_3), link(4)),
+        ),
+        (
+            "gzdt/201905/t20190504_204.html",
+            art(4, link(3), Nav::Text("没有了")),
+        ),
+    ]
+}
+
+#[test]
+fn one_wrong_nav_link_is_one_finding() {
+    let p = |i: usize| format!("/gzdt/201905/{}", a(i));
+    // a1's 下一篇 skips a2: a3 and a2 agree, so a1's link is the wrong one.
+    let report = dir_report(&skip_site(3, 2), "2019-05-10");
+    assert_eq!(
+        found(&report, &["broken-nav"]),
+        vec![t("nav-symmetry", &p(1), &p(3))]
+    );
+    let sym = finding(&report, "nav-symmetry", "t20190501_201.html");
+    let message = sym["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("下一篇应改为「{}」", T[2])),
+        "{sym}"
+    );
+    // Near-miss: a whole chain whose links agree.
+    let report = dir_report(&skip_site(2, 2), "2019-05-10");
+    assert_eq!(found(&report, &["broken-nav"]), vec![]);
+    // a1 → a3 and a3 → a1 agree and leave a2 out of the chain (a page added
+    // after its neighbours were published): a2's links are reported, with no
+    // page to suggest instead.
+    let report = dir_report(&skip_site(3, 1), "2019-05-10");
+    let found_nav = found(&report, &["broken-nav"]);
+    assert!(
+        found_nav.contains(&t("nav-symmetry", &p(2), &p(3))),
+        "{found_nav:?}"
+    );
+    for f in report["findings"].as_array().unwrap() {
+        assert!(!f["message"].as_str().unwrap().contains("应改为"), "{f}");
+    }
 }
 
 #[test]

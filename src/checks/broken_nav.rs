@@ -21,15 +21,16 @@
 //! Example finding: `「…」的下一篇链接文字与目标页面标题不符`, target the link,
 //! evidence `链接文字「…」,目标标题「…」`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::checks::broken_link::broken_reason;
 use crate::checks::{At, Ctx, Draft, KindSpec, count, required};
 use crate::extract::date::normalize_width;
 use crate::extract::record::{NavLink, PageKind, PageRecord};
 use crate::report::finding::Finding;
+use crate::rules::template::Template;
 use crate::rules::toml_reader::{RuleError, TableReader};
-use crate::rules::{Rule, Values};
+use crate::rules::{Rule, Values, opt_template};
 use crate::site::{LinkState, is_broken};
 use crate::source::urls::display_url;
 
@@ -37,12 +38,23 @@ pub const KIND: &str = "broken-nav";
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
-    placeholders: &["label", "target", "link_text", "target_title", "reason"],
+    placeholders: &[
+        "label",
+        "target",
+        "link_text",
+        "target_title",
+        "reason",
+        "back_label",
+        "other_title",
+        "expected_title",
+    ],
     needs_category: false,
     doc: "Checks 上一篇/下一篇 links; `check` selects what: target (4xx/5xx, soft 404, missing \
           file, another host), self (links to its own page), title (link text differs from the \
           target's title; `truncation_marks` and `min_prefix_chars` allow cut texts), symmetry \
-          (A's 下一篇 is B but B's 上一篇 is not A), placeholder (没有了/最后一页 where another \
+          (A's 下一篇 is B but B's 上一篇 is not A; when B's 上一篇 and 下一篇 agree with their \
+          neighbours the wrong link is A's, reported once with `expected_message` naming the \
+          page whose link names A), placeholder (没有了/最后一页 where another \
           page links here as its neighbour), absent (an article without navigation in a column \
           where at least `min_nav_percent` of at least `min_column_articles` other articles \
           have it). Parameters: check, truncation_marks, min_prefix_chars, min_column_articles, \
@@ -85,6 +97,8 @@ pub struct Params {
     pub missing_reason_en: Option<String>,
     pub off_site_reason: String,
     pub off_site_reason_en: Option<String>,
+    pub expected_message: Option<Template>,
+    pub expected_message_en: Option<Template>,
 }
 
 pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
@@ -116,6 +130,8 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     let missing_reason_en = text(t, "missing_reason_en")?;
     let off_site_reason = text(t, "off_site_reason")?;
     let off_site_reason_en = text(t, "off_site_reason_en")?;
+    let expected_message = opt_template(t, "expected_message", SPEC.placeholders)?;
+    let expected_message_en = opt_template(t, "expected_message_en", SPEC.placeholders)?;
     if check == Check::Target {
         if missing_reason.is_none() {
             return Err(t.missing("missing_reason"));
@@ -149,6 +165,8 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         missing_reason_en,
         off_site_reason: off_site_reason.unwrap_or_default(),
         off_site_reason_en,
+        expected_message,
+        expected_message_en,
     })
 }
 
@@ -210,9 +228,10 @@ fn entries<'a>(ctx: &'a Ctx<'_>, r: &'a PageRecord) -> [(Option<&'a NavLink>, &'
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
-    if p.check == Check::Absent {
-        absent(ctx, rule, p, out);
-        return;
+    match p.check {
+        Check::Absent => return absent(ctx, rule, p, out),
+        Check::Symmetry => return symmetry(ctx, rule, p, out),
+        _ => {}
     }
     let site = ctx.site;
     // Two pages may name the same placeholder page; it is one finding.
@@ -292,7 +311,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                     }
                     _ => None,
                 },
-                Check::Symmetry | Check::Placeholder => {
+                Check::Placeholder => {
                     let LinkState::Ok(other) = site.link_state(target) else {
                         continue;
                     };
@@ -301,10 +320,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                     }
                     // The entry of `other` that should point back here.
                     let (back, back_label, _) = entries(ctx, other)[usize::from(is_prev)];
-                    let Some(back) = back else { continue };
-                    values.insert("target_title", other.title.clone());
-                    match (p.check, back.url.as_deref()) {
-                        (Check::Placeholder, None) if back.placeholder => {
+                    match back {
+                        Some(back) if back.url.is_none() && back.placeholder => {
                             // Reported on the page that shows the placeholder.
                             named = (back_label, page.url.as_str(), back.text.as_str());
                             values.insert("target_title", page.title.clone());
@@ -318,19 +335,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                                 Some(page.url.clone()),
                             ))
                         }
-                        (Check::Symmetry, Some(back_url)) => match site.link_state(back_url) {
-                            // A page linking to itself is the `self` check's finding.
-                            LinkState::Ok(b) if b.url != page.url && b.url != other.url => Some((
-                                format!("symmetry:{dir}"),
-                                Some(format!("{label} → {target}; {back_label} ← {}", b.url)),
-                                page,
-                                Some(target.to_string()),
-                            )),
-                            _ => None,
-                        },
                         _ => None,
                     }
                 }
+                Check::Symmetry => None,
                 Check::Absent => None,
             };
             if let Some((key, evidence, at, finding_target)) = finding {
@@ -351,6 +359,116 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                         values,
                     },
                 ));
+            }
+        }
+    }
+}
+
+/// The page an entry leads to, when it is a page showing navigation of its own.
+fn neighbour<'a>(ctx: &Ctx<'a>, page: &PageRecord, is_prev: bool) -> Option<&'a PageRecord> {
+    let link = if is_prev { &page.prev } else { &page.next };
+    let url = link.as_ref()?.url.as_deref()?;
+    match ctx.site.link_state(url) {
+        LinkState::Ok(r) if r.url != page.url && is_nav_page(r) => Some(r),
+        _ => None,
+    }
+}
+
+/// Whether `page`'s entry in this direction is answered by the target's
+/// opposite entry (A's 下一篇 is B and B's 上一篇 is A).
+fn answered(ctx: &Ctx<'_>, page: &PageRecord, is_prev: bool) -> bool {
+    neighbour(ctx, page, is_prev)
+        .and_then(|y| neighbour(ctx, y, !is_prev))
+        .is_none_or(|back| back.url == page.url)
+}
+
+/// The entries that break a chain's symmetry, one finding per wrong link.
+///
+/// A link A → Y that Y does not answer (Y's opposite entry is Z) is the wrong
+/// one when Y and Z answer each other: Y already has its neighbour. A page B
+/// whose opposite entry names A is then left unanswered too, but only because
+/// of A's link, so B gets no finding of its own; A's names B as the page its
+/// link should lead to. When neither side is settled both are reported.
+fn symmetry(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    let site = ctx.site;
+    let wrong = |page: &PageRecord, is_prev: bool| -> Option<&PageRecord> {
+        let y = neighbour(ctx, page, is_prev)?;
+        let z = neighbour(ctx, y, !is_prev)?;
+        (z.url != page.url && z.url != y.url && neighbour(ctx, z, is_prev)?.url == y.url)
+            .then_some(z)
+    };
+    // Who names a page as its neighbour, by direction: the candidates for
+    // where a wrong link should have led.
+    let mut named_by: HashMap<(&str, bool), Vec<&PageRecord>> = HashMap::new();
+    for page in site.records.iter().filter(|r| is_nav_page(r)) {
+        for is_prev in [true, false] {
+            if let Some(y) = neighbour(ctx, page, is_prev) {
+                named_by
+                    .entry((y.url.as_str(), is_prev))
+                    .or_default()
+                    .push(page);
+            }
+        }
+    }
+    for page in site.pages_in(&rule.categories) {
+        if !is_nav_page(page) || site.is_query_twin(page) {
+            continue;
+        }
+        for (entry, label, is_prev) in entries(ctx, page) {
+            let (Some(link), Some(y)) = (entry, neighbour(ctx, page, is_prev)) else {
+                continue;
+            };
+            let Some(z) = neighbour(ctx, y, !is_prev) else {
+                continue;
+            };
+            if z.url == page.url || z.url == y.url {
+                continue;
+            }
+            // Y's link back to Z is the wrong one, and reported on Y.
+            if wrong(y, !is_prev).is_some() {
+                continue;
+            }
+            let (_, back_label, _) = entries(ctx, y)[usize::from(is_prev)];
+            let dir = if is_prev { "prev" } else { "next" };
+            let mut values = Values::new();
+            values.insert("label", label.to_string());
+            values.insert("back_label", back_label.to_string());
+            values.insert("target", display_url(&y.url));
+            values.insert("link_text", link.text.clone());
+            values.insert("target_title", y.title.clone());
+            values.insert("other_title", z.title.clone());
+            // Pages whose opposite entry names this page and goes unanswered.
+            let expected: Vec<&PageRecord> = if wrong(page, is_prev).is_some() {
+                named_by
+                    .get(&(page.url.as_str(), !is_prev))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|b| b.url != y.url && !answered(ctx, b, !is_prev))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut evidence = format!("{label} → {}; {back_label} ← {}", y.url, z.url);
+            let draft = |values, evidence| Draft {
+                at: At::page(page),
+                key: format!("symmetry:{dir}"),
+                evidence: Some(evidence),
+                target: Some(y.url.clone()),
+                values,
+            };
+            match (expected.as_slice(), &p.expected_message) {
+                ([b], Some(m)) => {
+                    values.insert("expected_title", b.title.clone());
+                    evidence.push_str(&format!("; {back_label} ← {}", b.url));
+                    out.push(ctx.finding_with(
+                        rule,
+                        draft(values, evidence),
+                        m,
+                        p.expected_message_en.as_ref(),
+                    ));
+                }
+                _ => out.push(ctx.finding(rule, draft(values, evidence))),
             }
         }
     }
