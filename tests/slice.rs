@@ -424,7 +424,10 @@ fn output_file_and_text_report() {
     assert!(text.starts_with("整改清单"), "{text}");
     assert!(text.contains("【图片新闻】"));
     assert!(text.contains("栏目「图片新闻」已23天未更新"));
-    assert!(text.lines().last().unwrap().starts_with("共检查"));
+    // The summary ends the report, followed only by its count of records.
+    let mut tail = text.lines().rev();
+    assert!(tail.next().unwrap().starts_with("其中 3 项"), "{text}");
+    assert!(tail.next().unwrap().starts_with("共检查"), "{text}");
     let en = audit(&["--site", path_str(&demo), "--as-of", AS_OF, "--lang", "en"]);
     let en = String::from_utf8_lossy(&en.stdout);
     assert!(en.contains("has not been updated for 23 days"), "{en}");
@@ -504,4 +507,87 @@ fn directory_mode_never_reads_outside_its_root() {
         notes.contains("leak.html") && notes.contains("leakdir"),
         "{notes}"
     );
+}
+
+/// Only the policy rule, so that the exit code depends on its records alone.
+fn policy_rules_only() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["categories.toml", "extract.toml", "report.toml"] {
+        std::fs::copy(root().join("rules").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("policy.toml"),
+        r#"[[rule]]
+id = "policy-publish-15d"
+kind = "publish-lag"
+category = "policy"
+severity = "error"
+max_days = 15
+record_window_days = 30
+message = "「{title}」成文于{document_date}，{publish_date}才发布"
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn late_publications_are_records_that_fail_only_while_recent() {
+    let rules = policy_rules_only();
+    let run = |as_of: &str| {
+        let demo = demo_site();
+        audit_json(&[
+            "--site",
+            path_str(&demo),
+            "--as-of",
+            as_of,
+            "--quiet",
+            "--no-default-rules",
+            "--rules",
+            path_str(rules.path()),
+            "--fail-on",
+            "error",
+        ])
+    };
+    // Published 2019-01-02 and 2019-02-10: both more than 30 days before the
+    // audit date, so the audit passes although both are errors.
+    let (report, out) = run("2019-03-20");
+    assert_eq!(report["summary"]["records"], 2, "{report}");
+    for f in findings(&report) {
+        assert!(f["due"].is_null(), "{f}");
+        assert_eq!(f["record"]["recent"], false, "{f}");
+    }
+    assert_eq!(out.status.code(), Some(0));
+    // Five days after the second publication it is recent and fails.
+    let (report, out) = run("2019-02-15");
+    let recent: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|f| f["record"]["recent"] == true)
+        .collect();
+    assert_eq!(recent.len(), 1, "{report}");
+    assert_eq!(recent[0]["record"]["occurred"], "2019-02-10");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn records_come_after_the_to_dos_in_their_own_section() {
+    let report = demo_json(&[]);
+    let all = findings(&report);
+    let first_record = all.iter().position(|f| !f["record"].is_null()).unwrap();
+    assert!(all[first_record..].iter().all(|f| !f["record"].is_null()));
+    assert_eq!(report["summary"]["records"], all.len() - first_record);
+    // A gap in the past is a record; the column's current staleness is a to-do.
+    let gap = all
+        .iter()
+        .find(|f| f["rule"] == "news-weekly" && f["message"].as_str().unwrap().contains("之间"))
+        .unwrap();
+    assert_eq!(gap["record"]["occurred"], "2019-01-25", "{gap}");
+    let demo = demo_site();
+    let text =
+        String::from_utf8(audit(&["--site", path_str(&demo), "--as-of", AS_OF, "--quiet"]).stdout)
+            .unwrap();
+    let section = text.find("已无法整改的记录（3 项").unwrap();
+    assert!(text[section..].contains("policy-publish-15d"), "{text}");
+    assert!(!text[..section].contains("policy-publish-15d"), "{text}");
+    assert!(text.contains("其中 3 项是已无法整改的记录。"), "{text}");
 }

@@ -263,7 +263,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             &rule.message,
             rule.message_en.as_ref(),
             Override {
-                no_due: true,
+                record: Some(date),
                 ..Override::default()
             },
         ));

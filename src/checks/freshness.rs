@@ -166,7 +166,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 // Past gaps cannot be fixed by a date, only explained.
                 Override {
                     severity: p.gap_severity,
-                    no_due: true,
+                    record: Some(nd),
                     no_fix: true,
                 },
             ));

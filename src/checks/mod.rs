@@ -172,8 +172,9 @@ pub struct Draft<'v> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Override {
     pub severity: Option<crate::rules::Severity>,
-    /// No due date: the problem cannot be fixed by a date, only explained.
-    pub no_due: bool,
+    /// The day a problem of the past happened: the finding is a record, with
+    /// no due date, since it cannot be fixed by a date, only explained.
+    pub record: Option<jiff::civil::Date>,
     /// No `fix` text.
     pub no_fix: bool,
 }
@@ -204,7 +205,19 @@ impl Ctx<'_> {
         over: Override,
     ) -> Finding {
         let mut values = d.values;
-        let due_days = if over.no_due { None } else { rule.due_days };
+        let due_days = if over.record.is_some() {
+            None
+        } else {
+            rule.due_days
+        };
+        let record = over.record.map(|occurred| crate::report::finding::Record {
+            occurred,
+            recent: rule.record_window_days.is_some_and(|w| {
+                self.as_of
+                    .checked_sub(jiff::Span::new().days(i64::from(w)))
+                    .is_ok_and(|from| occurred >= from)
+            }),
+        });
         let due = due_days.and_then(|n| {
             self.as_of
                 .checked_add(jiff::Span::new().days(i64::from(n)))
@@ -240,6 +253,7 @@ impl Ctx<'_> {
             column: d.at.column,
             evidence: d.evidence,
             due,
+            record,
             target: d.target,
             page_kind: d.at.page_kind,
             status: None,

@@ -7,7 +7,7 @@
 //!
 //! Example finding: `「关于…的通知」成文于2019-02-01,2019-03-03才发布,相隔30天,超过15天的要求`.
 
-use crate::checks::{At, Ctx, Draft, KindSpec, days_between};
+use crate::checks::{At, Ctx, Draft, KindSpec, Override, days_between};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Values};
@@ -59,7 +59,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             (None, Some(p)) => format!("{doc} / {p}"),
             (None, None) => format!("{doc} → {publ}"),
         };
-        out.push(ctx.finding(
+        // The document is out late whatever is done now: a record of when.
+        out.push(ctx.finding_as(
             rule,
             Draft {
                 at: At::page(page),
@@ -67,6 +68,12 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 evidence: Some(evidence),
                 target: None,
                 values,
+            },
+            &rule.message,
+            rule.message_en.as_ref(),
+            Override {
+                record: Some(publ),
+                ..Override::default()
             },
         ));
     }

@@ -146,7 +146,9 @@ impl Baseline {
 impl Report {
     /// Whether any finding is new against the baseline.
     pub fn has_new(&self) -> bool {
-        self.findings.iter().any(|f| f.status == Some(Status::New))
+        self.findings
+            .iter()
+            .any(|f| f.status == Some(Status::New) && f.can_fail())
     }
 }
 

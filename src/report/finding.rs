@@ -22,6 +22,11 @@ pub struct Finding {
     pub evidence: Option<String>,
     pub fix: Option<String>,
     pub due: Option<Date>,
+    /// Set when the problem lies in the past and can no longer be corrected
+    /// (a document published late, a gap in last year's updates): a record
+    /// for the annual report, not a to-do, and without a due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<Record>,
     /// The bad link, for findings about a link.
     pub target: Option<String>,
     pub page_kind: Option<PageKind>,
@@ -39,7 +44,25 @@ pub struct Finding {
     pub line: Option<u32>,
 }
 
+/// When a recorded problem happened, and whether that is recent enough for it
+/// to still fail `--fail-on` (the rule's `record_window_days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub occurred: Date,
+    pub recent: bool,
+}
+
 impl Finding {
+    /// Whether the finding is a to-do: anything but a record.
+    pub fn is_todo(&self) -> bool {
+        self.record.is_none()
+    }
+
+    /// Whether the finding counts for `--fail-on`: a to-do, or a recent record.
+    pub fn can_fail(&self) -> bool {
+        self.record.is_none_or(|r| r.recent)
+    }
+
     /// The page's title as a report shows it: its URL when it has none.
     pub fn shown_title(&self) -> &str {
         shown_title(self.title.as_deref(), &self.url)
@@ -67,6 +90,7 @@ impl Finding {
             evidence: None,
             fix: None,
             due: None,
+            record: None,
             target: None,
             page_kind: None,
             status: None,

@@ -383,6 +383,9 @@ pub fn render(report: &Report, l: &Labels) -> String {
     cards(&mut out, l, report);
     out.push_str("</div>");
     let _ = write!(out, "<p>{}</p>", esc(&l.summary_line(&report.summary)));
+    if let Some(line) = l.records_line(&report.summary) {
+        let _ = write!(out, "<p>{}</p>", esc(&line));
+    }
     if !report.summary.by_kind.is_empty() {
         let _ = write!(
             out,
@@ -475,9 +478,15 @@ pub fn render(report: &Report, l: &Labels) -> String {
         let mut i = 0;
         while i < report.findings.len() {
             let col = report.findings[i].column.as_deref();
+            let todo = report.findings[i].is_todo();
+            // The records come last (`Report::ordered`), under their own heading.
+            if !todo && (i == 0 || report.findings[i - 1].is_todo()) {
+                let head = l.records_heading(report.summary.records);
+                let _ = write!(out, "<h2 class=\"records\">{}</h2>", esc(&head));
+            }
             let end = report.findings[i..]
                 .iter()
-                .position(|f| f.column.as_deref() != col)
+                .position(|f| f.column.as_deref() != col || f.is_todo() != todo)
                 .map_or(report.findings.len(), |p| i + p);
             let name = l.column_or(col);
             let _ = write!(

@@ -50,6 +50,10 @@ pub struct Labels {
     /// of the audit date, and leaked personal data; `{count}` is filled in.
     pub fix_first: String,
     pub fix_first_days: u32,
+    /// The heading of the records of the past, after the to-dos; `{count}`.
+    pub records: String,
+    /// The line after the summary when there are records; `{records}`.
+    pub records_summary: String,
     pub no_findings: String,
     /// `{pages}`, `{findings}`, `{error}`, `{warning}`, `{info}` are filled in.
     pub summary: String,
@@ -125,6 +129,8 @@ const WORDS: &[(&str, &[&str], Word)] = &[
         &mut l.progress
     }),
     ("fix_first", &["count"], |l| &mut l.fix_first),
+    ("records", &["count"], |l| &mut l.records),
+    ("records_summary", &["records"], |l| &mut l.records_summary),
     ("no_findings", &[], |l| &mut l.no_findings),
     (
         "summary",
@@ -265,6 +271,16 @@ impl Labels {
     /// 先改这些（N 项）.
     pub fn fix_first_heading(&self, n: usize) -> String {
         Labels::fill(&self.fix_first, &[("count", n.to_string())])
+    }
+
+    pub fn records_heading(&self, n: usize) -> String {
+        Labels::fill(&self.records, &[("count", n.to_string())])
+    }
+
+    /// How many findings are records, when some are.
+    pub fn records_line(&self, s: &Summary) -> Option<String> {
+        (s.records > 0)
+            .then(|| Labels::fill(&self.records_summary, &[("records", s.records.to_string())]))
     }
 
     /// `（整改期限：2024-03-23）` after a finding that has a due date.

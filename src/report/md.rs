@@ -44,6 +44,9 @@ pub fn render(report: &Report, l: &Labels) -> String {
     }
     let s = &report.summary;
     let _ = writeln!(out, "{}\n", l.summary_line(s));
+    if let Some(line) = l.records_line(s) {
+        let _ = writeln!(out, "{line}\n");
+    }
     if let Some(line) = l.baseline_line(s) {
         let _ = writeln!(out, "{line}\n");
     }
@@ -88,23 +91,39 @@ pub fn render(report: &Report, l: &Labels) -> String {
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |{status_head}",
-            c[COL_NO],
-            c[COL_SEVERITY],
-            c[COL_COLUMN],
-            c[COL_TITLE],
-            c[COL_PROBLEM],
-            c[COL_FIX],
-            c[COL_DUE]
-        );
-        let _ = writeln!(
-            out,
-            "| ---: | --- | --- | --- | --- | --- | --- |{}",
-            if with_status { " --- |" } else { "" }
-        );
+        let header = |out: &mut String| {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |{status_head}",
+                c[COL_NO],
+                c[COL_SEVERITY],
+                c[COL_COLUMN],
+                c[COL_TITLE],
+                c[COL_PROBLEM],
+                c[COL_FIX],
+                c[COL_DUE]
+            );
+            let _ = writeln!(
+                out,
+                "| ---: | --- | --- | --- | --- | --- | --- |{}",
+                if with_status { " --- |" } else { "" }
+            );
+        };
+        if report.findings.first().is_some_and(|f| f.is_todo()) {
+            header(&mut out);
+        }
         for (i, f) in report.findings.iter().enumerate() {
+            // The records come last (`Report::ordered`), under their own heading.
+            if !f.is_todo()
+                && report
+                    .findings
+                    .get(i.wrapping_sub(1))
+                    .is_none_or(|p| p.is_todo())
+            {
+                let head = l.records_heading(s.records);
+                let _ = writeln!(out, "\n### {head}\n");
+                header(&mut out);
+            }
             if out.len() > MAX_CHARS {
                 let _ = writeln!(
                     out,

@@ -36,6 +36,9 @@ pub struct Summary {
     pub findings: usize,
     pub by_severity: BTreeMap<String, usize>,
     pub by_kind: BTreeMap<String, usize>,
+    /// Of `findings`, those that are records of the past, not to-dos
+    /// (`Finding::record`): counted for the annual report.
+    pub records: usize,
     /// Findings left out by `[[ignore]]` in audit.toml or `<!-- audit:ignore -->` in a page.
     pub suppressed: usize,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -102,7 +105,7 @@ impl Report {
     }
 
     /// The report with its findings in the order they should be fixed:
-    /// leaked personal data first, then by severity, then by due date (the
+    /// leaked personal data first, records of the past last, then by severity, then by due date (the
     /// soonest first; records without one last), then by the site's own
     /// column order (`columns`, as its home page lists them; others after,
     /// by name), then page.
@@ -126,6 +129,7 @@ impl Report {
         findings.sort_by(|a, b| {
             (
                 !leaks_personal_data(a),
+                a.record.is_some(),
                 a.severity,
                 a.due.is_none(),
                 a.due,
@@ -138,6 +142,7 @@ impl Report {
             )
                 .cmp(&(
                     !leaks_personal_data(b),
+                    b.record.is_some(),
                     b.severity,
                     b.due.is_none(),
                     b.due,
@@ -174,6 +179,7 @@ impl Report {
                 findings: findings.len(),
                 by_severity,
                 by_kind,
+                records: findings.iter().filter(|f| !f.is_todo()).count(),
                 suppressed: 0,
                 suppressed_by_rule: BTreeMap::new(),
                 new: None,
@@ -190,7 +196,6 @@ impl Report {
         }
     }
 
-    /// Whether any finding is at or above `threshold`.
     /// What to fix first (`Labels::fix_first_now`), in the order to fix it.
     pub fn fix_first(&self, l: &labels::Labels) -> Vec<&Finding> {
         self.findings
@@ -199,8 +204,22 @@ impl Report {
             .collect()
     }
 
+    /// Whether any finding that counts for `--fail-on` (`Finding::can_fail`)
+    /// is at or above `threshold`.
     pub fn has_at_or_above(&self, threshold: Severity) -> bool {
-        self.findings.iter().any(|f| f.severity <= threshold)
+        self.findings
+            .iter()
+            .any(|f| f.severity <= threshold && f.can_fail())
+    }
+
+    /// The to-dos, in the order to fix them.
+    pub fn todos(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_todo())
+    }
+
+    /// The records of the past (`Finding::record`), after the to-dos.
+    pub fn records(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.is_todo())
     }
 
     /// Whether this report makes the audit exit 1 under `--fail-on`.

@@ -104,13 +104,13 @@ pub fn render(report: &Report, l: &Labels) -> String {
         .map(|f| {
             let mut text = f.message.clone();
             if let Some(e) = &f.evidence {
-                text.push_str(&format!("\n{}: {e}", &l.evidence));
+                text.push_str(&format!("\n{}{}{e}", &l.evidence, &l.colon));
             }
             if let Some(t) = &f.target {
-                text.push_str(&format!("\n{}: {t}", &l.link));
+                text.push_str(&format!("\n{}{}{t}", &l.link, &l.colon));
             }
             if let Some(fix) = &f.fix {
-                text.push_str(&format!("\n{}: {fix}", &l.fix));
+                text.push_str(&format!("\n{}{}{fix}", &l.fix, &l.colon));
             }
             let mut props = Map::new();
             props.insert("kind".into(), json!(f.kind));
@@ -132,10 +132,20 @@ pub fn render(report: &Report, l: &Labels) -> String {
             if let Some(d) = f.first_seen {
                 props.insert("first_seen".into(), json!(d.to_string()));
             }
+            if let Some(r) = f.record {
+                props.insert("record".into(), json!(r));
+            }
+            // A record too old to fail `--fail-on` must not fail a code-scanning
+            // gate either: it is shown as a note.
+            let level = if f.can_fail() {
+                level(f.severity)
+            } else {
+                "note"
+            };
             let mut r = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index.get(f.rule.as_str()).copied().unwrap_or(0),
-                "level": level(f.severity),
+                "level": level,
                 "message": {"text": text},
                 "locations": [location(report, f, cwd.as_deref())],
                 "partialFingerprints": {"disclosureAuditId/v1": f.id},

@@ -1,7 +1,8 @@
 //! `--format text`: the correction list an editor reads. What to fix first
 //! opens it (leaked personal data, errors due within days); then every
 //! finding, numbered, grouped by column and page, the columns in the order
-//! of their most urgent finding; a summary line ends it.
+//! of their most urgent finding; then the records of the past that can no
+//! longer be corrected, grouped the same way; a summary line ends it.
 
 use std::fmt::Write;
 
@@ -60,27 +61,12 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
     for n in &report.notes {
         let _ = writeln!(out, "{}{}{n}", &l.note, &l.colon);
     }
-    // Columns in the order of their most urgent finding (the findings come
-    // ordered as they should be fixed), and pages likewise within a column.
-    let mut groups: Vec<ColumnGroup<'_>> = Vec::new();
-    for f in &report.findings {
-        let c = f.column.as_deref();
-        let gi = match groups.iter().position(|(k, _)| *k == c) {
-            Some(i) => i,
-            None => {
-                groups.push((c, Vec::new()));
-                groups.len() - 1
-            }
-        };
-        let pages = &mut groups[gi].1;
-        match pages.iter_mut().find(|(u, _)| *u == f.url.as_str()) {
-            Some((_, list)) => list.push(f),
-            None => pages.push((f.url.as_str(), vec![f])),
-        }
-    }
+    let groups = by_column(report.todos());
+    let records = by_column(report.records());
     // Numbered in the order printed; ids are unique in a report.
     let numbers: std::collections::HashMap<&str, usize> = groups
         .iter()
+        .chain(&records)
         .flat_map(|(_, pages)| pages.iter().flat_map(|(_, fs)| fs.iter()))
         .enumerate()
         .map(|(i, f)| (f.id.as_str(), i + 1))
@@ -99,22 +85,30 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
         }
     }
 
-    for (column, pages) in &groups {
-        let name = format!("【{}】", l.column_or(*column));
-        let _ = writeln!(out, "\n{}", paint.wrap("1", &name));
-        for (url, fs) in pages {
-            match fs[0].title.as_deref() {
-                Some(t) if !t.is_empty() => {
-                    let _ = writeln!(out, "  {t}\n  {url}");
+    let section = |out: &mut String, groups: &[ColumnGroup<'_>]| {
+        for (column, pages) in groups {
+            let name = format!("【{}】", l.column_or(*column));
+            let _ = writeln!(out, "\n{}", paint.wrap("1", &name));
+            for (url, fs) in pages {
+                match fs[0].title.as_deref() {
+                    Some(t) if !t.is_empty() => {
+                        let _ = writeln!(out, "  {t}\n  {url}");
+                    }
+                    _ => {
+                        let _ = writeln!(out, "  {url}");
+                    }
                 }
-                _ => {
-                    let _ = writeln!(out, "  {url}");
+                for f in fs {
+                    finding(out, f, number(f), report, l, &paint);
                 }
-            }
-            for f in fs {
-                finding(&mut out, f, number(f), report, l, &paint);
             }
         }
+    };
+    section(&mut out, &groups);
+    if report.summary.records > 0 {
+        let head = l.records_heading(report.summary.records);
+        let _ = writeln!(out, "\n{}", paint.wrap("1", &format!("══ {head} ══")));
+        section(&mut out, &records);
     }
     if let Some(fixed) = report.fixed.as_ref().filter(|f| !f.is_empty()) {
         let _ = writeln!(
@@ -130,10 +124,35 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
         let _ = writeln!(out, "\n{}", &l.no_findings);
     }
     let _ = writeln!(out, "\n{}", l.summary_line(&report.summary));
+    if let Some(line) = l.records_line(&report.summary) {
+        let _ = writeln!(out, "{line}");
+    }
     if let Some(line) = l.baseline_line(&report.summary) {
         let _ = writeln!(out, "{line}");
     }
     out
+}
+
+/// Columns in the order of their most urgent finding (the findings come
+/// ordered as they should be fixed), and pages likewise within a column.
+fn by_column<'a>(findings: impl Iterator<Item = &'a Finding>) -> Vec<ColumnGroup<'a>> {
+    let mut groups: Vec<ColumnGroup<'_>> = Vec::new();
+    for f in findings {
+        let c = f.column.as_deref();
+        let gi = match groups.iter().position(|(k, _)| *k == c) {
+            Some(i) => i,
+            None => {
+                groups.push((c, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let pages = &mut groups[gi].1;
+        match pages.iter_mut().find(|(u, _)| *u == f.url.as_str()) {
+            Some((_, list)) => list.push(f),
+            None => pages.push((f.url.as_str(), vec![f])),
+        }
+    }
+    groups
 }
 
 /// One numbered finding with its evidence, link, fix, due date and rule.

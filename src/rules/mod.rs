@@ -241,6 +241,10 @@ pub struct Rule {
     pub doc: Option<String>,
     /// Days from the audit date by which the finding should be fixed.
     pub due_days: Option<u32>,
+    /// For findings that are records of the past (a document published late):
+    /// how many days back such a record still fails `--fail-on`. Without it
+    /// the rule's records never do.
+    pub record_window_days: Option<u32>,
     pub params: Params,
     pub file: PathBuf,
     pub line: usize,
@@ -263,7 +267,7 @@ impl std::fmt::Debug for SourceText {
 
 /// Keys that `read_rule` reads for every rule, whatever its kind; the rest of a
 /// rule's keys are its kind's parameters.
-pub const COMMON_KEYS: [&str; 10] = [
+pub const COMMON_KEYS: [&str; 11] = [
     "id",
     "kind",
     "severity",
@@ -274,6 +278,7 @@ pub const COMMON_KEYS: [&str; 10] = [
     "fix_en",
     "doc",
     "due_days",
+    "record_window_days",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -560,6 +565,7 @@ fn read_rule(t: &mut TableReader<'_, '_>, source: &SourceText) -> Result<Rule, R
         k_fix_en,
         k_doc,
         k_due,
+        k_record_window,
     ] = COMMON_KEYS;
     let id = t.req_string(k_id)?;
     check_id(t, &id, "rule")?;
@@ -607,6 +613,7 @@ fn read_rule(t: &mut TableReader<'_, '_>, source: &SourceText) -> Result<Rule, R
     let fix_en = opt_template(t, k_fix_en, allowed)?;
     let doc = t.string(k_doc)?.map(|s| s.into_inner());
     let due_days = t.count(k_due)?.map(|s| s.into_inner());
+    let record_window_days = t.count(k_record_window)?.map(|s| s.into_inner());
     let params = checks::parse_params(spec.name, t)?;
     Ok(Rule {
         id: id.into_inner(),
@@ -619,6 +626,7 @@ fn read_rule(t: &mut TableReader<'_, '_>, source: &SourceText) -> Result<Rule, R
         fix_en,
         doc,
         due_days,
+        record_window_days,
         params,
         file: t.source().file.to_path_buf(),
         line: t.source().line_of(t.span.start),
