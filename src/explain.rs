@@ -7,6 +7,7 @@ use std::fmt::Write;
 use toml::de::{DeTable, DeValue};
 
 use crate::checks::kind_spec;
+use crate::report::labels::Labels;
 use crate::rules::{COMMON_KEYS, Rule, RuleSet};
 
 /// One line per rule: id, kind, severity, categories; with a header.
@@ -78,35 +79,49 @@ fn indent(s: &str, by: &str) -> String {
         .join("\n")
 }
 
-/// A readable explanation of one rule.
-pub fn explain(rule: &Rule) -> String {
+/// A readable explanation of one rule, in the words of `l` (`[labels.*.explain]`).
+pub fn explain(rule: &Rule, l: &Labels) -> String {
+    let w = |key: &str, values: &[(&str, String)]| l.explain_word(key, values);
     let mut out = String::new();
     let _ = writeln!(out, "{}", rule.id);
-    let _ = writeln!(
-        out,
-        "  kind: {}   severity: {}{}",
-        rule.kind,
-        rule.severity.as_str(),
-        rule.due_days
-            .map(|d| format!(
-                "   due: {d} {} after the audit",
-                if d == 1 { "day" } else { "days" }
-            ))
-            .unwrap_or_default()
-    );
-    if !rule.categories.is_empty() {
-        let _ = writeln!(out, "  categories: {}", rule.categories.join(", "));
+    let mut head = vec![
+        w("kind", &[("kind", rule.kind.to_string())]),
+        w(
+            "severity",
+            &[("severity", l.severity(rule.severity).to_string())],
+        ),
+    ];
+    if let Some(d) = rule.due_days {
+        let key = if d == 1 { "due_one" } else { "due" };
+        head.push(w(key, &[("days", d.to_string())]));
     }
-    let _ = writeln!(out, "  defined in {}:{}", rule.file.display(), rule.line);
+    let _ = writeln!(out, "  {}", head.join("   "));
+    if !rule.categories.is_empty() {
+        let cats = rule.categories.join(&l.enumeration);
+        let _ = writeln!(out, "  {}", w("categories", &[("categories", cats)]));
+    }
+    let file = rule.file.display().to_string();
+    let line = rule.line.to_string();
+    let defined = if rule.builtin {
+        // A built-in file is not on disk: say how to see it.
+        let name = rule.file.file_name().map_or_else(
+            || file.clone(),
+            |n| n.to_string_lossy().trim_end_matches(".toml").to_string(),
+        );
+        w("builtin", &[("file", file), ("line", line), ("name", name)])
+    } else {
+        w("defined_in", &[("file", file), ("line", line)])
+    };
+    let _ = writeln!(out, "  {defined}");
     if let Some(doc) = &rule.doc {
-        let _ = writeln!(out, "\nWhy it matters\n{}", indent(doc, "  "));
+        let _ = writeln!(out, "\n{}\n{}", w("why", &[]), indent(doc, "  "));
     }
     let spec = kind_spec(rule.kind);
     if let Some(spec) = spec {
         let _ = writeln!(
             out,
-            "\nWhat the `{}` kind checks\n{}",
-            spec.name,
+            "\n{}\n{}",
+            w("what_kind", &[("kind", spec.name.to_string())]),
             indent(&wrap(spec.doc, 78), "  ")
         );
     }
@@ -115,9 +130,9 @@ pub fn explain(rule: &Rule) -> String {
         .iter()
         .filter(|(k, _)| !COMMON_KEYS.contains(&k.as_str()))
         .collect();
-    let _ = writeln!(out, "\nParameters");
+    let _ = writeln!(out, "\n{}", w("parameters", &[]));
     if params.is_empty() {
-        let _ = writeln!(out, "  (none set; the kind's defaults apply)");
+        let _ = writeln!(out, "  {}", w("no_parameters", &[]));
     }
     for (k, v) in &params {
         let mut lines = v.lines();
@@ -127,22 +142,19 @@ pub fn explain(rule: &Rule) -> String {
             let _ = writeln!(out, "  {}", l.trim_end());
         }
     }
-    let _ = writeln!(out, "\nMessages");
+    let _ = writeln!(out, "\n{}", w("messages", &[]));
     for key in ["message", "message_en", "fix", "fix_en"] {
         if let Some((_, v)) = keys.iter().find(|(k, _)| k == key) {
             let _ = writeln!(out, "  {key} = {v}");
         }
     }
     if let Some(spec) = spec {
-        let _ = writeln!(
-            out,
-            "  placeholders: {}",
-            crate::checks::placeholders_of(spec.placeholders)
-                .iter()
-                .map(|p| format!("{{{p}}}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
+        let names = crate::checks::placeholders_of(spec.placeholders)
+            .iter()
+            .map(|p| format!("{{{p}}}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = writeln!(out, "  {}", w("placeholders", &[("placeholders", names)]));
     }
     out
 }
@@ -174,7 +186,7 @@ mod tests {
     fn explains_a_builtin_rule_with_its_parameters() {
         let rules = crate::load_rules(true, &[]).unwrap();
         let r = rules.rule("duplicate-heading").unwrap();
-        let e = explain(r);
+        let e = explain(r, rules.labels.get(crate::Lang::En));
         assert!(e.contains("levels = ["), "{e}");
         assert!(e.contains("min_chars = 4"), "{e}");
         assert!(e.contains("标题「开展政策解读情况」重复出现"), "{e}");

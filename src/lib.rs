@@ -79,23 +79,61 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
 pub const REPORT_WORDS: (&str, &str) = ("rules/report.toml", include_str!("../rules/report.toml"));
 
 /// Loads the report's words, the built-in rules (unless `builtin` is false)
-/// and then each directory in turn.
+/// and then each directory in turn; stops at the first error.
 pub fn load_rules(builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, AuditError> {
+    let (set, errors) = load_rules_all(builtin, dirs);
+    match errors.into_iter().next() {
+        Some(e) => Err(e.into()),
+        None => Ok(set),
+    }
+}
+
+/// `load_rules`, going on after an error to gather every one, in the order
+/// `load_rules` would meet them (its error is the first of these).
+pub fn load_rules_all(
+    builtin: bool,
+    dirs: &[PathBuf],
+) -> (RuleSet, Vec<rules::toml_reader::RuleError>) {
     let mut set = RuleSet::default();
+    let mut errors = Vec::new();
     let (name, text) = REPORT_WORDS;
-    set.load_str(Path::new(name), text)?;
+    set.load_str_all(Path::new(name), text, &mut errors);
     if builtin {
         for (name, text) in BUILTIN_RULES {
-            set.load_str(Path::new(name), text)?;
+            set.load_str_all(Path::new(name), text, &mut errors);
+        }
+        // What `--rules` replaces later is no longer built in.
+        for r in &mut set.rules {
+            r.builtin = true;
         }
     }
+    set.builtin_files = set.files.len();
     for dir in dirs {
-        for file in rules::toml_files(dir)? {
-            set.load_file(&file)?;
-        }
+        set.load_dir_all(dir, &mut errors);
     }
-    set.validate()?;
-    Ok(set)
+    set.validate_all(&mut errors);
+    (set, errors)
+}
+
+/// The built-in file a name stands for (`links.toml`, `links` or
+/// `rules/links.toml`): its path and text, for `audit rules show`.
+pub fn builtin_file(name: &str) -> Option<(&'static str, &'static str)> {
+    let stem = name.trim_start_matches("rules/").trim_end_matches(".toml");
+    std::iter::once(&REPORT_WORDS)
+        .chain(BUILTIN_RULES)
+        .find(|(path, _)| path.trim_start_matches("rules/").trim_end_matches(".toml") == stem)
+        .copied()
+}
+
+/// The names of the built-in files, as `audit rules show` takes them.
+pub fn builtin_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = BUILTIN_RULES
+        .iter()
+        .chain(std::iter::once(&REPORT_WORDS))
+        .map(|(path, _)| path.trim_start_matches("rules/"))
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 #[derive(Debug, Clone)]

@@ -127,14 +127,30 @@ enum InspectFormat {
 enum RulesAction {
     /// List every rule: id, kind, severity, categories.
     List,
-    /// Validate rule files; exits 2 on the first error.
+    /// Validate rule files: lists every error (up to 20), one line each, and
+    /// exits 2 when there is one.
     Check {
         /// A directory of rule files to check on top of the built-in ones.
         dir: Option<PathBuf>,
     },
     /// Explain one rule: what it checks, why, and its parameters.
-    Explain { id: String },
+    Explain {
+        id: String,
+        /// The language of the explanation (default: audit.toml's `lang`, else zh).
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
+    /// Print a built-in rule file (e.g. `links.toml` or `links`), to copy
+    /// into a rule directory and edit.
+    Show {
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
 }
+
+/// `audit rules check` lists at most this many errors: the first ones are
+/// what to fix, and a file that is not a rule file at all has endless ones.
+const MAX_CHECK_ERRORS: usize = 20;
 
 #[derive(Args, Clone)]
 struct RuleArgs {
@@ -507,15 +523,23 @@ fn main() -> ExitCode {
 /// The rules: built in, then audit.toml's directories, then `--rules`; then audit.toml's categories.
 fn load(r: &RuleArgs) -> Result<(RuleSet, Option<ConfigFile>), AuditError> {
     let config = config_file::locate(r.config.as_deref())?;
-    let mut dirs: Vec<PathBuf> = config.iter().flat_map(|c| c.rules.clone()).collect();
-    dirs.extend(r.rules.iter().cloned());
-    let no_default =
-        r.no_default_rules || config.as_ref().and_then(|c| c.no_default_rules) == Some(true);
-    let mut rules = load_rules(!no_default, &dirs)?;
+    let dirs = rule_dirs(r, config.as_ref());
+    let mut rules = load_rules(!no_default_rules(r, config.as_ref()), &dirs)?;
     if let Some(c) = &config {
         c.merge_into(&mut rules)?;
     }
     Ok((rules, config))
+}
+
+/// The rule directories: audit.toml's, then `--rules`.
+fn rule_dirs(r: &RuleArgs, config: Option<&ConfigFile>) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = config.iter().flat_map(|c| c.rules.clone()).collect();
+    dirs.extend(r.rules.iter().cloned());
+    dirs
+}
+
+fn no_default_rules(r: &RuleArgs, config: Option<&ConfigFile>) -> bool {
+    r.no_default_rules || config.and_then(|c| c.no_default_rules) == Some(true)
 }
 
 /// The flag's value, unless it was not given and audit.toml sets it.
@@ -822,27 +846,104 @@ fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> 
         RulesAction::Check { dir } => {
             let mut r = r.clone();
             r.rules.extend(dir);
-            let (rules, config) = load(&r)?;
-            let from = config
-                .map(|c| format!(" and {}", c.path.display()))
-                .unwrap_or_default();
-            println!(
-                "ok: {} rules, {} categories in {} files{from}",
-                rules.rules.len(),
-                rules.categories.len(),
-                rules.files.len()
-            );
+            return check_rules(&r);
         }
-        RulesAction::Explain { id } => {
-            let (rules, _) = load(r)?;
+        RulesAction::Explain { id, lang } => {
+            let (rules, config) = load(r)?;
             let rule = rules.rule(&id).ok_or_else(|| {
                 AuditError::Usage(format!(
                     "no rule `{id}`; `audit rules list` shows the rule ids"
                 ))
             })?;
-            print!("{}", explain::explain(rule));
+            let lang = lang.or_else(|| config.as_ref()?.lang).unwrap_or(Lang::Zh);
+            print!("{}", explain::explain(rule, rules.labels.get(lang)));
+        }
+        RulesAction::Show { file } => {
+            let (_, text) = disclosure_audit::builtin_file(&file).ok_or_else(|| {
+                AuditError::Usage(format!(
+                    "no built-in rule file `{file}`; the built-in files are: {}",
+                    disclosure_audit::builtin_names().join(", ")
+                ))
+            })?;
+            print!("{text}");
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `audit rules check`: every error of the rule files (up to
+/// MAX_CHECK_ERRORS) on stderr, one line each, and a count; or what was read.
+fn check_rules(r: &RuleArgs) -> Result<ExitCode, AuditError> {
+    let config = config_file::locate(r.config.as_deref())?;
+    let dirs = rule_dirs(r, config.as_ref());
+    let no_default = no_default_rules(r, config.as_ref());
+    let (mut rules, mut errors) = disclosure_audit::load_rules_all(!no_default, &dirs);
+    // audit.toml's categories and ignore entries are checked against a
+    // whole rule set: after an error, there is none.
+    if let (Some(c), true) = (&config, errors.is_empty()) {
+        if let Err(e) = c.merge_into(&mut rules) {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        for e in errors.iter().take(MAX_CHECK_ERRORS) {
+            eprintln!("audit: error: {e}");
+        }
+        let files: std::collections::BTreeSet<&std::path::Path> =
+            errors.iter().map(|e| e.file.as_path()).collect();
+        let shown = if errors.len() > MAX_CHECK_ERRORS {
+            format!("; the first {MAX_CHECK_ERRORS} are shown")
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "audit: found {} in {}{shown}",
+            count(errors.len(), "error", "errors"),
+            count(files.len(), "file", "files")
+        );
+        return Ok(ExitCode::from(2));
+    }
+    // Each file once: built in, then each directory that gave files.
+    // Without the default rules, only the report's words are built in: say which.
+    let builtin = match rules.builtin_files {
+        1 => format!(
+            "{} built in",
+            disclosure_audit::REPORT_WORDS
+                .0
+                .trim_start_matches("rules/")
+        ),
+        n => format!("{n} built in"),
+    };
+    let mut sources = vec![builtin];
+    let from_disk = rules.files.get(rules.builtin_files..).unwrap_or_default();
+    let mut seen = Vec::new();
+    for dir in &dirs {
+        // A directory named twice (audit.toml and --rules) was read once.
+        let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let n = from_disk.iter().filter(|f| f.starts_with(dir)).count();
+        if n > 0 {
+            sources.push(format!("{n} from {}", dir.display()));
+        }
+    }
+    let from = config
+        .map(|c| format!(", and {}", c.path.display()))
+        .unwrap_or_default();
+    println!(
+        "ok: {}, {} in {} ({}){from}",
+        count(rules.rules.len(), "rule", "rules"),
+        count(rules.categories.len(), "category", "categories"),
+        count(rules.files.len(), "file", "files"),
+        sources.join(", ")
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,6 @@
 //! `audit.toml` (found from the current directory or named with --config),
 //! suppression (`[[ignore]]` and `<!-- audit:ignore RULE-ID -->`), and the
-//! `audit rules list|check|explain` subcommands.
+//! `audit rules list|check|explain|show` subcommands.
 
 mod common;
 
@@ -296,6 +296,225 @@ fn explain_ignores_a_same_named_file_in_the_current_directory() {
     let e = String::from_utf8_lossy(&out.stdout);
     assert!(e.contains("label_window = 4"), "{e}");
     assert!(!e.contains("999"), "{e}");
+}
+
+/// `rules check` lists every error of the files, one line each with its
+/// file and line, goes on to the next file, and ends with a count; the audit
+/// run stops at the first of them, the same line.
+#[test]
+fn rules_check_lists_every_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        bad.join("a.toml"),
+        "[[rule]]\nid = \"x\"\nkind = \"freshness\"\ncategory = \"news\"\nmessage = \"m\"\n\n\
+         [[rule]]\nid = \"y\"\nkind = \"nosuch\"\nseverity = \"error\"\nmessage = \"m\"\n\n\
+         [[rule]]\nid = \"z\"\nkind = \"freshness\"\ncategory = \"nocat\"\nseverity = \"error\"\nmax_days = 7\nmessage = \"m\"\n",
+    )
+    .unwrap();
+    // A category with an error is not also reported as missing by the rule that names it.
+    std::fs::write(
+        bad.join("b.toml"),
+        "[[category]]\nid = \"town\"\ncolumnz = [\"镇村动态\"]\n\n\
+         [[rule]]\nid = \"t\"\nkind = \"freshness\"\ncategory = \"town\"\nseverity = \"error\"\nmax_days = 7\nmessage = \"m\"\n",
+    )
+    .unwrap();
+    let out = audit_in(dir.path(), &["rules", "check", "bad"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 5, "{err}");
+    assert!(
+        lines[0].starts_with("audit: error: bad/a.toml:1: ") && lines[0].contains("`severity`"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("audit: error: bad/a.toml:9: ") && lines[1].contains("`nosuch`"),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with("audit: error: bad/b.toml:3: ") && lines[2].contains("columnz"),
+        "{err}"
+    );
+    // Only the whole set tells that `nocat` is missing: after the files.
+    assert!(
+        lines[3].starts_with("audit: error: bad/a.toml:13: ") && lines[3].contains("`nocat`"),
+        "{err}"
+    );
+    assert_eq!(lines[4], "audit: found 4 errors in 2 files", "{err}");
+    assert!(out.stdout.is_empty());
+
+    let run = audit_in(dir.path(), &["--site", ".", "--rules", "bad", "-q"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(stderr(&run), format!("{}\n", lines[0]));
+
+    // At most 20 errors are listed; the count says how many there are.
+    let many: String = (0..25)
+        .map(|i| format!("[[rule]]\nid = \"r{i}\"\nkind = \"typo\"\nmessage = \"m\"\n"))
+        .collect();
+    std::fs::write(bad.join("a.toml"), many).unwrap();
+    std::fs::remove_file(bad.join("b.toml")).unwrap();
+    let out = audit_in(dir.path(), &["rules", "check", "bad"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(err.lines().count(), 21, "{err}");
+    assert!(
+        err.ends_with("audit: found 25 errors in 1 file; the first 20 are shown\n"),
+        "{err}"
+    );
+}
+
+/// `rules check` counts each file read once, and says where they came from:
+/// built in, or from which directory, whether named by audit.toml, by
+/// `--rules` or both.
+#[test]
+fn rules_check_counts_each_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    // Same name as a built-in file: it adds to the built-in links.toml.
+    std::fs::write(
+        mine.join("links.toml"),
+        "[[category]]\nid = \"town\"\ncolumns = [\"镇村动态\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        mine.join("more.toml"),
+        "[[category]]\nid = \"village\"\ncolumns = [\"村务公开\"]\n",
+    )
+    .unwrap();
+    let ok = |args: &[&str]| {
+        let out = audit_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let builtin = ok(&["rules", "check"]);
+    let n_rules = builtin
+        .strip_prefix("ok: ")
+        .and_then(|s| s.split(' ').next())
+        .unwrap_or("?")
+        .to_string();
+    assert!(
+        builtin.contains(" in 12 files (12 built in)\n"),
+        "{builtin}"
+    );
+    let with = ok(&["rules", "check", "mine"]);
+    assert!(
+        with.contains(" in 14 files (12 built in, 2 from mine)\n"),
+        "{with}"
+    );
+    assert!(
+        with.starts_with(&format!("ok: {n_rules} rules, ")),
+        "{with}"
+    );
+    assert_eq!(ok(&["rules", "check", "--rules", "mine", "mine"]), with);
+    assert_eq!(ok(&["rules", "check", "--rules", "mine", "./mine"]), with);
+    let none = ok(&["rules", "check", "--no-default-rules", "mine"]);
+    assert_eq!(
+        none,
+        "ok: 0 rules, 2 categories in 3 files (report.toml built in, 2 from mine)\n"
+    );
+    std::fs::write(dir.path().join("audit.toml"), "rules = [\"mine\"]\n").unwrap();
+    let from_file = ok(&["rules", "check", "mine"]);
+    assert!(
+        from_file.contains(" in 14 files (12 built in, 2 from "),
+        "{from_file}"
+    );
+    assert!(from_file.trim_end().ends_with("audit.toml"), "{from_file}");
+}
+
+/// `rules explain` speaks the tool's language (Chinese unless `--lang en` or
+/// audit.toml's `lang`), says "1 day" and "3 days", and names a built-in
+/// rule's file as built in, with the command that shows it.
+#[test]
+fn rules_explain_in_either_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let zh = audit_in(dir.path(), &["rules", "explain", "news-weekly"]);
+    assert_eq!(zh.status.code(), Some(0), "{}", stderr(&zh));
+    let zh = String::from_utf8_lossy(&zh.stdout);
+    assert!(zh.contains("严重程度：错误"), "{zh}");
+    assert!(
+        zh.contains("内置规则，定义于 rules/timeliness.toml 第 "),
+        "{zh}"
+    );
+    assert!(zh.contains("audit rules show timeliness"), "{zh}");
+    assert!(zh.contains("\n参数\n"), "{zh}");
+
+    let en = audit_in(
+        dir.path(),
+        &["rules", "explain", "news-weekly", "--lang", "en"],
+    );
+    let en = String::from_utf8_lossy(&en.stdout);
+    assert!(
+        en.contains("severity: error   due: 3 days after the audit"),
+        "{en}"
+    );
+    assert!(
+        en.contains("built in, defined in rules/timeliness.toml:"),
+        "{en}"
+    );
+    assert!(en.contains("\nParameters\n"), "{en}");
+    assert!(!en.contains("严重程度"), "{en}");
+
+    let mine = dir.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(
+        mine.join("site.toml"),
+        "[[rule]]\nid = \"quick\"\nkind = \"freshness\"\ncategory = \"news\"\n\
+         severity = \"warning\"\nmax_days = 1\ndue_days = 1\nmessage = \"m\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("audit.toml"),
+        "rules = [\"mine\"]\nlang = \"en\"\n",
+    )
+    .unwrap();
+    let out = audit_in(dir.path(), &["rules", "explain", "quick"]);
+    let e = String::from_utf8_lossy(&out.stdout);
+    assert!(e.contains("due: 1 day after the audit"), "{e}");
+    assert!(
+        e.contains("defined in ") && e.contains("site.toml:1"),
+        "{e}"
+    );
+    assert!(!e.contains("built in"), "{e}");
+    let out = audit_in(dir.path(), &["rules", "explain", "quick", "--lang", "zh"]);
+    let e = String::from_utf8_lossy(&out.stdout);
+    assert!(e.contains("整改期限：审计日期后1天"), "{e}");
+}
+
+/// `rules show` prints a built-in file as it is built in, by name with or
+/// without `.toml`; an unknown name lists the names, exit 2.
+#[test]
+fn rules_show_prints_a_built_in_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(common::root().join("rules/links.toml")).unwrap();
+    for name in ["links.toml", "links", "rules/links.toml"] {
+        let out = audit_in(dir.path(), &["rules", "show", name]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), shipped, "{name}");
+    }
+    let out = audit_in(dir.path(), &["rules", "show", "report"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[labels.zh]"));
+
+    let out = audit_in(dir.path(), &["rules", "show", "link"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("audit: error: no built-in rule file `link`; the built-in files are: ")
+            && err.contains("links.toml, ")
+            && err.contains("report.toml"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+
+    // What it prints is a rule file that loads as it is.
+    let copy = dir.path().join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::write(copy.join("links.toml"), &shipped).unwrap();
+    let out = audit_in(dir.path(), &["rules", "check", "copy"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]

@@ -318,4 +318,45 @@ fn what_to_fix_first_opens_the_list() {
         html.contains("<section class=\"first\"><h2>先改这些（1 项）</h2>"),
         "{html}"
     );
+    // The workbook opens with a 先改这些 sheet; the 整改清单 sheet keeps its columns.
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let xlsx = tmp.path().join("report.xlsx");
+    let mut xlsx_args = args.to_vec();
+    xlsx_args.extend(["--format", "xlsx", "-q", "--output", path_str(&xlsx)]);
+    audit(&xlsx_args);
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let bytes = std::fs::read(&xlsx).expect("the workbook");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+    assert_eq!(wb.sheet_names(), ["先改这些", "整改清单", "汇总"]);
+    let first = wb.worksheet_range("先改这些").expect("first sheet");
+    let cell = |r: usize, c: usize| first.get((r, c)).map(|d| d.to_string()).unwrap_or_default();
+    assert_eq!(cell(0, 0), "先改这些（1 项）");
+    let header: Vec<String> = (0..first.width()).map(|c| cell(1, c)).collect();
+    assert_eq!(
+        header,
+        [
+            "序号",
+            "严重程度",
+            "问题描述",
+            "整改建议",
+            "整改期限",
+            "页面标题",
+            "页面地址"
+        ]
+    );
+    assert_eq!(first.height(), 3, "the heading, the header, one finding");
+    assert_eq!(
+        first.get((2, 0)),
+        Some(&Data::Float(1.0)),
+        "its number in 整改清单"
+    );
+    assert_eq!(cell(2, 1), "错误");
+    assert!(
+        cell(2, 2).starts_with("栏目「新闻动态」已9天未更新"),
+        "{}",
+        cell(2, 2)
+    );
+    let list = wb.worksheet_range("整改清单").expect("list sheet");
+    assert_eq!(list.get((0, 0)), Some(&Data::String("序号".into())));
+    assert_eq!(list.get((1, 6)).map(|d| d.to_string()), Some(cell(2, 2)));
 }

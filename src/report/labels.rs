@@ -71,6 +71,8 @@ pub struct Labels {
     pub fixed: String,
     /// `{new}`, `{persisting}`, `{fixed}` are filled in.
     pub baseline_summary: String,
+    /// The name of the xlsx sheet of what to fix first.
+    pub sheet_first: String,
     pub sheet_list: String,
     pub sheet_summary: String,
     pub column: String,
@@ -105,6 +107,8 @@ pub struct Labels {
     pub inspect: Vec<(String, String)>,
     /// The notes a run can leave (`[labels.zh.notes]`), by key; see [`NOTES`].
     notes: Vec<(&'static str, Template)>,
+    /// The words of `audit rules explain` (`[labels.zh.explain]`), by key; see [`EXPLAIN`].
+    explain: Vec<(&'static str, Template)>,
 }
 
 /// Where each word of `[labels.zh]`/`[labels.en]` goes, and the
@@ -149,6 +153,7 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("baseline_summary", &["new", "persisting", "fixed"], |l| {
         &mut l.baseline_summary
     }),
+    ("sheet_first", &[], |l| &mut l.sheet_first),
     ("sheet_list", &[], |l| &mut l.sheet_list),
     ("sheet_summary", &[], |l| &mut l.sheet_summary),
     ("column", &[], |l| &mut l.column),
@@ -209,6 +214,24 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("list_unread_example", &["column", "url"]),
     ("list_unread_loader", &["column", "url", "loader"]),
     ("list_unread_separator", &[]),
+];
+
+/// The words of `audit rules explain`, each with the placeholders its text
+/// may use. `due_one` and `due` are the singular and the plural.
+pub const EXPLAIN: &[(&str, &[&str])] = &[
+    ("kind", &["kind"]),
+    ("severity", &["severity"]),
+    ("due_one", &["days"]),
+    ("due", &["days"]),
+    ("categories", &["categories"]),
+    ("defined_in", &["file", "line"]),
+    ("builtin", &["file", "line", "name"]),
+    ("why", &[]),
+    ("what_kind", &["kind"]),
+    ("parameters", &[]),
+    ("no_parameters", &[]),
+    ("messages", &[]),
+    ("placeholders", &["placeholders"]),
 ];
 
 /// The lists of words, each as long as its field.
@@ -337,18 +360,15 @@ impl Labels {
                 }
             }
         }
-        if let Some(mut n) = t.table("notes")? {
-            n.set_context(format!("{}.notes]", t.context.trim_end_matches(']')));
-            for (key, allowed) in NOTES {
-                if let Some(v) = n.string(key)? {
-                    let text = Template::parse(v.get_ref(), allowed).map_err(|e| {
-                        n.error_at(&v.span(), format!("`{key}` of {}: {e}", n.context))
-                    })?;
-                    self.notes.retain(|(k, _)| k != key);
-                    self.notes.push((key, text));
-                }
+        for (name, keys, store) in [
+            ("notes", NOTES, &mut self.notes),
+            ("explain", EXPLAIN, &mut self.explain),
+        ] {
+            if let Some(mut n) = t.table(name)? {
+                n.set_context(format!("{}.{name}]", t.context.trim_end_matches(']')));
+                merge_templates(&mut n, keys, store)?;
+                n.finish()?;
             }
-            n.finish()?;
         }
         if let Some(mut k) = t.table("inspect")? {
             for pair in k.remaining_strings()? {
@@ -375,6 +395,16 @@ impl Labels {
         match self.notes.iter().find(|(k, _)| *k == key) {
             Some((_, text)) => text.render(&values),
             // Only a rule set without rules/report.toml lacks a note; the key still says what happened.
+            None => key.to_string(),
+        }
+    }
+
+    /// The word `key` of `audit rules explain` (one of [`EXPLAIN`]) with its placeholders filled.
+    pub fn explain_word(&self, key: &str, values: &[(&str, String)]) -> String {
+        let values: std::collections::BTreeMap<&str, String> = values.iter().cloned().collect();
+        match self.explain.iter().find(|(k, _)| *k == key) {
+            Some((_, text)) => text.render(&values),
+            // Only a rule set without rules/report.toml lacks one; the key still says what it is.
             None => key.to_string(),
         }
     }
@@ -463,6 +493,24 @@ impl Labels {
     }
 }
 
+/// Reads the templates of a table of fixed keys (`[labels.zh.notes]`…), each
+/// checked against the placeholders it may use, replacing earlier ones.
+fn merge_templates(
+    n: &mut TableReader<'_, '_>,
+    keys: &[(&'static str, &[&str])],
+    store: &mut Vec<(&'static str, Template)>,
+) -> Result<(), RuleError> {
+    for (key, allowed) in keys {
+        if let Some(v) = n.string(key)? {
+            let text = Template::parse(v.get_ref(), allowed)
+                .map_err(|e| n.error_at(&v.span(), format!("`{key}` of {}: {e}", n.context)))?;
+            store.retain(|(k, _)| k != key);
+            store.push((key, text));
+        }
+    }
+    Ok(())
+}
+
 /// The shipped words in one language, for tests of the formats.
 #[cfg(test)]
 pub(crate) fn shipped(lang: Lang) -> Labels {
@@ -526,6 +574,13 @@ mod tests {
                 assert!(
                     labels.notes.iter().any(|(k, _)| k == key),
                     "{:?}: no note `{key}`",
+                    labels.lang
+                );
+            }
+            for (key, _) in EXPLAIN {
+                assert!(
+                    labels.explain.iter().any(|(k, _)| k == key),
+                    "{:?}: no explain word `{key}`",
                     labels.lang
                 );
             }

@@ -1,7 +1,8 @@
 //! `--format xlsx`: the correction list as an Excel workbook, the form most
-//! disclosure offices pass around: a 整改清单 sheet with a frozen header,
-//! filters, sized columns and links to the pages, and a 汇总 sheet counting
-//! findings by column and kind.
+//! disclosure offices pass around: a 先改这些 sheet first when something is
+//! urgent (as every format opens with it), a 整改清单 sheet with a frozen
+//! header, filters, sized columns and links to the pages, and a 汇总 sheet
+//! counting findings by column and kind.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +10,9 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, Url, Workbook, Worksheet, Xlsx
 
 use super::Report;
 use super::csv::{Extra, row};
-use super::labels::{COL_URL, COLUMNS, Labels};
+use super::labels::{
+    COL_DUE, COL_FIX, COL_NO, COL_PROBLEM, COL_SEVERITY, COL_TITLE, COL_URL, COLUMNS, Labels,
+};
 
 /// Excel refuses longer cell text.
 const MAX_CELL: usize = 32_000;
@@ -24,6 +27,63 @@ fn clip(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// The columns of the 先改这些 sheet, of those of the 整改清单 sheet: enough
+/// to act on, and the number to find the finding in the full list.
+const FIRST_COLUMNS: [usize; 7] = [
+    COL_NO,
+    COL_SEVERITY,
+    COL_PROBLEM,
+    COL_FIX,
+    COL_DUE,
+    COL_TITLE,
+    COL_URL,
+];
+
+/// What to fix first: the heading with its count, then one row per finding
+/// numbered as in the 整改清单 sheet.
+fn first_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), XlsxError> {
+    ws.set_name(&l.sheet_first)?;
+    let first = report.fix_first(l);
+    let title = Format::new().set_bold().set_font_size(14);
+    ws.write_string_with_format(0, 0, l.fix_first_heading(first.len()), &title)?;
+    let head = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_align(FormatAlign::Center);
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (j, &c) in FIRST_COLUMNS.iter().enumerate() {
+        let j = j as u16;
+        let name = l.columns.get(c).map_or("", String::as_str);
+        ws.write_string_with_format(1, j, name, &head)?;
+        ws.set_column_width(j, WIDTHS.get(c).copied().unwrap_or(12.0))?;
+    }
+    // Ids are unique in a report: a finding's row in the full list.
+    let numbers: std::collections::HashMap<&str, usize> = report
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i + 1))
+        .collect();
+    for (i, f) in first.iter().enumerate() {
+        let r = (i + 2) as u32;
+        let n = numbers.get(f.id.as_str()).copied().unwrap_or(0);
+        let cells = row(l, n, f);
+        for (j, &c) in FIRST_COLUMNS.iter().enumerate() {
+            let j = j as u16;
+            let text = cells.get(c).map_or("", String::as_str);
+            if c == COL_NO {
+                ws.write_number(r, j, n as f64)?;
+            } else if c == COL_URL && text.len() <= MAX_URL && crate::is_url(text) {
+                ws.write_url_with_text(r, j, Url::new(text), text)?;
+            } else {
+                ws.write_string_with_format(r, j, clip(text), &wrap)?;
+            }
+        }
+    }
+    ws.set_freeze_panes(2, 0)?;
+    Ok(())
 }
 
 fn list_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), XlsxError> {
@@ -138,6 +198,10 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), 
 pub fn render(report: &Report, l: &Labels) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     let err = |e: XlsxError| format!("cannot write the workbook: {e}");
+    // Like the other formats, the workbook opens with what to fix first, when there is any.
+    if !report.fix_first(l).is_empty() {
+        first_sheet(wb.add_worksheet(), report, l).map_err(err)?;
+    }
     list_sheet(wb.add_worksheet(), report, l).map_err(err)?;
     summary_sheet(wb.add_worksheet(), report, l).map_err(err)?;
     wb.save_to_buffer().map_err(err)

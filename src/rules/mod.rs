@@ -252,6 +252,8 @@ pub struct Rule {
     /// that `audit rules explain` quotes what was actually read (a built-in
     /// rule's file is not on disk, and a file of the same name may be).
     pub source: SourceText,
+    /// Whether the rule is one of the built-in files' (not on disk, shown by `audit rules show`).
+    pub builtin: bool,
 }
 
 /// The text of one loaded rule file, shared by its rules.
@@ -292,8 +294,16 @@ pub struct RuleSet {
     /// index, so that a page is matched against all of them in one pass.
     /// Made by `validate`, which every way of loading rules ends with.
     pub category_urls: UrlGlobs,
-    /// The files that were read, in order.
+    /// The files that were read without an error, in order, each once.
     pub files: Vec<PathBuf>,
+    /// How many of `files` are built into the binary (they come first).
+    pub builtin_files: usize,
+    /// Files read from disk so far (canonical paths), so that none is read twice.
+    read_from_disk: Vec<PathBuf>,
+    /// Categories whose table had an error, by id.
+    broken_categories: Vec<String>,
+    /// Whether a file could not be read or parsed at all.
+    unread_file: bool,
 }
 
 impl RuleSet {
@@ -301,51 +311,104 @@ impl RuleSet {
     /// A later directory's rule or category with the same id replaces the earlier one.
     pub fn load(dirs: &[PathBuf]) -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
+        let mut errors = Vec::new();
         for dir in dirs {
-            let files = toml_files(dir)?;
-            for file in files {
-                set.load_file(&file)?;
+            set.load_dir_all(dir, &mut errors);
+        }
+        set.validate_all(&mut errors);
+        first(errors)?;
+        Ok(set)
+    }
+
+    /// Reads every `*.toml` file of `dir` (or `dir` itself when it is a file),
+    /// going on after an error; a file already read is not read twice.
+    pub fn load_dir_all(&mut self, dir: &Path, errors: &mut Vec<RuleError>) {
+        match toml_files(dir) {
+            Ok(files) => {
+                for file in files {
+                    self.load_file_all(&file, errors);
+                }
+            }
+            Err(e) => {
+                self.unread_file = true;
+                errors.push(e);
             }
         }
-        set.validate()?;
-        Ok(set)
     }
 
     /// Reads one file into the set (replacing same-id entries). Call `validate` after the last file.
     pub fn load_file(&mut self, file: &Path) -> Result<(), RuleError> {
-        let bytes = std::fs::read(file).map_err(|e| RuleError {
-            file: file.to_path_buf(),
-            line: 0,
-            message: format!("cannot read the rule file: {e}"),
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            RuleError {
-                file: file.to_path_buf(),
-                line: upto.iter().filter(|&&b| b == b'\n').count() + 1,
-                message: "the rule file is not UTF-8; save it as UTF-8".to_string(),
+        let mut errors = Vec::new();
+        self.load_file_all(file, &mut errors);
+        first(errors)
+    }
+
+    /// `load_file`, going on after an error to find the others.
+    pub fn load_file_all(&mut self, file: &Path, errors: &mut Vec<RuleError>) {
+        // The same directory named twice (in audit.toml and by `--rules`) is one set of files.
+        let key = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+        if self.read_from_disk.contains(&key) {
+            return;
+        }
+        self.read_from_disk.push(key);
+        match read_text(file) {
+            Ok(text) => self.load_str_all(file, &text, errors),
+            Err(e) => {
+                self.unread_file = true;
+                errors.push(e);
             }
-        })?;
-        self.load_str(file, &text)
+        }
     }
 
     pub fn load_str(&mut self, file: &Path, text: &str) -> Result<(), RuleError> {
+        let mut errors = Vec::new();
+        self.load_str_all(file, text, &mut errors);
+        first(errors)
+    }
+
+    /// Reads one file's text into the set, adding every error to `errors` and
+    /// going on with the next table: `audit rules check` lists them all, as a
+    /// compiler does. A table with an error is left out of the set.
+    pub fn load_str_all(&mut self, file: &Path, text: &str, errors: &mut Vec<RuleError>) {
+        let before = errors.len();
         let src = Source { file, text };
-        let doc = src.parse()?;
+        let doc = match src.parse() {
+            Ok(doc) => doc,
+            Err(e) => {
+                self.unread_file = true;
+                errors.push(e);
+                return;
+            }
+        };
         let mut top = TableReader::new(&src, doc.get_ref(), doc.span(), "the file's top level");
-        for mut t in top.tables("category")? {
-            let cat = read_category(&mut t)?;
-            t.finish()?;
-            self.categories.retain(|c| c.id != cat.id);
-            self.categories.push(cat);
+        for mut t in keep(top.tables("category"), errors).unwrap_or_default() {
+            let id = t.peek_string("id");
+            let read = read_category(&mut t);
+            match read.and_then(|cat| t.finish().map(|()| cat)) {
+                Ok(cat) => {
+                    self.categories.retain(|c| c.id != cat.id);
+                    self.categories.push(cat);
+                }
+                Err(e) => {
+                    // Rules that name it are not told it is missing: it is broken.
+                    self.broken_categories.extend(id);
+                    errors.push(e);
+                }
+            }
         }
         let mut seen_here: Vec<String> = Vec::new();
         let source = SourceText(std::sync::Arc::from(text));
-        for mut t in top.tables("rule")? {
-            let rule = read_rule(&mut t, &source)?;
-            t.finish()?;
+        for mut t in keep(top.tables("rule"), errors).unwrap_or_default() {
+            let read = read_rule(&mut t, &source);
+            let rule = match read.and_then(|rule| t.finish().map(|()| rule)) {
+                Ok(rule) => rule,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             if seen_here.contains(&rule.id) {
-                return Err(RuleError {
+                errors.push(RuleError {
                     file: file.to_path_buf(),
                     line: rule.line,
                     message: format!(
@@ -353,66 +416,83 @@ impl RuleSet {
                         rule.id
                     ),
                 });
+                continue;
             }
             seen_here.push(rule.id.clone());
             self.rules.retain(|r| r.id != rule.id);
             self.rules.push(rule);
         }
-        for mut t in top.tables("profile")? {
-            let profile = crate::extract::profile::Profile::read(&mut t)?;
-            t.finish()?;
-            self.extract.profiles.push(profile);
+        for mut t in keep(top.tables("profile"), errors).unwrap_or_default() {
+            let read = crate::extract::profile::Profile::read(&mut t);
+            match read.and_then(|p| t.finish().map(|()| p)) {
+                Ok(profile) => self.extract.profiles.push(profile),
+                Err(e) => errors.push(e),
+            }
         }
-        if let Some(mut t) = top.table("extract")? {
+        if let Some(mut t) = keep(top.table("extract"), errors).flatten() {
             t.set_context("[extract]");
-            self.extract.merge_from(&mut t)?;
-            t.finish()?;
+            let merged = self.extract.merge_from(&mut t);
+            keep(merged.and_then(|()| t.finish()), errors);
         }
-        if let Some(mut t) = top.table("labels")? {
+        if let Some(mut t) = keep(top.table("labels"), errors).flatten() {
             t.set_context("[labels]");
-            self.labels.merge_from(&mut t)?;
-            t.finish()?;
+            let merged = self.labels.merge_from(&mut t);
+            keep(merged.and_then(|()| t.finish()), errors);
         }
-        top.finish()?;
-        self.files.push(file.to_path_buf());
-        Ok(())
+        keep(top.finish(), errors);
+        if errors.len() == before {
+            self.files.push(file.to_path_buf());
+        }
     }
 
     /// Checks what only the whole set can tell: that every category a rule names exists.
     pub fn validate(&mut self) -> Result<(), RuleError> {
-        self.category_urls =
-            UrlGlobs::union(self.categories.iter().map(|c| &c.urls)).map_err(|message| {
-                RuleError {
-                    file: self
-                        .categories
-                        .last()
-                        .map(|c| c.file.clone())
-                        .unwrap_or_default(),
-                    line: 0,
-                    message,
-                }
-            })?;
+        let mut errors = Vec::new();
+        self.validate_all(&mut errors);
+        first(errors)
+    }
+
+    /// `validate`, adding every problem to `errors`.
+    pub fn validate_all(&mut self, errors: &mut Vec<RuleError>) {
+        match UrlGlobs::union(self.categories.iter().map(|c| &c.urls)) {
+            Ok(globs) => self.category_urls = globs,
+            Err(message) => errors.push(RuleError {
+                file: self
+                    .categories
+                    .last()
+                    .map(|c| c.file.clone())
+                    .unwrap_or_default(),
+                line: 0,
+                message,
+            }),
+        }
+        // A file that could not be read may define any category: a rule
+        // naming one is not an error of its own then, only a consequence.
+        if self.unread_file {
+            return;
+        }
         for r in &self.rules {
             for c in &r.categories {
-                if !self.categories.iter().any(|k| &k.id == c) {
-                    let known: Vec<_> = self.categories.iter().map(|k| k.id.as_str()).collect();
-                    return Err(RuleError {
-                        file: r.file.clone(),
-                        line: r.line,
-                        message: format!(
-                            "rule `{}` names category `{c}`, which no [[category]] defines (known: {})",
-                            r.id,
-                            if known.is_empty() {
-                                "none".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    });
+                if self.categories.iter().any(|k| &k.id == c) || self.broken_categories.contains(c)
+                {
+                    continue;
                 }
+                let known: Vec<_> = self.categories.iter().map(|k| k.id.as_str()).collect();
+                errors.push(RuleError {
+                    file: r.file.clone(),
+                    line: r.line,
+                    message: format!(
+                        "rule `{}` names category `{c}`, which no [[category]] defines (known: {})",
+                        r.id,
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                });
             }
         }
-        Ok(())
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {
@@ -431,6 +511,36 @@ impl RuleSet {
             .map(|c| c.id.as_str())
             .collect()
     }
+}
+
+/// The first of the errors a load gathered, for the callers that stop at it.
+fn first(errors: Vec<RuleError>) -> Result<(), RuleError> {
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The value of `r`, or `None` with its error added to `errors`.
+fn keep<T>(r: Result<T, RuleError>, errors: &mut Vec<RuleError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+/// A rule file's text; an unreadable or non-UTF-8 file is an error at its line.
+fn read_text(file: &Path) -> Result<String, RuleError> {
+    let bytes = std::fs::read(file).map_err(|e| RuleError {
+        file: file.to_path_buf(),
+        line: 0,
+        message: format!("cannot read the rule file: {e}"),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        RuleError {
+            file: file.to_path_buf(),
+            line: upto.iter().filter(|&&b| b == b'\n').count() + 1,
+            message: "the rule file is not UTF-8; save it as UTF-8".to_string(),
+        }
+    })
 }
 
 /// The `*.toml` files of a directory in name order (or the file itself).
@@ -631,6 +741,7 @@ fn read_rule(t: &mut TableReader<'_, '_>, source: &SourceText) -> Result<Rule, R
         file: t.source().file.to_path_buf(),
         line: t.source().line_of(t.span.start),
         source: source.clone(),
+        builtin: false,
     })
 }
 

@@ -142,6 +142,18 @@ impl<'s, 'i> TableReader<'s, 'i> {
         Some((self.entries[i].1.clone(), self.entries[i].2))
     }
 
+    /// A string value without reading it: what a table with an error was
+    /// called, so that what refers to it is not reported as well.
+    pub fn peek_string(&self, key: &str) -> Option<String> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .and_then(|(_, _, v)| match v.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            })
+    }
+
     pub fn error_at(&self, span: &Range<usize>, message: impl Into<String>) -> RuleError {
         self.src.error(span, message)
     }
