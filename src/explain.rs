@@ -96,6 +96,9 @@ pub fn explain(rule: &Rule, l: &Labels) -> String {
         head.push(w(key, &[("days", d.to_string())]));
     }
     let _ = writeln!(out, "  {}", head.join("   "));
+    if let Some(d) = rule.record_window_days {
+        let _ = writeln!(out, "  {}", w("record_window", &[("days", d.to_string())]));
+    }
     if !rule.categories.is_empty() {
         let cats = rule.categories.join(&l.enumeration);
         let _ = writeln!(out, "  {}", w("categories", &[("categories", cats)]));

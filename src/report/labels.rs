@@ -222,6 +222,7 @@ pub const EXPLAIN: &[(&str, &[&str])] = &[
     ("kind", &["kind"]),
     ("severity", &["severity"]),
     ("due_one", &["days"]),
+    ("record_window", &["days"]),
     ("due", &["days"]),
     ("categories", &["categories"]),
     ("defined_in", &["file", "line"]),
