@@ -761,7 +761,7 @@ fn link_site() -> Vec<(&'static str, String)> {
             art(
                 "南湖镇召开河长制工作会议",
                 "2019年06月02日",
-                r#"<p>会议传达了<a href="t20190530_399.html">上次会议</a>的精神，部署了<a href="t20190401_380.html">河道清理</a>工作。</p>"#,
+                r#"<p>会议传达了<a href="t20190530_399.html">上次会议</a>的精神，部署了<a href="t20190401_380.html">河道清理</a>工作。</p><p><a href="/uploads/P020190602_map.pdf"><img src="/images/pdf.png" alt="河道分布图"></a></p>"#,
             ),
         ),
         // Near-miss: `暂无信息` inside a sentence is not an empty column.
@@ -891,6 +891,16 @@ fn broken_links_and_empty_columns_in_directory_mode() {
             ),
             t(
                 "broken-link",
+                "/gzdt/201906/t20190602_402.html",
+                "/images/pdf.png"
+            ),
+            t(
+                "broken-link",
+                "/gzdt/201906/t20190602_402.html",
+                "/uploads/P020190602_map.pdf"
+            ),
+            t(
+                "broken-link",
                 "/gzdt/201906/t20190603_401.html",
                 "/uploads/P020190603_detail.xls"
             ),
@@ -919,6 +929,47 @@ fn broken_links_and_empty_columns_in_directory_mode() {
     let empty = finding(&report, "empty-column", "/rsxx/");
     assert_eq!(empty["evidence"], "暂无信息");
     assert_eq!(empty["column"], "人事信息");
+    // A body link is named by the text the reader clicks.
+    assert_link_named(&report, "P020190603_detail.xls", "2019年财政预算明细.xls");
+    assert_link_named(&report, "t20190530_399.html", "上次会议");
+    // An image link is named by the image's alt.
+    assert_link_named(&report, "P020190602_map.pdf", "河道分布图");
+    // A page served as 200 that says it does not exist, in the rule's words.
+    assert_link_named(&report, "t20190401_380.html", "河道清理");
+    let soft = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["target"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("t20190401_380.html"))
+        })
+        .unwrap();
+    assert!(
+        soft["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("无法打开（页面显示「页面不存在」）"),
+        "{soft}"
+    );
+}
+
+/// The finding about the link to `target` quotes `text`.
+fn assert_link_named(report: &Value, target: &str, text: &str) {
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["target"].as_str().is_some_and(|t| t.ends_with(target)))
+        .unwrap_or_else(|| panic!("no finding for {target}: {report}"));
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("「{text}」")),
+        "{f}"
+    );
 }
 
 #[test]
@@ -956,6 +1007,7 @@ fn broken_links_over_http() {
         )),
         "{links:?}"
     );
+    assert_link_named(&report, "t20190530_399.html", "上次会议");
     // The external link was not checked (no --check-external); the page reached
     // again with `?from=list` is the same page, not a second holder of its links.
     // (`/gzdt` without its slash is reported: this test server answers it with 404.)

@@ -19,6 +19,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::checks::{At, Ctx, Draft, KindSpec, Lang, count, required};
+use crate::extract::SOFT_404;
 use crate::extract::record::{PageKind, PageRecord, ResourceKind};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
@@ -28,7 +29,7 @@ use crate::source::urls::display_url;
 
 pub const KIND: &str = "broken-link";
 
-const PLACEHOLDERS: &[&str] = &["target", "reason", "pages", "resource"];
+const PLACEHOLDERS: &[&str] = &["target", "reason", "pages", "resource", "link_text"];
 
 pub const SPEC: KindSpec = KindSpec {
     name: KIND,
@@ -39,8 +40,11 @@ pub const SPEC: KindSpec = KindSpec {
           from outside the page body, or from the body of `template_min_pages` pages or more, \
           is reported once (with `template_message`). A missing image, frame, stylesheet or \
           media file is reported with `resource_message` (and `resource_template_message` \
-          for one on many pages), `{resource}` naming its kind by `resource_names`. \
-          Parameters: template_min_pages, template_message, missing_reason, \
+          for one on many pages), `{resource}` naming its kind by `resource_names`. A link \
+          of one page whose text is known is reported with `text_message`, `{link_text}` \
+          quoting what the reader clicks. \
+          Parameters: template_min_pages, template_message, text_message, missing_reason, \
+          soft_404_reason (`{shown}`: what a page served as 200 says, 页面不存在), \
           resource_message, resource_template_message, resource_names (each with an _en \
           form).",
 };
@@ -50,9 +54,11 @@ pub struct Params {
     pub template_min_pages: usize,
     pub template_message: Option<Template>,
     pub template_message_en: Option<Template>,
+    /// For a link whose text is known: the message that quotes it.
+    pub text_message: Option<Template>,
+    pub text_message_en: Option<Template>,
     /// How a target that does not exist in the site directory is described.
-    pub missing_reason: String,
-    pub missing_reason_en: Option<String>,
+    pub reasons: Reasons,
     pub resource_message: Option<Template>,
     pub resource_message_en: Option<Template>,
     pub resource_template_message: Option<Template>,
@@ -84,14 +90,14 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     let template_min_pages = count(t, "template_min_pages")?;
     let template_message = opt_template(t, "template_message", PLACEHOLDERS)?;
     let template_message_en = opt_template(t, "template_message_en", PLACEHOLDERS)?;
-    let missing_reason = t.req_string("missing_reason")?.into_inner();
-    let missing_reason_en = t.string("missing_reason_en")?.map(|s| s.into_inner());
+    let reasons = Reasons::read(t, true)?;
     Ok(Params {
         template_min_pages: required(t, "template_min_pages", template_min_pages)?.max(1),
         template_message,
         template_message_en,
-        missing_reason,
-        missing_reason_en,
+        text_message: opt_template(t, "text_message", PLACEHOLDERS)?,
+        text_message_en: opt_template(t, "text_message_en", PLACEHOLDERS)?,
+        reasons,
         resource_message: opt_template(t, "resource_message", PLACEHOLDERS)?,
         resource_message_en: opt_template(t, "resource_message_en", PLACEHOLDERS)?,
         resource_template_message: opt_template(t, "resource_template_message", PLACEHOLDERS)?,
@@ -106,21 +112,58 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
 }
 
 /// Why a target counts as broken, or `None` when it does not (or cannot be told).
-pub fn broken_reason(
-    state: LinkState<'_>,
-    lang: Lang,
-    missing: &str,
-    missing_en: Option<&str>,
-) -> Option<String> {
+/// How a broken target is described, in the rule's words: a file missing
+/// from the site directory, and a page that says it does not exist.
+#[derive(Debug, Clone, Default)]
+pub struct Reasons {
+    pub missing: String,
+    pub missing_en: Option<String>,
+    /// `{shown}` is what the page says (`页面不存在`).
+    pub soft_404: Option<String>,
+    pub soft_404_en: Option<String>,
+}
+
+impl Reasons {
+    /// `missing_reason` (required when `need_missing`), `soft_404_reason`, each with `_en`.
+    pub fn read(t: &mut TableReader<'_, '_>, need_missing: bool) -> Result<Reasons, RuleError> {
+        let mut text = |key: &'static str| t.string(key).map(|v| v.map(|s| s.into_inner()));
+        let missing = text("missing_reason")?;
+        let missing_en = text("missing_reason_en")?;
+        let soft_404 = text("soft_404_reason")?;
+        let soft_404_en = text("soft_404_reason_en")?;
+        if need_missing && missing.is_none() {
+            return Err(t.missing("missing_reason"));
+        }
+        Ok(Reasons {
+            missing: missing.unwrap_or_default(),
+            missing_en,
+            soft_404,
+            soft_404_en,
+        })
+    }
+}
+
+pub fn broken_reason(state: LinkState<'_>, lang: Lang, reasons: &Reasons) -> Option<String> {
+    let soft = |shown: &str| {
+        let words = match lang {
+            Lang::En => reasons.soft_404_en.as_ref().or(reasons.soft_404.as_ref()),
+            Lang::Zh => reasons.soft_404.as_ref(),
+        };
+        words.map(|w| w.replace("{shown}", shown))
+    };
     match state {
         LinkState::Broken(r) => Some(match &r.error {
+            Some(e) if let Some(reason) = e.strip_prefix(SOFT_404).and_then(soft) => reason,
             Some(e) if r.status >= 400 && !e.contains(&r.status.to_string()) => {
                 format!("HTTP {}: {e}", r.status)
             }
             Some(e) => e.clone(),
             None => format!("HTTP {}", r.status),
         }),
-        LinkState::Missing => Some(lang.pick(missing, missing_en).to_string()),
+        LinkState::Missing => Some(
+            lang.pick(reasons.missing.as_str(), reasons.missing_en.as_deref())
+                .to_string(),
+        ),
         LinkState::Ok(_) | LinkState::OffSite | LinkState::Unknown => None,
     }
 }
@@ -136,6 +179,14 @@ struct Holders<'a> {
     template: Vec<&'a PageRecord>,
     /// What the pages embed the target as, when they embed it.
     resource: Option<ResourceKind>,
+}
+
+/// The text `page` shows for its link to `target`, when it shows one.
+fn link_text<'a>(page: &'a PageRecord, target: &str) -> Option<&'a str> {
+    page.link_texts
+        .iter()
+        .find(|(u, _)| u == target)
+        .map(|(_, t)| t.as_str())
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
@@ -159,12 +210,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             }
             if !by_target.contains_key(link.as_str()) {
                 let state = site.link_state(link);
-                let Some(reason) = broken_reason(
-                    state,
-                    ctx.lang,
-                    &p.missing_reason,
-                    p.missing_reason_en.as_deref(),
-                ) else {
+                let Some(reason) = broken_reason(state, ctx.lang, &p.reasons) else {
                     fine.insert(link.as_str());
                     continue;
                 };
@@ -207,6 +253,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             values.insert("reason", reason.clone());
             values.insert("pages", "1".into());
             values.insert("resource", resource.clone().unwrap_or_default());
+            let text = link_text(page, target);
+            if let Some(t) = text {
+                values.insert("link_text", t.to_string());
+            }
             let draft = Draft {
                 at: At::page(page),
                 key: String::new(),
@@ -214,10 +264,15 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                 target: Some(target.to_string()),
                 values,
             };
-            out.push(match resource_message {
-                Some(m) => ctx.finding_with(rule, draft, m, p.resource_message_en.as_ref()),
-                None => ctx.finding(rule, draft),
-            });
+            out.push(
+                match (resource_message, text.and(p.text_message.as_ref())) {
+                    (Some(m), _) => {
+                        ctx.finding_with(rule, draft, m, p.resource_message_en.as_ref())
+                    }
+                    (None, Some(m)) => ctx.finding_with(rule, draft, m, p.text_message_en.as_ref()),
+                    (None, None) => ctx.finding(rule, draft),
+                },
+            );
         }
         if holders.template.is_empty() {
             continue;

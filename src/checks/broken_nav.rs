@@ -23,7 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::checks::broken_link::broken_reason;
+use crate::checks::broken_link::{Reasons, broken_reason};
 use crate::checks::{At, Ctx, Draft, KindSpec, count, required};
 use crate::extract::date::normalize_width;
 use crate::extract::record::{NavLink, PageKind, PageRecord};
@@ -58,7 +58,8 @@ pub const SPEC: KindSpec = KindSpec {
           page links here as its neighbour), absent (an article without navigation in a column \
           where at least `min_nav_percent` of at least `min_column_articles` other articles \
           have it). Parameters: check, truncation_marks, min_prefix_chars, min_column_articles, \
-          min_nav_percent, missing_reason, missing_reason_en, off_site_reason, \
+          min_nav_percent, missing_reason, missing_reason_en, soft_404_reason, \
+          soft_404_reason_en, off_site_reason, \
           off_site_reason_en.",
 };
 
@@ -93,8 +94,7 @@ pub struct Params {
     pub min_prefix_chars: usize,
     pub min_column_articles: usize,
     pub min_nav_percent: usize,
-    pub missing_reason: String,
-    pub missing_reason_en: Option<String>,
+    pub reasons: Reasons,
     pub off_site_reason: String,
     pub off_site_reason_en: Option<String>,
     pub expected_message: Option<Template>,
@@ -126,19 +126,13 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     let text = |t: &mut TableReader<'_, '_>, key: &'static str| {
         t.string(key).map(|v| v.map(|s| s.into_inner()))
     };
-    let missing_reason = text(t, "missing_reason")?;
-    let missing_reason_en = text(t, "missing_reason_en")?;
+    let reasons = Reasons::read(t, check == Check::Target)?;
     let off_site_reason = text(t, "off_site_reason")?;
     let off_site_reason_en = text(t, "off_site_reason_en")?;
     let expected_message = opt_template(t, "expected_message", SPEC.placeholders)?;
     let expected_message_en = opt_template(t, "expected_message_en", SPEC.placeholders)?;
-    if check == Check::Target {
-        if missing_reason.is_none() {
-            return Err(t.missing("missing_reason"));
-        }
-        if off_site_reason.is_none() {
-            return Err(t.missing("off_site_reason"));
-        }
+    if check == Check::Target && off_site_reason.is_none() {
+        return Err(t.missing("off_site_reason"));
     }
     // Each limit is required by the check that reads it; the others leave it unused.
     let min_prefix_chars = match check {
@@ -161,8 +155,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         min_prefix_chars,
         min_column_articles: min_column_articles.max(1),
         min_nav_percent: min_nav_percent.min(100),
-        missing_reason: missing_reason.unwrap_or_default(),
-        missing_reason_en,
+        reasons,
         off_site_reason: off_site_reason.unwrap_or_default(),
         off_site_reason_en,
         expected_message,
@@ -268,12 +261,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
                     let state = site.link_state(target);
                     let off_site = matches!(state, LinkState::OffSite)
                         || !site.complete_listing && !site.is_internal(target);
-                    let broken = broken_reason(
-                        state,
-                        ctx.lang,
-                        &p.missing_reason,
-                        p.missing_reason_en.as_deref(),
-                    );
+                    let broken = broken_reason(state, ctx.lang, &p.reasons);
                     let reason = broken.or_else(|| {
                         off_site.then(|| {
                             ctx.lang

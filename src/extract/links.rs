@@ -137,6 +137,25 @@ const KEPT: [bool; 256] = {
     t
 };
 
+/// What a link shows a reader: its text, or for an image link the image's
+/// `alt`, or the link's `title`. `None` when it shows nothing, or more than
+/// `max_bytes` (a block wrapped in a link is not a link text).
+pub fn shown_text(a: scraper::ElementRef<'_>, max_bytes: usize) -> Option<String> {
+    let text = super::text::inline_max(a, max_bytes)?;
+    if !text.is_empty() {
+        return Some(text);
+    }
+    let img_alt = a
+        .descendent_elements()
+        .find(|e| e.value().name() == "img")
+        .and_then(|i| i.value().attr("alt"));
+    [img_alt, a.value().attr("title")]
+        .into_iter()
+        .flatten()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|t| !t.is_empty() && t.len() <= max_bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

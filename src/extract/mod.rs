@@ -101,6 +101,9 @@ impl PageLinks {
     }
 }
 
+/// How a soft 404's error starts; what the page says follows.
+pub const SOFT_404: &str = "soft 404: ";
+
 /// Elements that may hold the main text when no container is known.
 const BLOCKS: &[&str] = &["div", "td", "article", "section", "main"];
 
@@ -706,7 +709,23 @@ impl Extractor {
             // Body links are page links: the page's cut, if any, is noted above.
             let mut body_cut = Vec::new();
             let mut body_links = PageLinks::new(cfg.max_links);
-            body_links.add_all(in_body, &res, &mut r.body_links, &mut body_cut);
+            for a in in_body {
+                let Some(u) = a.value().attr("href").and_then(|h| res.get(h)) else {
+                    continue;
+                };
+                let before = r.body_links.len();
+                if !body_links.push(&mut r.body_links, &mut body_cut, u) {
+                    break;
+                }
+                // A finding about the link names it as the reader sees it
+                // (「附件：活动方案」); the first text shown for a target counts.
+                if r.body_links.len() > before
+                    && let Some(text) = links::shown_text(a, cfg.title_max_bytes as usize)
+                {
+                    let u = r.body_links[before].clone();
+                    r.link_texts.push((u, text));
+                }
+            }
             let embedded = resources::collect(
                 body.el
                     .descendent_elements()
@@ -925,7 +944,7 @@ impl Extractor {
             .flat_map(|c| crate::suppress::directive_ids(c))
             .collect();
         if let Some(why) = self.soft_404(&doc_title, r, &body, &page_lines) {
-            r.error = Some(format!("soft 404: {why}"));
+            r.error = Some(format!("{SOFT_404}{why}"));
             r.kind = PageKind::Other;
             r.items.clear();
             r.pagination.clear();
@@ -1247,8 +1266,9 @@ impl Extractor {
     ) -> Option<String> {
         let cfg = &self.cfg;
         for t in [doc_title, r.title.as_str()] {
-            if let Some(m) = cfg.soft_404_title_patterns.iter().find_map(|re| re.find(t)) {
-                return Some(format!("{} ({t})", m.as_str()));
+            if cfg.soft_404_title_patterns.iter().any(|re| re.is_match(t)) {
+                // What the reader sees: the title as shown.
+                return Some(t.to_string());
             }
         }
         if r.kind != PageKind::Other || r.publish_date.is_some() {

@@ -272,6 +272,10 @@ pub struct PageRecord {
     /// footers or 上一篇/下一篇), so link checks can tell body from template.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body_links: Vec<String>,
+    /// The text each body link shows (its `title` or image `alt` when it
+    /// shows none), for the links that have one: findings name a link so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub link_texts: Vec<(String, String)>,
     /// 索引号, the disclosure catalogue number, when the page shows one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_no: Option<String>,
