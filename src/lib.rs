@@ -425,6 +425,7 @@ pub fn audit_shared(
     report.summary.suppressed_by_rule = suppressed.by_rule;
     report.incomplete = stats.incomplete;
     report.stopped = stats.stopped.map(str::to_string);
+    report.stop_note = stats.stop_note.clone();
     // Notes quote URLs, which can carry a personal number (an attachment's name).
     report.notes = stats.notes.iter().map(|n| masker.redact(n)).collect();
     if report.summary.suppressed > 0 {

@@ -686,6 +686,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
     // Files written, for the one line that names them at the end.
     let mut written: Vec<PathBuf> = Vec::new();
     let mut findings_written = 0usize;
+    let mut stop_note: Option<String> = None;
     for (site, result) in sites.iter().zip(results) {
         let mut report = match result {
             Ok(r) => r,
@@ -710,6 +711,9 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         // A run cut short is never a clean run, whatever it found.
         if report.stopped.is_some() && code != 2 {
             code = 3;
+        }
+        if stop_note.is_none() {
+            stop_note.clone_from(&report.stop_note);
         }
         if let Some(dir) = out_dir {
             let name = several.then_some(site.as_str());
@@ -770,6 +774,19 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
                     ("files", files.join(&l.enumeration)),
                     ("findings", findings_written.to_string()),
                 ]
+            )
+        );
+    }
+    // After Ctrl-C the terminal shows what happened and what the exit code
+    // means, last, below the report or the progress bar's remains.
+    if code == 3
+        && let Some(note) = stop_note
+    {
+        eprintln!(
+            "{}",
+            Labels::fill(
+                &words.stopped_exit,
+                &[("note", note), ("code", code.to_string())]
             )
         );
     }

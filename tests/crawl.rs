@@ -902,15 +902,15 @@ fn several_sites_get_one_report_each() {
 
 #[test]
 fn ctrl_c_still_writes_the_report_of_what_was_gathered() {
-    stopped_by_signal_still_writes_the_report("-INT");
+    stopped_by_signal_still_writes_the_report("-INT", "Ctrl-C");
 }
 
 #[test]
 fn sigterm_still_writes_the_report_of_what_was_gathered() {
-    stopped_by_signal_still_writes_the_report("-TERM");
+    stopped_by_signal_still_writes_the_report("-TERM", "SIGTERM");
 }
 
-fn stopped_by_signal_still_writes_the_report(sig: &str) {
+fn stopped_by_signal_still_writes_the_report(sig: &str, named: &str) {
     let started = Arc::new(AtomicUsize::new(0));
     let s = started.clone();
     let (server, _) = demo_server(move |req, _| {
@@ -939,6 +939,7 @@ fn stopped_by_signal_still_writes_the_report(sig: &str) {
             "--output",
             out.to_str().unwrap(),
         ])
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     while started.load(Ordering::SeqCst) < 10 {
@@ -949,13 +950,24 @@ fn stopped_by_signal_still_writes_the_report(sig: &str) {
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait_with_output().unwrap().status;
+    let output = child.wait_with_output().unwrap();
     // Interrupted: exit 3 whatever was found, the report still written.
-    assert_eq!(status.code(), Some(3));
+    assert_eq!(output.status.code(), Some(3));
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["incomplete"], true);
-    // Notes speak Chinese by default.
-    assert!(notes(&v).contains("已中断"), "{}", notes(&v));
+    // Notes speak Chinese by default, and name the signal.
+    assert!(
+        notes(&v).contains(&format!("已中断（{named}）")),
+        "{}",
+        notes(&v)
+    );
+    // The terminal's last line says so, and what the exit code means.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("已中断（{named}）")) && last.ends_with("退出码 3。"),
+        "{stderr}"
+    );
     let pages = v["summary"]["pages"].as_u64().unwrap();
     assert!((1..41).contains(&pages), "{pages}");
 }

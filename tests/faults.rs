@@ -512,4 +512,12 @@ fn max_time_stops_the_crawl_and_writes_an_incomplete_report() {
     assert!(notes(&v).contains("--max-time"), "{}", notes(&v));
     assert!(notes(&v).contains("运行时间上限"), "{}", notes(&v));
     assert_eq!(v["summary"]["pages"], 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("运行时间上限") && l.ends_with("退出码 3。")),
+        "{stderr}"
+    );
 }

@@ -44,6 +44,9 @@ pub struct Labels {
     pub enumeration: String,
     /// The line on stderr after a run that wrote files: `{files}`, `{findings}`.
     pub written: String,
+    /// The last line on stderr of a run cut short: `{note}` (what stopped
+    /// it), `{code}` (the exit code).
+    pub stopped_exit: String,
     /// The progress line: `{pages}`, `{queued}`, `{errors}`, `{rate}`.
     pub progress: String,
     /// The heading of what to fix first: errors due within `fix_first_days`
@@ -129,6 +132,7 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("aside", &["text"], |l| &mut l.aside),
     ("enumeration", &[], |l| &mut l.enumeration),
     ("written", &["files", "findings"], |l| &mut l.written),
+    ("stopped_exit", &["note", "code"], |l| &mut l.stopped_exit),
     ("progress", &["pages", "queued", "errors", "rate"], |l| {
         &mut l.progress
     }),
@@ -194,12 +198,12 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("crawl_delay", &["host", "secs"]),
     ("sitemap_unreadable", &["file", "error"]),
     ("sitemap_capped", &["urls", "files"]),
-    ("not_started_interrupted", &[]),
+    ("not_started_interrupted", &["signal"]),
     ("not_started_max_time", &[]),
     ("robots_ignored", &[]),
     ("task_failed", &[]),
     ("stopped_max_time", &["pages", "left"]),
-    ("stopped_interrupted", &["pages", "left"]),
+    ("stopped_interrupted", &["pages", "left", "signal"]),
     ("max_pages", &["max", "left"]),
     ("robots_skipped", &["count", "examples"]),
     ("too_deep", &["count", "max", "examples"]),

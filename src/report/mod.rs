@@ -80,6 +80,9 @@ pub struct Report {
     /// Such a run exits 3 whatever it found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The note that says what stopped the run, for its last line on stderr.
+    #[serde(skip)]
+    pub stop_note: Option<String>,
     /// What the reader should know about how the audit ran.
     pub notes: Vec<String>,
     /// Findings of the `--baseline` report that this run no longer finds.
@@ -189,6 +192,7 @@ impl Report {
             findings,
             incomplete: false,
             stopped: None,
+            stop_note: None,
             notes: Vec::new(),
             fixed: None,
             columns: Vec::new(),

@@ -129,6 +129,17 @@ const EXAMPLE_CHARS: usize = 120;
 /// started yet are not started (each running crawl sees the signal itself).
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Which signal stopped the run: 0 none yet, 1 SIGINT (Ctrl-C), 2 SIGTERM.
+static SIGNAL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// The name of the signal that stopped the run, as the notes name it.
+fn signal_name() -> &'static str {
+    match SIGNAL.load(Ordering::Relaxed) {
+        2 => "SIGTERM",
+        _ => "Ctrl-C",
+    }
+}
+
 enum Job {
     Doc(Document, Validators),
     /// A cached page reused without asking (`--max-cache-age`).
@@ -302,14 +313,16 @@ async fn stop_requested() {
     {
         use tokio::signal::unix::{SignalKind, signal};
         if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
+            let code = tokio::select! {
+                _ = tokio::signal::ctrl_c() => 1,
+                _ = term.recv() => 2,
+            };
+            let _ = SIGNAL.compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed);
             return;
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+    let _ = SIGNAL.compare_exchange(0, 1, Ordering::Relaxed, Ordering::Relaxed);
 }
 
 fn doc(url: Url, depth: u32) -> Document {
@@ -802,7 +815,12 @@ impl HttpSource {
         if INTERRUPTED.load(Ordering::Relaxed) {
             stats.incomplete = true;
             stats.stopped = Some("interrupted");
-            self.note(&mut stats, "not_started_interrupted", &[]);
+            self.note(
+                &mut stats,
+                "not_started_interrupted",
+                &[("signal", signal_name().to_string())],
+            );
+            stats.stop_note = stats.notes.last().cloned();
             return Ok(stats);
         }
         if opts
@@ -813,6 +831,7 @@ impl HttpSource {
             stats.incomplete = true;
             stats.stopped = Some("max_time");
             self.note(&mut stats, "not_started_max_time", &[]);
+            stats.stop_note = stats.notes.last().cloned();
             return Ok(stats);
         }
         let fetcher = Fetcher::new(opts.fetch.clone(), self.gates.clone(), self.safety())
@@ -1135,9 +1154,14 @@ impl HttpSource {
                 self.note(
                     &mut stats,
                     "stopped_interrupted",
-                    &[("pages", done_n.to_string()), ("left", left.to_string())],
+                    &[
+                        ("pages", done_n.to_string()),
+                        ("left", left.to_string()),
+                        ("signal", signal_name().to_string()),
+                    ],
                 );
             }
+            stats.stop_note = stats.notes.last().cloned();
         }
         drop(jobs);
         if limited {

@@ -76,6 +76,8 @@ pub struct CrawlStats {
     /// What cut the run short, when something did: `interrupted` (Ctrl-C,
     /// SIGTERM) or `max_time`. A limit such as `--max-pages` is not a stop.
     pub stopped: Option<&'static str>,
+    /// The note that says what stopped it, for the run's last line on a terminal.
+    pub stop_note: Option<String>,
 }
 
 /// Turns a fetched document into its record. Sources may call it from several
