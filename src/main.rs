@@ -208,6 +208,9 @@ struct RunArgs {
 }
 
 /// The library's defaults, which the flags' defaults show.
+/// The width of `audit history`'s table when it is not printed to a terminal.
+const HISTORY_WIDTH: usize = 100;
+
 fn defaults() -> AuditConfig {
     AuditConfig::new(String::new(), jiff::civil::Date::default())
 }
@@ -1030,7 +1033,12 @@ fn show_history(
             )
         }));
     }
-    print!("{}", history::trend(&runs, words.labels.get(lang)));
+    // A terminal's own width; 100 columns for a pipe or file, so that the
+    // table still reads in a mail or a log.
+    let width = console::Term::stdout()
+        .size_checked()
+        .map_or(HISTORY_WIDTH, |(_, cols)| usize::from(cols));
+    print!("{}", history::trend(&runs, words.labels.get(lang), width));
     Ok(ExitCode::SUCCESS)
 }
 

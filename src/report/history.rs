@@ -289,8 +289,10 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
-/// The trend table `audit history` prints.
-pub fn trend(runs: &[Run], l: &Labels) -> String {
+/// The trend table `audit history` prints, at most `max_width` terminal
+/// columns wide: the counts by kind that do not fit follow in further
+/// tables, each led by the audit date, as wide data is printed in R or pandas.
+pub fn trend(runs: &[Run], l: &Labels, max_width: usize) -> String {
     if runs.is_empty() {
         return format!("{}\n", &l.no_history);
     }
@@ -330,18 +332,36 @@ pub fn trend(runs: &[Run], l: &Labels) -> String {
     let widths: Vec<usize> = (0..cols)
         .map(|c| table.iter().map(|r| width(&r[c])).max().unwrap_or(0))
         .collect();
-    let mut out = String::new();
-    for row in &table {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c].saturating_sub(width(cell));
-            if c < 2 {
-                let _ = write!(line, "{cell}{}  ", " ".repeat(pad));
-            } else {
-                let _ = write!(line, "{}{cell}  ", " ".repeat(pad));
-            }
+    // Each column takes its width and two spaces before the next.
+    let fixed = l.history_header.len().min(cols);
+    let mut groups: Vec<Vec<usize>> = vec![(0..fixed).collect()];
+    for c in fixed..cols {
+        let used = |g: &[usize]| g.iter().map(|&i| widths[i] + 2).sum::<usize>();
+        let last = groups.len() - 1;
+        if used(&groups[last]) + widths[c] > max_width && groups[last].len() > 1 {
+            groups.push(vec![0]);
         }
-        let _ = writeln!(out, "{}", line.trim_end());
+        let last = groups.len() - 1;
+        groups[last].push(c);
+    }
+    let mut out = String::new();
+    for (gi, group) in groups.iter().enumerate() {
+        if gi > 0 {
+            out.push('\n');
+        }
+        for row in &table {
+            let mut line = String::new();
+            for &c in group {
+                let cell = &row[c];
+                let pad = widths[c].saturating_sub(width(cell));
+                if c < 2 {
+                    let _ = write!(line, "{cell}{}  ", " ".repeat(pad));
+                } else {
+                    let _ = write!(line, "{}{cell}  ", " ".repeat(pad));
+                }
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
     }
     out
 }
@@ -394,9 +414,49 @@ mod tests {
             vec![(2, 0), (1, 1), (1, 1)]
         );
         assert_eq!(runs[2].by_kind.get("freshness"), Some(&2));
-        let table = trend(&runs, &shipped(Lang::En));
+        let table = trend(&runs, &shipped(Lang::En), 100);
         assert_eq!(table.lines().count(), 4);
         assert!(table.contains("2019-03-15"));
+    }
+
+    #[test]
+    fn a_wide_trend_wraps_its_kinds_into_further_tables() {
+        let kinds = [
+            "freshness",
+            "missing-metadata",
+            "publish-lag",
+            "punctuation",
+            "stale-notice",
+            "typo",
+            "broken-link",
+            "broken-nav",
+        ];
+        let runs: Vec<Run> = ["2019-03-06", "2019-03-13"]
+            .iter()
+            .map(|d| Run {
+                as_of: d.to_string(),
+                run_at: "2019-03-06T02:30:00Z".into(),
+                pages: 41,
+                findings: 10,
+                errors: 4,
+                warnings: 6,
+                new: 1,
+                fixed: 0,
+                by_kind: kinds.iter().map(|k| (k.to_string(), 1)).collect(),
+            })
+            .collect();
+        let l = shipped(Lang::Zh);
+        let table = trend(&runs, &l, 100);
+        assert!(table.lines().all(|line| width(line) <= 100), "{table}");
+        // Every kind is shown once, and every table is led by the audit date.
+        for k in kinds {
+            assert_eq!(table.matches(l.kind_name(k)).count(), 1, "{table}");
+        }
+        let tables: Vec<&str> = table.split("\n\n").collect();
+        assert!(tables.len() > 1, "{table}");
+        assert!(tables.iter().all(|t| t.starts_with(&l.history_header[0])));
+        // A wide terminal shows one table.
+        assert!(!trend(&runs, &l, 300).contains("\n\n"));
     }
 
     #[test]
