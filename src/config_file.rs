@@ -62,6 +62,8 @@ pub struct ConfigFile {
     /// Rule directories, resolved against the file's directory.
     pub rules: Vec<PathBuf>,
     pub no_default_rules: Option<bool>,
+    /// Shipped rule packs to load (`packs = ["national-2019"]`).
+    pub packs: Vec<String>,
     pub categories: Vec<Category>,
     pub ignore: Vec<Ignore>,
     pub fail_on: Option<FailOn>,
@@ -165,6 +167,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, RuleError> {
         c.rules.push(p);
     }
     c.no_default_rules = top.boolean("no_default_rules")?;
+    c.packs = top.string_list("packs")?;
     if let Some(v) = top.string("fail_on")? {
         c.fail_on = Some(one_of(&top, "fail_on", &v, v.get_ref(), false)?);
     }

@@ -79,6 +79,36 @@ fn indent(s: &str, by: &str) -> String {
         .join("\n")
 }
 
+/// A pack's indicator: what it measures, its threshold and its source.
+pub fn indicator(ind: &crate::scorecard::Indicator) -> String {
+    use crate::scorecard::{Effect, Measure};
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", ind.id, ind.name);
+    let effect = match ind.effect {
+        Effect::Veto => "veto (单项否决)".to_string(),
+        Effect::Deduct => format!(
+            "deduct {} per unit, at most {}",
+            ind.points_each, ind.max_points
+        ),
+    };
+    let measure = match ind.measure {
+        Measure::Findings => "findings",
+        Measure::Pages => "pages",
+        Measure::Targets => "targets",
+    };
+    let _ = writeln!(
+        out,
+        "  {effect} when the {measure} of rules {} reach {}",
+        ind.rules.join(", "),
+        ind.threshold
+    );
+    let _ = writeln!(out, "  defined in {}:{}", ind.file.display(), ind.line);
+    if let Some(d) = &ind.doc {
+        let _ = writeln!(out, "\n  {d}");
+    }
+    out
+}
+
 /// A readable explanation of one rule, in the words of `l` (`[labels.*.explain]`).
 pub fn explain(rule: &Rule, l: &Labels) -> String {
     let w = |key: &str, values: &[(&str, String)]| l.explain_word(key, values);

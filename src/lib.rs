@@ -15,6 +15,7 @@ pub mod output;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod scorecard;
 pub mod site;
 pub mod source;
 pub mod suppress;
@@ -74,6 +75,34 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
     ),
 ];
 
+/// A built-in rule file: its path as shown, and its text.
+pub type RuleFile = (&'static str, &'static str);
+
+/// A shipped pack: its name and its files.
+pub type Pack = (&'static str, &'static [RuleFile]);
+
+/// Rule packs shipped with the tool, chosen with `--pack NAME` or `packs` in
+/// audit.toml: rules and categories added to the defaults, and the
+/// indicators of a scorecard.
+pub const PACKS: &[Pack] = &[(
+    "national-2019",
+    &[
+        (
+            "rules/national-2019/categories.toml",
+            include_str!("../rules/national-2019/categories.toml"),
+        ),
+        (
+            "rules/national-2019/indicators.toml",
+            include_str!("../rules/national-2019/indicators.toml"),
+        ),
+    ],
+)];
+
+/// The names of the shipped packs.
+pub fn pack_names() -> Vec<&'static str> {
+    PACKS.iter().map(|(n, _)| *n).collect()
+}
+
 /// The words of the reports. Read even without the built-in rules: a report
 /// needs its column headers whatever rules made its findings.
 pub const REPORT_WORDS: (&str, &str) = ("rules/report.toml", include_str!("../rules/report.toml"));
@@ -81,7 +110,17 @@ pub const REPORT_WORDS: (&str, &str) = ("rules/report.toml", include_str!("../ru
 /// Loads the report's words, the built-in rules (unless `builtin` is false)
 /// and then each directory in turn; stops at the first error.
 pub fn load_rules(builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, AuditError> {
-    let (set, errors) = load_rules_all(builtin, dirs);
+    load_rules_with(builtin, &[], dirs)
+}
+
+/// `load_rules` with the shipped packs named in `packs` loaded after the
+/// built-in rules (an unknown name is an error that lists the known ones).
+pub fn load_rules_with(
+    builtin: bool,
+    packs: &[String],
+    dirs: &[PathBuf],
+) -> Result<RuleSet, AuditError> {
+    let (set, errors) = load_rules_all(builtin, &packs_named(packs)?, dirs);
     match errors.into_iter().next() {
         Some(e) => Err(e.into()),
         None => Ok(set),
@@ -92,6 +131,7 @@ pub fn load_rules(builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, AuditError
 /// `load_rules` would meet them (its error is the first of these).
 pub fn load_rules_all(
     builtin: bool,
+    packs: &[Pack],
     dirs: &[PathBuf],
 ) -> (RuleSet, Vec<rules::toml_reader::RuleError>) {
     let mut set = RuleSet::default();
@@ -102,10 +142,19 @@ pub fn load_rules_all(
         for (name, text) in BUILTIN_RULES {
             set.load_str_all(Path::new(name), text, &mut errors);
         }
-        // What `--rules` replaces later is no longer built in.
-        for r in &mut set.rules {
-            r.builtin = true;
+    }
+    for (pack, files) in packs {
+        let before = set.rules.len();
+        for (name, text) in *files {
+            set.load_str_all(Path::new(name), text, &mut errors);
         }
+        for r in set.rules.iter_mut().skip(before) {
+            r.pack = Some(pack.to_string());
+        }
+    }
+    // What `--rules` replaces later is no longer built in.
+    for r in &mut set.rules {
+        r.builtin = true;
     }
     set.builtin_files = set.files.len();
     for dir in dirs {
@@ -121,6 +170,7 @@ pub fn builtin_file(name: &str) -> Option<(&'static str, &'static str)> {
     let stem = name.trim_start_matches("rules/").trim_end_matches(".toml");
     std::iter::once(&REPORT_WORDS)
         .chain(BUILTIN_RULES)
+        .chain(PACKS.iter().flat_map(|(_, files)| files.iter()))
         .find(|(path, _)| path.trim_start_matches("rules/").trim_end_matches(".toml") == stem)
         .copied()
 }
@@ -130,10 +180,26 @@ pub fn builtin_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = BUILTIN_RULES
         .iter()
         .chain(std::iter::once(&REPORT_WORDS))
+        .chain(PACKS.iter().flat_map(|(_, files)| files.iter()))
         .map(|(path, _)| path.trim_start_matches("rules/"))
         .collect();
     names.sort_unstable();
     names
+}
+
+/// The shipped packs `names` stands for, or the error naming the unknown one.
+pub fn packs_named(names: &[String]) -> Result<Vec<Pack>, AuditError> {
+    names
+        .iter()
+        .map(|n| {
+            PACKS.iter().find(|(p, _)| p == n).copied().ok_or_else(|| {
+                AuditError::Usage(format!(
+                    "no rule pack `{n}`; the shipped packs are: {}",
+                    pack_names().join(", ")
+                ))
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -426,6 +492,11 @@ pub fn audit_shared(
     report.incomplete = stats.incomplete;
     report.stopped = stats.stopped.map(str::to_string);
     report.stop_note = stats.stop_note.clone();
+    // Scored on what is reported: a finding accepted by [[ignore]] does not count.
+    report.scorecard = rules
+        .scorecard
+        .as_ref()
+        .map(|s| scorecard::score(s, &rules.indicators, &report.findings, cfg.lang == Lang::En));
     // Notes quote URLs, which can carry a personal number (an attachment's name).
     report.notes = stats.notes.iter().map(|n| masker.redact(n)).collect();
     if report.summary.suppressed > 0 {

@@ -160,6 +160,9 @@ struct RuleArgs {
     /// Do not load the built-in rules.
     #[arg(long, global = true)]
     no_default_rules: bool,
+    /// A shipped rule pack to add, with its scorecard: national-2019 (repeatable).
+    #[arg(long = "pack", value_name = "NAME", global = true)]
+    packs: Vec<String>,
     /// The audit.toml to use (default: ./audit.toml or the nearest parent's).
     #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
@@ -527,7 +530,9 @@ fn main() -> ExitCode {
 fn load(r: &RuleArgs) -> Result<(RuleSet, Option<ConfigFile>), AuditError> {
     let config = config_file::locate(r.config.as_deref())?;
     let dirs = rule_dirs(r, config.as_ref());
-    let mut rules = load_rules(!no_default_rules(r, config.as_ref()), &dirs)?;
+    let packs = rule_packs(r, config.as_ref());
+    let mut rules =
+        disclosure_audit::load_rules_with(!no_default_rules(r, config.as_ref()), &packs, &dirs)?;
     if let Some(c) = &config {
         c.merge_into(&mut rules)?;
     }
@@ -539,6 +544,17 @@ fn rule_dirs(r: &RuleArgs, config: Option<&ConfigFile>) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = config.iter().flat_map(|c| c.rules.clone()).collect();
     dirs.extend(r.rules.iter().cloned());
     dirs
+}
+
+/// The packs: audit.toml's, then `--pack`'s, each once.
+fn rule_packs(r: &RuleArgs, config: Option<&ConfigFile>) -> Vec<String> {
+    let mut packs: Vec<String> = config.iter().flat_map(|c| c.packs.clone()).collect();
+    for p in &r.packs {
+        if !packs.contains(p) {
+            packs.push(p.clone());
+        }
+    }
+    packs
 }
 
 fn no_default_rules(r: &RuleArgs, config: Option<&ConfigFile>) -> bool {
@@ -631,9 +647,19 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             "several --format values need --output-dir DIR (one file per format)".into(),
         ));
     }
-    if out_dir.is_none() && several && !matches!(primary, Format::Text | Format::Json) {
+    if out_dir.is_none()
+        && several
+        && !matches!(primary, Format::Text | Format::Json | Format::Scorecard)
+    {
         return Err(AuditError::Usage(
-            "with several sites, only text and json can share one output; use --output-dir".into(),
+            "with several sites, only text, json and scorecard can share one output; use --output-dir"
+                .into(),
+        ));
+    }
+    if formats.contains(&Format::Scorecard) && rules.scorecard.is_none() {
+        return Err(AuditError::Usage(
+            "--format scorecard needs a rule pack with a scorecard: --pack national-2019 (or packs in audit.toml)"
+                .into(),
         ));
     }
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -690,6 +716,8 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
     let mut written: Vec<PathBuf> = Vec::new();
     let mut findings_written = 0usize;
     let mut stop_note: Option<String> = None;
+    // With several sites and --format scorecard: each site's verdict, for one overview.
+    let mut cards: Vec<(String, disclosure_audit::scorecard::Scorecard)> = Vec::new();
     for (site, result) in sites.iter().zip(results) {
         let mut report = match result {
             Ok(r) => r,
@@ -751,11 +779,19 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
                 serde_json::to_value(&report)
                     .unwrap_or_else(|e| serde_json::json!({"site": site, "error": e.to_string()})),
             ),
+            Format::Scorecard => {
+                if let Some(card) = report.scorecard.take() {
+                    cards.push((site.clone(), card));
+                }
+            }
             // Refused above: other formats with several sites need --output-dir.
             _ => {}
         }
     }
     if out_dir.is_none() && several {
+        if primary == Format::Scorecard {
+            rendered = text::render_overview(&mut cards, &words).into_bytes();
+        }
         if primary == Format::Json {
             let all = serde_json::json!({ "reports": json_reports });
             rendered = (serde_json::to_string_pretty(&all).unwrap_or_default() + "\n").into_bytes();
@@ -870,6 +906,11 @@ fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> 
         }
         RulesAction::Explain { id, lang } => {
             let (rules, config) = load(r)?;
+            // A pack's indicator is explained by the rules that measure it.
+            if let Some(ind) = rules.indicators.iter().find(|i| i.id == id) {
+                print!("{}", explain::indicator(ind));
+                return Ok(ExitCode::SUCCESS);
+            }
             let rule = rules.rule(&id).ok_or_else(|| {
                 AuditError::Usage(format!(
                     "no rule `{id}`; `audit rules list` shows the rule ids"
@@ -902,7 +943,8 @@ fn check_rules(r: &RuleArgs) -> Result<ExitCode, AuditError> {
     let config = config_file::locate(r.config.as_deref())?;
     let dirs = rule_dirs(r, config.as_ref());
     let no_default = no_default_rules(r, config.as_ref());
-    let (mut rules, mut errors) = disclosure_audit::load_rules_all(!no_default, &dirs);
+    let packs = disclosure_audit::packs_named(&rule_packs(r, config.as_ref()))?;
+    let (mut rules, mut errors) = disclosure_audit::load_rules_all(!no_default, &packs, &dirs);
     // audit.toml's categories and ignore entries are checked against a
     // whole rule set: after an error, there is none.
     if let (Some(c), true) = (&config, errors.is_empty()) {

@@ -61,12 +61,28 @@ fn every_chinese_string_we_print_passes_our_punctuation_rules() {
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let mut texts = Vec::new();
+    // The shipped packs' files too (rules/national-2019/).
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("rules/")
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .flat_map(|p| {
+            if p.is_dir() {
+                std::fs::read_dir(&p)
+                    .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                    .unwrap_or_default()
+            } else {
+                vec![p]
+            }
+        })
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("national-2019/indicators.toml")),
+        "the packs' files are read: {files:?}"
+    );
     for f in &files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         let t: toml::Table = std::fs::read_to_string(f).unwrap().parse().unwrap();

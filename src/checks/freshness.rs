@@ -10,6 +10,7 @@
 //! list page, evidence `2019-02-25 《…》`.
 
 use crate::checks::{At, Ctx, Draft, KindSpec, Override, days_between};
+use crate::extract::record::PageKind;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Severity, Template, Values, opt_template};
@@ -23,16 +24,20 @@ const GAP_PLACEHOLDERS: &[&str] = &["max_days", "gap_days", "gap_start", "gap_en
 pub const SPEC: crate::checks::KindSpec = KindSpec {
     name: KIND,
     placeholders: PLACEHOLDERS,
-    needs_category: true,
+    needs_category: false,
     doc: "Checks that each column of the rule's categories has an item no older than \
           `max_days` on the audit date, and (with `lookback_days`) that no two consecutive \
-          items in that window are more than `max_days` apart. Parameters: max_days, \
+          items in that window are more than `max_days` apart. With `scope = \"home\"` it \
+          checks the home page instead: the newest dated page it links to (网站不更新); \
+          the rule then needs no category. Parameters: max_days, scope (columns | home), \
           lookback_days, gap_message, gap_message_en, gap_severity.",
 };
 
 #[derive(Debug, Clone)]
 pub struct Params {
     pub max_days: u32,
+    /// Judge the home page's newest linked item instead of columns.
+    pub home: bool,
     pub lookback_days: Option<u32>,
     pub gap_message: Option<Template>,
     pub gap_message_en: Option<Template>,
@@ -44,6 +49,22 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         .count("max_days")?
         .ok_or_else(|| t.missing("max_days"))?
         .into_inner();
+    let home = match t.string("scope")? {
+        None => false,
+        Some(s) => match s.get_ref().as_str() {
+            "columns" => false,
+            "home" => true,
+            other => {
+                return Err(t.error_at(
+                    &s.span(),
+                    format!(
+                        "`scope` of {} must be \"columns\" or \"home\", not \"{other}\"",
+                        t.context
+                    ),
+                ));
+            }
+        },
+    };
     let lookback_days = t.count("lookback_days")?.map(|s| s.into_inner());
     let gap_message = opt_template(t, "gap_message", GAP_PLACEHOLDERS)?;
     let gap_message_en = opt_template(t, "gap_message_en", GAP_PLACEHOLDERS)?;
@@ -70,6 +91,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     }
     Ok(Params {
         max_days,
+        home,
         lookback_days,
         gap_message,
         gap_message_en,
@@ -90,7 +112,47 @@ fn at_column(c: &Column, newest_url: &str) -> At {
     }
 }
 
+/// 网站不更新: the newest page the home page links to, dated up to the audit
+/// date, is older than `max_days` (or the home page links to no dated page).
+fn home(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    let site = ctx.site;
+    for page in site.records.iter().filter(|r| r.kind == PageKind::Home) {
+        let newest = page
+            .links
+            .iter()
+            .filter_map(|l| site.get(l))
+            .filter_map(|r| r.publish_date.filter(|d| *d <= ctx.as_of).map(|d| (d, r)))
+            .max_by_key(|(d, _)| *d);
+        let Some((date, newest)) = newest else {
+            // Nothing dated to judge by: a home page of a crawl cut short, or of links only.
+            continue;
+        };
+        let age = days_between(date, ctx.as_of);
+        if age <= i64::from(p.max_days) {
+            continue;
+        }
+        let mut values = Values::new();
+        values.insert("max_days", p.max_days.to_string());
+        values.insert("age_days", age.to_string());
+        values.insert("last_date", date.to_string());
+        values.insert("last_title", newest.title.clone());
+        out.push(ctx.finding(
+            rule,
+            Draft {
+                at: At::page(page),
+                key: "home".into(),
+                evidence: Some(format!("{date} 《{}》", newest.title)),
+                target: None,
+                values,
+            },
+        ));
+    }
+}
+
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
+    if p.home {
+        return home(ctx, rule, p, out);
+    }
     // A column whose list could not be read has unknown items: the
     // articles found elsewhere need not include its newest one.
     for column in ctx

@@ -400,6 +400,31 @@ pub fn render(report: &Report, l: &Labels) -> String {
     }
     out.push_str("</section>\n");
 
+    // A pack's verdict, item by item, by the numbers of the findings below.
+    if let Some(card) = &report.scorecard {
+        let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
+        let row = |id: &str| {
+            report
+                .findings
+                .iter()
+                .position(|f| f.id == id)
+                .map(|i| i + 1)
+        };
+        let mut lines = crate::scorecard::lines(card, l, &row).into_iter();
+        let verdict = lines.next().unwrap_or_default();
+        let _ = write!(
+            out,
+            "<section class=\"scorecard {}\"><h2>{}</h2><p><strong>{}</strong></p><ul>",
+            card.verdict,
+            esc(&head),
+            esc(&verdict)
+        );
+        for line in lines {
+            let _ = write!(out, "<li>{}</li>", esc(&line));
+        }
+        out.push_str("</ul></section>\n");
+    }
+
     // What to fix first: leaked personal data, errors due within days.
     let first = report.fix_first(l);
     if !first.is_empty() {

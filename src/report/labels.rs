@@ -112,6 +112,8 @@ pub struct Labels {
     notes: Vec<(&'static str, Template)>,
     /// The words of `audit rules explain` (`[labels.zh.explain]`), by key; see [`EXPLAIN`].
     explain: Vec<(&'static str, Template)>,
+    /// The words of the scorecard (`[labels.zh.scorecard]`), by key; see [`SCORECARD`].
+    scorecard: Vec<(&'static str, Template)>,
 }
 
 /// Where each word of `[labels.zh]`/`[labels.en]` goes, and the
@@ -218,6 +220,20 @@ pub const NOTES: &[(&str, &[&str])] = &[
     ("list_unread_example", &["column", "url"]),
     ("list_unread_loader", &["column", "url", "loader"]),
     ("list_unread_separator", &[]),
+];
+
+/// The words of a pack's scorecard, each with the placeholders its text may use.
+pub const SCORECARD: &[(&str, &[&str])] = &[
+    ("heading", &["pack"]),
+    ("pass", &["score", "total"]),
+    ("pass_unscored", &[]),
+    ("fail_veto", &["items"]),
+    ("fail_score", &["score", "total", "pass_score"]),
+    ("status_pass", &[]),
+    ("status_deduct", &["points"]),
+    ("status_veto", &[]),
+    ("item", &["status", "name", "measured", "threshold"]),
+    ("findings", &["numbers"]),
 ];
 
 /// The words of `audit rules explain`, each with the placeholders its text
@@ -368,6 +384,7 @@ impl Labels {
         for (name, keys, store) in [
             ("notes", NOTES, &mut self.notes),
             ("explain", EXPLAIN, &mut self.explain),
+            ("scorecard", SCORECARD, &mut self.scorecard),
         ] {
             if let Some(mut n) = t.table(name)? {
                 n.set_context(format!("{}.{name}]", t.context.trim_end_matches(']')));
@@ -410,6 +427,15 @@ impl Labels {
         match self.explain.iter().find(|(k, _)| *k == key) {
             Some((_, text)) => text.render(&values),
             // Only a rule set without rules/report.toml lacks one; the key still says what it is.
+            None => key.to_string(),
+        }
+    }
+
+    /// The scorecard's word `key` (one of [`SCORECARD`]) with its placeholders filled.
+    pub fn scorecard_word(&self, key: &str, values: &[(&str, String)]) -> String {
+        let values: std::collections::BTreeMap<&str, String> = values.iter().cloned().collect();
+        match self.scorecard.iter().find(|(k, _)| *k == key) {
+            Some((_, text)) => text.render(&values),
             None => key.to_string(),
         }
     }

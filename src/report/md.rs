@@ -57,6 +57,24 @@ pub fn render(report: &Report, l: &Labels) -> String {
             f.url.replace(' ', "%20").replace(')', "%29")
         )
     };
+    // A pack's verdict, item by item, by the row numbers of the table below.
+    if let Some(card) = &report.scorecard {
+        let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
+        let row = |id: &str| {
+            report
+                .findings
+                .iter()
+                .position(|f| f.id == id)
+                .map(|i| i + 1)
+        };
+        let mut lines = crate::scorecard::lines(card, l, &row).into_iter();
+        let verdict = lines.next().unwrap_or_default();
+        let _ = writeln!(out, "### {head}\n\n**{}**\n", cell(&verdict));
+        for line in lines {
+            let _ = writeln!(out, "- {}", cell(&line));
+        }
+        out.push('\n');
+    }
     // What to fix first: the findings come ordered so, and these lead the list.
     let first = report.fix_first(l);
     if !first.is_empty() {

@@ -83,6 +83,9 @@ pub struct Report {
     /// The note that says what stopped the run, for its last line on stderr.
     #[serde(skip)]
     pub stop_note: Option<String>,
+    /// A pack's scorecard (`--pack`): the inspectors' verdict, item by item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<crate::scorecard::Scorecard>,
     /// What the reader should know about how the audit ran.
     pub notes: Vec<String>,
     /// Findings of the `--baseline` report that this run no longer finds.
@@ -193,6 +196,7 @@ impl Report {
             incomplete: false,
             stopped: None,
             stop_note: None,
+            scorecard: None,
             notes: Vec::new(),
             fixed: None,
             columns: Vec::new(),
@@ -259,6 +263,8 @@ pub enum Format {
     Md,
     Html,
     Sarif,
+    /// A pack's verdict only (`--pack national-2019`).
+    Scorecard,
 }
 
 impl Format {
@@ -272,6 +278,7 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Sarif => "sarif",
+            Format::Scorecard => "scorecard.txt",
         }
     }
 
@@ -290,6 +297,7 @@ impl Format {
             Format::Md => md::render(report, l).into_bytes(),
             Format::Html => html::render(report, l).into_bytes(),
             Format::Sarif => sarif::render(report, l).into_bytes(),
+            Format::Scorecard => text::render_scorecard(report, l)?.into_bytes(),
         })
     }
 }

@@ -73,6 +73,16 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
         .collect();
     let number = |f: &Finding| numbers.get(f.id.as_str()).copied().unwrap_or(0);
 
+    // A pack's verdict, item by item, by the numbers of the list below.
+    if let Some(card) = &report.scorecard {
+        let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
+        let _ = writeln!(out, "\n{}", paint.wrap("1", &format!("【{head}】")));
+        let by_id = |id: &str| numbers.get(id).copied();
+        for line in crate::scorecard::lines(card, l, &by_id) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+
     // What to fix first, by the numbers of the list below.
     let first = report.fix_first(l);
     if !first.is_empty() {
@@ -129,6 +139,76 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
     }
     if let Some(line) = l.baseline_line(&report.summary) {
         let _ = writeln!(out, "{line}");
+    }
+    out
+}
+
+/// `--format scorecard`: the pack's verdict and items, each with the
+/// findings behind it; what a provincial office asks for each quarter.
+pub fn render_scorecard(report: &Report, l: &Labels) -> Result<String, String> {
+    let Some(card) = &report.scorecard else {
+        return Err(
+            "--format scorecard needs a rule pack with a scorecard (--pack national-2019)".into(),
+        );
+    };
+    let mut out = String::new();
+    let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
+    let _ = writeln!(
+        out,
+        "{head} · {} · {} {}",
+        report.site, &l.as_of, report.as_of
+    );
+    if report.incomplete {
+        let _ = writeln!(out, "{}", &l.incomplete);
+    }
+    let none = |_: &str| None;
+    let lines = crate::scorecard::lines(card, l, &none);
+    let mut lines = lines.into_iter();
+    if let Some(verdict) = lines.next() {
+        let _ = writeln!(out, "\n{verdict}\n");
+    }
+    for (item, line) in card.items.iter().zip(lines) {
+        let _ = writeln!(out, "{line}");
+        for id in &item.findings {
+            if let Some(f) = report.findings.iter().find(|f| &f.id == id) {
+                let _ = writeln!(out, "    - {}", f.message);
+                let _ = writeln!(out, "      {}", crate::source::urls::display_url(&f.url));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `--format scorecard` over several sites: one line per site with its
+/// verdict, worst first (vetoed, then the most veto items, then the lowest
+/// score), as a provincial office sends the quarter's results round.
+pub fn render_overview(cards: &mut [(String, crate::scorecard::Scorecard)], l: &Labels) -> String {
+    cards.sort_by(|(sa, a), (sb, b)| {
+        (
+            a.vetoed.is_empty(),
+            std::cmp::Reverse(a.vetoed.len()),
+            a.score,
+            sa,
+        )
+            .cmp(&(
+                b.vetoed.is_empty(),
+                std::cmp::Reverse(b.vetoed.len()),
+                b.score,
+                sb,
+            ))
+    });
+    let mut out = String::new();
+    if let Some((_, first)) = cards.first() {
+        let head = l.scorecard_word("heading", &[("pack", first.pack.clone())]);
+        let _ = writeln!(out, "{head}\n");
+    }
+    let none = |_: &str| None;
+    for (site, card) in cards.iter() {
+        let verdict = crate::scorecard::lines(card, l, &none)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let _ = writeln!(out, "{site}\n  {verdict}");
     }
     out
 }

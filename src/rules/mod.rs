@@ -211,6 +211,9 @@ impl<'a> GlobTarget<'a> {
 pub struct Category {
     pub id: String,
     pub columns: Vec<String>,
+    /// Column names matched by pattern (`动态$`), for classes of columns that
+    /// every site names its own way.
+    pub column_patterns: Vec<Regex>,
     pub urls: UrlGlobs,
     pub titles: Vec<Regex>,
     pub file: PathBuf,
@@ -219,8 +222,11 @@ pub struct Category {
 
 impl Category {
     pub fn matches_column(&self, name: Option<&str>, url: Option<&str>) -> bool {
-        name.is_some_and(|n| self.columns.iter().any(|c| c == n.trim()))
-            || url.is_some_and(|u| self.urls.matches(u))
+        name.is_some_and(|n| {
+            let n = n.trim();
+            self.columns.iter().any(|c| c == n)
+                || self.column_patterns.iter().any(|r| r.is_match(n))
+        }) || url.is_some_and(|u| self.urls.matches(u))
     }
 
     pub fn matches_title(&self, title: &str) -> bool {
@@ -245,6 +251,8 @@ pub struct Rule {
     /// how many days back such a record still fails `--fail-on`. Without it
     /// the rule's records never do.
     pub record_window_days: Option<u32>,
+    /// The shipped pack the rule comes from (`national-2019`), if any.
+    pub pack: Option<String>,
     pub params: Params,
     pub file: PathBuf,
     pub line: usize,
@@ -298,6 +306,9 @@ pub struct RuleSet {
     pub files: Vec<PathBuf>,
     /// How many of `files` are built into the binary (they come first).
     pub builtin_files: usize,
+    /// A pack's scorecard: its `[scorecard]` table and `[[indicator]]`s.
+    pub scorecard: Option<crate::scorecard::Settings>,
+    pub indicators: Vec<crate::scorecard::Indicator>,
     /// Files read from disk so far (canonical paths), so that none is read twice.
     read_from_disk: Vec<PathBuf>,
     /// Categories whose table had an error, by id.
@@ -422,6 +433,24 @@ impl RuleSet {
             self.rules.retain(|r| r.id != rule.id);
             self.rules.push(rule);
         }
+        for mut t in keep(top.tables("indicator"), errors).unwrap_or_default() {
+            let read = crate::scorecard::Indicator::read(&mut t);
+            match read.and_then(|i| t.finish().map(|()| i)) {
+                Ok(ind) => {
+                    self.indicators.retain(|i| i.id != ind.id);
+                    self.indicators.push(ind);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if let Some(mut t) = keep(top.table("scorecard"), errors).flatten() {
+            t.set_context("[scorecard]");
+            let read = crate::scorecard::Settings::read(&mut t);
+            match read.and_then(|s| t.finish().map(|()| s)) {
+                Ok(s) => self.scorecard = Some(s),
+                Err(e) => errors.push(e),
+            }
+        }
         for mut t in keep(top.tables("profile"), errors).unwrap_or_default() {
             let read = crate::extract::profile::Profile::read(&mut t);
             match read.and_then(|p| t.finish().map(|()| p)) {
@@ -470,6 +499,36 @@ impl RuleSet {
         // naming one is not an error of its own then, only a consequence.
         if self.unread_file {
             return;
+        }
+        // A column rule without a category would judge every column by one limit.
+        for r in &self.rules {
+            if let crate::checks::Params::Freshness(p) = &r.params
+                && !p.home
+                && r.categories.is_empty()
+            {
+                errors.push(RuleError {
+                    file: r.file.clone(),
+                    line: r.line,
+                    message: format!(
+                        "rule `{}` is missing the required key `category` (or `scope = \"home\"`)",
+                        r.id
+                    ),
+                });
+            }
+        }
+        for ind in &self.indicators {
+            for id in &ind.rules {
+                if !self.rules.iter().any(|r| &r.id == id) {
+                    errors.push(RuleError {
+                        file: ind.file.clone(),
+                        line: ind.line,
+                        message: format!(
+                            "indicator `{}` counts rule `{id}`, which no [[rule]] defines",
+                            ind.id
+                        ),
+                    });
+                }
+            }
         }
         for r in &self.rules {
             for c in &r.categories {
@@ -621,9 +680,11 @@ pub fn read_category(t: &mut TableReader<'_, '_>) -> Result<Category, RuleError>
     }
     let urls = UrlGlobs::new(urls).map_err(|e| t.error_at(&t.span.clone(), e))?;
     let titles = t.regexes("titles", &[])?.unwrap_or_default();
+    let column_patterns = t.regexes("column_patterns", &[])?.unwrap_or_default();
     Ok(Category {
         id: id.into_inner(),
         columns,
+        column_patterns,
         urls,
         titles,
         file: t.source().file.to_path_buf(),
@@ -737,6 +798,7 @@ fn read_rule(t: &mut TableReader<'_, '_>, source: &SourceText) -> Result<Rule, R
         doc,
         due_days,
         record_window_days,
+        pack: None,
         params,
         file: t.source().file.to_path_buf(),
         line: t.source().line_of(t.span.start),

@@ -1,0 +1,416 @@
+//! The scorecard of a rule pack: would the site pass the inspection?
+//!
+//! National inspections (《政府网站与政务新媒体检查指标》) fail a site outright
+//! on any 单项否决 item and otherwise score it out of a total by deductions.
+//! A pack's `[[indicator]]` tables say which rules' findings measure each
+//! item, how they are counted, and the threshold; this module only counts.
+//! Records of the past (a gap last year) are not counted: an indicator
+//! measures the site as it is on the audit date.
+//!
+//! Example: `[单项否决] 栏目不更新：6（阈值 5）` when six 动态 columns are
+//! more than two weeks old.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::report::finding::Finding;
+use crate::rules::toml_reader::{RuleError, TableReader};
+
+/// What an indicator does when its measure reaches the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    /// 单项否决: the site fails whatever its score.
+    Veto,
+    /// 扣分: points off the total.
+    Deduct,
+}
+
+/// How an indicator counts the findings of its rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Findings,
+    /// Distinct pages the findings are on (a column's list page for a column).
+    Pages,
+    /// Distinct bad links (`target`).
+    Targets,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub effect: Effect,
+    pub rules: Vec<String>,
+    pub measure: Measure,
+    /// The measure at which the indicator vetoes or starts deducting.
+    pub threshold: u32,
+    /// Points off per unit of the measure at or over the threshold.
+    pub points_each: u32,
+    /// At most this many points off for the indicator.
+    pub max_points: u32,
+    pub doc: Option<String>,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+/// The `[scorecard]` table of a pack: its name, total and pass mark.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub pack: String,
+    pub total: u32,
+    pub pass_score: u32,
+}
+
+impl Settings {
+    pub fn read(t: &mut TableReader<'_, '_>) -> Result<Settings, RuleError> {
+        let pack = t.req_string("pack")?.into_inner();
+        let total = t.count("total")?.ok_or_else(|| t.missing("total"))?;
+        let pass = t
+            .count("pass_score")?
+            .ok_or_else(|| t.missing("pass_score"))?;
+        if pass.get_ref() > total.get_ref() {
+            return Err(t.error_at(
+                &pass.span(),
+                "`pass_score` of [scorecard] is more than its `total`",
+            ));
+        }
+        Ok(Settings {
+            pack,
+            total: total.into_inner(),
+            pass_score: pass.into_inner(),
+        })
+    }
+}
+
+impl Indicator {
+    pub fn read(t: &mut TableReader<'_, '_>) -> Result<Indicator, RuleError> {
+        let id = t.req_string("id")?.into_inner();
+        t.set_context(format!("indicator `{id}`"));
+        let name = t.req_string("name")?.into_inner();
+        let name_en = t.string("name_en")?.map(|s| s.into_inner());
+        let effect_s = t.req_string("effect")?;
+        let effect = match effect_s.get_ref().as_str() {
+            "veto" => Effect::Veto,
+            "deduct" => Effect::Deduct,
+            other => {
+                return Err(t.error_at(
+                    &effect_s.span(),
+                    format!(
+                        "`effect` of {} must be \"veto\" or \"deduct\", not \"{other}\"",
+                        t.context
+                    ),
+                ));
+            }
+        };
+        let rules = t.string_list("rules")?;
+        if rules.is_empty() {
+            return Err(t.missing("rules"));
+        }
+        let measure = match t.string("measure")? {
+            None => Measure::Findings,
+            Some(m) => match m.get_ref().as_str() {
+                "findings" => Measure::Findings,
+                "pages" => Measure::Pages,
+                "targets" => Measure::Targets,
+                other => {
+                    return Err(t.error_at(
+                        &m.span(),
+                        format!(
+                            "`measure` of {} must be \"findings\", \"pages\" or \"targets\", not \"{other}\"",
+                            t.context
+                        ),
+                    ));
+                }
+            },
+        };
+        let threshold = t
+            .count("threshold")?
+            .ok_or_else(|| t.missing("threshold"))?
+            .into_inner()
+            .max(1);
+        let points_each = t.count("points_each")?.map(|s| s.into_inner());
+        let max_points = t.count("max_points")?.map(|s| s.into_inner());
+        let (points_each, max_points) = match (effect, points_each) {
+            (Effect::Deduct, None) => return Err(t.missing("points_each")),
+            (_, p) => (p.unwrap_or(0), max_points.unwrap_or(u32::MAX)),
+        };
+        let doc = t.string("doc")?.map(|s| s.into_inner());
+        Ok(Indicator {
+            id,
+            name,
+            name_en,
+            effect,
+            rules,
+            measure,
+            threshold,
+            points_each,
+            max_points,
+            doc,
+            file: t.source().file.to_path_buf(),
+            line: t.source().line_of(t.span.start),
+        })
+    }
+}
+
+/// Whether an indicator was met, cost points, or failed the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Deduct,
+    Veto,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub effect: Effect,
+    pub status: Status,
+    pub measured: usize,
+    pub threshold: u32,
+    /// Points off (0 unless `status` is `deduct`).
+    pub deduction: u32,
+    /// The ids of the findings behind the measure.
+    pub findings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    pub pack: String,
+    /// `pass` or `fail`.
+    pub verdict: &'static str,
+    pub score: u32,
+    pub total: u32,
+    pub pass_score: u32,
+    /// Whether any indicator deducts points: without one the score says nothing.
+    pub scored: bool,
+    /// The ids of the veto items that failed the site.
+    pub vetoed: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+/// Scores `findings` (to-dos only) against the indicators.
+pub fn score(
+    settings: &Settings,
+    indicators: &[Indicator],
+    findings: &[Finding],
+    en: bool,
+) -> Scorecard {
+    let mut items = Vec::new();
+    for ind in indicators {
+        let behind: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.is_todo() && ind.rules.contains(&f.rule))
+            .collect();
+        let measured = match ind.measure {
+            Measure::Findings => behind.len(),
+            Measure::Pages => behind.iter().map(|f| &f.url).collect::<BTreeSet<_>>().len(),
+            Measure::Targets => behind
+                .iter()
+                .map(|f| f.target.as_ref().unwrap_or(&f.url))
+                .collect::<BTreeSet<_>>()
+                .len(),
+        };
+        let reached = measured >= ind.threshold as usize;
+        let (status, deduction) = match (ind.effect, reached) {
+            (_, false) => (Status::Pass, 0),
+            (Effect::Veto, true) => (Status::Veto, 0),
+            (Effect::Deduct, true) => {
+                // Each unit from the threshold on costs points_each.
+                let units = (measured + 1).saturating_sub(ind.threshold as usize);
+                let points = u32::try_from(units)
+                    .unwrap_or(u32::MAX)
+                    .saturating_mul(ind.points_each)
+                    .min(ind.max_points);
+                (Status::Deduct, points)
+            }
+        };
+        let name = match (&ind.name_en, en) {
+            (Some(n), true) => n.clone(),
+            _ => ind.name.clone(),
+        };
+        items.push(Item {
+            id: ind.id.clone(),
+            name,
+            effect: ind.effect,
+            status,
+            measured,
+            threshold: ind.threshold,
+            deduction,
+            findings: behind.iter().map(|f| f.id.clone()).collect(),
+        });
+    }
+    let vetoed: Vec<String> = items
+        .iter()
+        .filter(|i| i.status == Status::Veto)
+        .map(|i| i.id.clone())
+        .collect();
+    let off: u32 = items.iter().map(|i| i.deduction).sum();
+    let score = settings.total.saturating_sub(off);
+    let verdict = if vetoed.is_empty() && score >= settings.pass_score {
+        "pass"
+    } else {
+        "fail"
+    };
+    Scorecard {
+        pack: settings.pack.clone(),
+        verdict,
+        score,
+        total: settings.total,
+        pass_score: settings.pass_score,
+        scored: indicators.iter().any(|i| i.effect == Effect::Deduct),
+        vetoed,
+        items,
+    }
+}
+
+/// The scorecard as lines a person reads: the verdict, then one line per
+/// item with the numbers of the findings behind it (`number` gives a
+/// finding's number in the report, by id).
+pub fn lines(
+    card: &Scorecard,
+    l: &crate::report::labels::Labels,
+    number: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<String> {
+    let w = |key: &str, values: &[(&str, String)]| l.scorecard_word(key, values);
+    let name_of = |id: &str| {
+        card.items
+            .iter()
+            .find(|i| i.id == id)
+            .map_or(id.to_string(), |i| i.name.clone())
+    };
+    let verdict = if !card.vetoed.is_empty() {
+        let names: Vec<String> = card.vetoed.iter().map(|id| name_of(id)).collect();
+        w("fail_veto", &[("items", names.join(&l.enumeration))])
+    } else if card.verdict == "fail" {
+        w(
+            "fail_score",
+            &[
+                ("score", card.score.to_string()),
+                ("total", card.total.to_string()),
+                ("pass_score", card.pass_score.to_string()),
+            ],
+        )
+    } else if card.scored {
+        w(
+            "pass",
+            &[
+                ("score", card.score.to_string()),
+                ("total", card.total.to_string()),
+            ],
+        )
+    } else {
+        w("pass_unscored", &[])
+    };
+    let mut out = vec![verdict];
+    for item in &card.items {
+        let status = match item.status {
+            Status::Pass => w("status_pass", &[]),
+            Status::Veto => w("status_veto", &[]),
+            Status::Deduct => w("status_deduct", &[("points", item.deduction.to_string())]),
+        };
+        let mut line = w(
+            "item",
+            &[
+                ("status", status),
+                ("name", item.name.clone()),
+                ("measured", item.measured.to_string()),
+                ("threshold", item.threshold.to_string()),
+            ],
+        );
+        let mut numbers: Vec<usize> = item.findings.iter().filter_map(|id| number(id)).collect();
+        numbers.sort_unstable();
+        if !numbers.is_empty() {
+            let shown: Vec<String> = numbers.iter().map(usize::to_string).collect();
+            line.push_str(&l.with_aside(
+                "",
+                &w("findings", &[("numbers", shown.join(&l.enumeration))]),
+            ));
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ind(id: &str, effect: Effect, measure: Measure, threshold: u32) -> Indicator {
+        Indicator {
+            id: id.into(),
+            name: id.into(),
+            name_en: None,
+            effect,
+            rules: vec![id.into()],
+            measure,
+            threshold,
+            points_each: 2,
+            max_points: 5,
+            doc: None,
+            file: PathBuf::new(),
+            line: 1,
+        }
+    }
+
+    fn f(rule: &str, n: usize, url: &str) -> Finding {
+        Finding {
+            rule: rule.into(),
+            url: url.into(),
+            ..Finding::sample(&format!("{rule}{n}"))
+        }
+    }
+
+    #[test]
+    fn vetoes_at_the_threshold_and_deducts_up_to_the_cap() {
+        let settings = Settings {
+            pack: "p".into(),
+            total: 100,
+            pass_score: 80,
+        };
+        let inds = [
+            ind("stale", Effect::Veto, Measure::Pages, 5),
+            ind("links", Effect::Deduct, Measure::Findings, 1),
+        ];
+        // Four stale columns (one reported twice), five broken links.
+        let mut fs: Vec<Finding> = (0..5)
+            .map(|i| f("stale", i, &format!("c{}", i.min(3))))
+            .collect();
+        fs.extend((0..5).map(|i| f("links", i, "p")));
+        let card = score(&settings, &inds, &fs, false);
+        assert_eq!(card.items[0].measured, 4);
+        assert_eq!(card.items[0].status, Status::Pass);
+        assert_eq!(card.items[1].deduction, 5, "capped at max_points");
+        assert_eq!((card.score, card.verdict), (95, "pass"));
+        fs.push(f("stale", 9, "c9"));
+        let card = score(&settings, &inds, &fs, false);
+        assert_eq!(card.items[0].status, Status::Veto);
+        assert_eq!(
+            (card.verdict, card.vetoed.clone()),
+            ("fail", vec!["stale".to_string()])
+        );
+    }
+
+    #[test]
+    fn records_of_the_past_are_not_counted() {
+        let settings = Settings {
+            pack: "p".into(),
+            total: 100,
+            pass_score: 80,
+        };
+        let inds = [ind("stale", Effect::Veto, Measure::Findings, 1)];
+        let mut old = f("stale", 1, "c");
+        old.record = Some(crate::report::finding::Record {
+            occurred: jiff::civil::date(2019, 1, 1),
+            recent: false,
+        });
+        let card = score(&settings, &inds, &[old], false);
+        assert_eq!(card.items[0].measured, 0);
+        assert_eq!(card.verdict, "pass");
+    }
+}

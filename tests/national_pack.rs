@@ -1,0 +1,307 @@
+//! The national-2019 pack: each 单项否决 item tripped by a site made for it,
+//! and a near-miss site that trips none, checked item by item in the
+//! scorecard (JSON and `--format scorecard`).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const AS_OF: &str = "2019-06-30";
+
+/// A site whose columns are (directory, name, dates of its items, newest
+/// first; empty for a column that shows only 「暂无信息」). The home page links
+/// every column and the newest article of each.
+fn site(columns: &[(&str, &str, &[&str])]) -> Vec<(String, String)> {
+    let menu: String = columns
+        .iter()
+        .map(|(dir, name, _)| format!("<li><a href=\"/{dir}/\">{name}</a></li>"))
+        .collect();
+    let header = format!("<ul class=\"menu\"><li><a href=\"/\">首页</a></li>{menu}</ul>");
+    let page = |title: &str, column: Option<&str>, main: &str| {
+        let meta = column
+            .map(|c| format!("<meta name=\"ColumnName\" content=\"{c}\">"))
+            .unwrap_or_default();
+        format!(
+            r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_青山镇人民政府</title>{meta}</head><body>
+<div class="header">{header}</div>{main}
+<div class="footer"><p>版权所有 青山镇人民政府</p></div></body></html>"#
+        )
+    };
+    let mut files = Vec::new();
+    let mut newest_links = String::new();
+    for (c, (dir, name, dates)) in columns.iter().enumerate() {
+        let mut rows = String::new();
+        for (i, date) in dates.iter().enumerate() {
+            let compact = date.replace('-', "");
+            let href = format!("{}/t{compact}_{c}{i}.html", &compact[..6]);
+            let title = format!("青山镇{name}第{}期", dates.len() - i);
+            rows.push_str(&format!(
+                "<li><a href=\"{href}\">{title}</a><span class=\"date\">{date}</span></li>"
+            ));
+            if i == 0 {
+                newest_links.push_str(&format!(
+                    "<li><a href=\"/{dir}/{href}\">{title}</a><span>{date}</span></li>"
+                ));
+            }
+            let article = format!(
+                r#"<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="../">{name}</a></div>
+<div class="article"><h1>{title}</h1><div class="info">发布时间：{date}&nbsp;&nbsp;来源：青山镇人民政府</div>
+<div class="content"><p>为做好各项工作，青山镇认真部署，各村积极配合，取得了良好成效。</p></div></div>"#
+            );
+            files.push((format!("{dir}/{href}"), page(&title, Some(name), &article)));
+        }
+        let list = if dates.is_empty() {
+            "<p>暂无信息</p>".to_string()
+        } else {
+            format!("<ul class=\"list\">{rows}</ul>")
+        };
+        let main = format!(
+            r#"<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="./">{name}</a></div>
+<div class="column"><h2>{name}</h2>{list}</div>"#
+        );
+        files.push((format!("{dir}/index.html"), page(name, Some(name), &main)));
+    }
+    let home = format!("<div class=\"main\"><h2>最新信息</h2><ul>{newest_links}</ul></div>");
+    files.push((
+        "index.html".to_string(),
+        page("青山镇人民政府", None, &home),
+    ));
+    files
+}
+
+fn scorecard(files: &[(String, String)], extra: &[&str]) -> (Value, String) {
+    let owned: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let dir = site_dir(&owned);
+    let mut args = vec![
+        "--site",
+        path_str(dir.path()),
+        "--as-of",
+        AS_OF,
+        "--pack",
+        "national-2019",
+        "--fail-on",
+        "never",
+    ];
+    args.extend(extra);
+    let (report, out) = audit_json(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut text_args = args.clone();
+    text_args.extend(["--format", "scorecard"]);
+    let text = audit(&text_args);
+    assert_eq!(
+        text.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    (
+        report["scorecard"].clone(),
+        String::from_utf8(text.stdout).unwrap(),
+    )
+}
+
+/// (status, measured) of each item, by id.
+fn items(card: &Value) -> Vec<(String, String, u64)> {
+    card["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().to_string(),
+                i["status"].as_str().unwrap().to_string(),
+                i["measured"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn item(id: &str, status: &str, measured: u64) -> (String, String, u64) {
+    (id.to_string(), status.to_string(), measured)
+}
+
+const FRESH: &[&str] = &["2019-06-28", "2019-06-20"];
+const STALE: &[&str] = &["2019-06-15", "2019-06-01"]; // 15 days before the audit
+const NEAR: &[&str] = &["2019-06-17", "2019-06-01"]; // 13 days
+const EMPTY: &[&str] = &[];
+
+#[test]
+fn a_site_that_trips_every_veto_item() {
+    let cols: Vec<(&str, &str, &[&str])> = vec![
+        ("gzdt", "工作动态", STALE),
+        ("zwdt", "政务动态", STALE),
+        ("xzdt", "乡镇动态", STALE),
+        ("bmdt", "部门动态", STALE),
+        ("ywdt", "要闻动态", STALE),
+        // 6 months and one day: 2018-12-29 → 2019-06-30 is 183 days; one more.
+        ("tzgg", "通知公告", &["2018-12-28"]),
+        ("rsxx", "人事信息", EMPTY),
+        ("ghjh", "规划计划", EMPTY),
+        ("jgzn", "机构职能", EMPTY),
+        ("czzj", "财政资金", EMPTY),
+        ("zdxm", "重点项目", EMPTY),
+    ];
+    let (card, text) = scorecard(&site(&cols), &[]);
+    assert_eq!(
+        items(&card),
+        vec![
+            item("site-not-updated", "veto", 1),
+            item("columns-not-updated", "veto", 6),
+            item("blank-columns", "veto", 5),
+        ]
+    );
+    assert_eq!(card["verdict"], "fail");
+    assert_eq!(
+        card["vetoed"],
+        serde_json::json!(["site-not-updated", "columns-not-updated", "blank-columns"])
+    );
+    assert!(
+        text.contains("不合格：单项否决（网站不更新、栏目不更新、空白栏目）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[单项否决] 栏目不更新：6（阈值 5）"),
+        "{text}"
+    );
+    // Each item names the findings behind it.
+    assert!(
+        text.contains("栏目「通知公告」已184天未更新，超过6个月"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_near_miss_site_passes_every_item() {
+    let cols: Vec<(&str, &str, &[&str])> = vec![
+        // The home page's newest item is 13 days old.
+        ("gzdt", "工作动态", NEAR),
+        // Four stale 动态 columns are one short of the veto.
+        ("zwdt", "政务动态", STALE),
+        ("xzdt", "乡镇动态", STALE),
+        ("bmdt", "部门动态", STALE),
+        ("ywdt", "要闻动态", STALE),
+        // 183 days: six months, not more.
+        ("tzgg", "通知公告", &["2018-12-29"]),
+        ("zcwj", "政策文件", FRESH),
+        // Four blank columns are one short of the veto.
+        ("rsxx", "人事信息", EMPTY),
+        ("ghjh", "规划计划", EMPTY),
+        ("jgzn", "机构职能", EMPTY),
+        ("czzj", "财政资金", EMPTY),
+    ];
+    let (card, text) = scorecard(&site(&cols), &[]);
+    assert_eq!(
+        items(&card),
+        vec![
+            item("site-not-updated", "pass", 0),
+            item("columns-not-updated", "pass", 4),
+            item("blank-columns", "pass", 4),
+        ]
+    );
+    assert_eq!(card["verdict"], "pass");
+    assert!(
+        text.contains("未发现单项否决问题（扣分指标未评分）"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_pack_is_chosen_in_audit_toml_and_the_text_report_opens_with_it() {
+    let cols: Vec<(&str, &str, &[&str])> = vec![("gzdt", "工作动态", STALE)];
+    let files = site(&cols);
+    let owned: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let dir = site_dir(&owned);
+    let config = dir.path().join("audit.toml");
+    std::fs::write(&config, "packs = [\"national-2019\"]\n").unwrap();
+    let out = audit(&[
+        "--site",
+        path_str(dir.path()),
+        "--as-of",
+        AS_OF,
+        "--config",
+        path_str(&config),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let card = text
+        .find("【检查指标（national-2019）】")
+        .expect("scorecard section");
+    assert!(card < text.find("【工作动态】").unwrap(), "{text}");
+    assert!(
+        text.contains("[单项否决] 网站不更新：1（阈值 1）（见问题 "),
+        "{text}"
+    );
+    // Without a pack there is no scorecard, and asking for one is a usage error.
+    let out = audit(&[
+        "--site",
+        path_str(dir.path()),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "scorecard",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--pack national-2019"));
+    let out = audit(&[
+        "--site",
+        path_str(dir.path()),
+        "--as-of",
+        AS_OF,
+        "--pack",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("national-2019"));
+}
+
+#[test]
+fn several_sites_give_one_overview_worst_first() {
+    let bad = site(&[
+        ("gzdt", "工作动态", STALE),
+        ("zwdt", "政务动态", STALE),
+        ("xzdt", "乡镇动态", STALE),
+        ("bmdt", "部门动态", STALE),
+        ("ywdt", "要闻动态", STALE),
+    ]);
+    let good = site(&[("gzdt", "工作动态", FRESH)]);
+    let dirs: Vec<tempfile::TempDir> = [&good, &bad]
+        .iter()
+        .map(|files| {
+            let owned: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, c)| (p.as_str(), c.as_str()))
+                .collect();
+            site_dir(&owned)
+        })
+        .collect();
+    let out = audit(&[
+        "--site",
+        path_str(dirs[0].path()),
+        "--site",
+        path_str(dirs[1].path()),
+        "--as-of",
+        AS_OF,
+        "--pack",
+        "national-2019",
+        "--format",
+        "scorecard",
+        "--fail-on",
+        "never",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let bad_at = text.find(path_str(dirs[1].path())).unwrap();
+    let good_at = text.find(path_str(dirs[0].path())).unwrap();
+    assert!(bad_at < good_at, "the failing site first: {text}");
+    assert!(text.contains("不合格：单项否决"), "{text}");
+}
