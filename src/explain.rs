@@ -79,32 +79,55 @@ fn indent(s: &str, by: &str) -> String {
         .join("\n")
 }
 
-/// A pack's indicator: what it measures, its threshold and its source.
-pub fn indicator(ind: &crate::scorecard::Indicator) -> String {
+/// A pack's indicator, in the words of `l`: what it measures, its threshold
+/// and its source.
+pub fn indicator(ind: &crate::scorecard::Indicator, l: &Labels) -> String {
     use crate::scorecard::{Effect, Measure};
+    let w = |key: &str, values: &[(&str, String)]| l.explain_word(key, values);
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({})", ind.id, ind.name);
+    let name = match (l.lang, &ind.name_en) {
+        (crate::checks::Lang::En, Some(n)) => n.as_str(),
+        _ => ind.name.as_str(),
+    };
+    let _ = writeln!(out, "{}{}", ind.id, l.with_aside("", name));
     let effect = match ind.effect {
-        Effect::Veto => "veto (单项否决)".to_string(),
-        Effect::Deduct => format!(
-            "deduct {} per unit, at most {}",
-            ind.points_each, ind.max_points
+        Effect::Veto => w("indicator_veto", &[]),
+        Effect::Deduct => w(
+            "indicator_deduct",
+            &[
+                ("points", ind.points_each.to_string()),
+                ("max", ind.max_points.to_string()),
+            ],
         ),
     };
     let measure = match ind.measure {
-        Measure::Findings => "findings",
-        Measure::Pages => "pages",
-        Measure::Targets => "targets",
+        Measure::Findings => "indicator_findings",
+        Measure::Pages => "indicator_pages",
+        Measure::Targets => "indicator_targets",
     };
+    let measured = w(measure, &[("rules", ind.rules.join(&l.enumeration))]);
+    let when = w(
+        "indicator_when",
+        &[
+            ("effect", effect),
+            ("measured", measured),
+            ("threshold", ind.threshold.to_string()),
+        ],
+    );
+    let _ = writeln!(out, "  {when}");
     let _ = writeln!(
         out,
-        "  {effect} when the {measure} of rules {} reach {}",
-        ind.rules.join(", "),
-        ind.threshold
+        "  {}",
+        w(
+            "defined_in",
+            &[
+                ("file", ind.file.display().to_string()),
+                ("line", ind.line.to_string())
+            ]
+        )
     );
-    let _ = writeln!(out, "  defined in {}:{}", ind.file.display(), ind.line);
     if let Some(d) = &ind.doc {
-        let _ = writeln!(out, "\n  {d}");
+        let _ = writeln!(out, "\n{}\n  {d}", w("why", &[]));
     }
     out
 }

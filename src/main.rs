@@ -906,9 +906,10 @@ fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> 
         }
         RulesAction::Explain { id, lang } => {
             let (rules, config) = load(r)?;
+            let lang = lang.or_else(|| config.as_ref()?.lang).unwrap_or(Lang::Zh);
             // A pack's indicator is explained by the rules that measure it.
             if let Some(ind) = rules.indicators.iter().find(|i| i.id == id) {
-                print!("{}", explain::indicator(ind));
+                print!("{}", explain::indicator(ind, rules.labels.get(lang)));
                 return Ok(ExitCode::SUCCESS);
             }
             let rule = rules.rule(&id).ok_or_else(|| {
@@ -916,7 +917,6 @@ fn run_rules(action: RulesAction, r: &RuleArgs) -> Result<ExitCode, AuditError> 
                     "no rule `{id}`; `audit rules list` shows the rule ids"
                 ))
             })?;
-            let lang = lang.or_else(|| config.as_ref()?.lang).unwrap_or(Lang::Zh);
             print!("{}", explain::explain(rule, rules.labels.get(lang)));
         }
         RulesAction::Show { file } => {

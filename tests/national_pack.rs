@@ -305,3 +305,31 @@ fn several_sites_give_one_overview_worst_first() {
     assert!(bad_at < good_at, "the failing site first: {text}");
     assert!(text.contains("不合格：单项否决"), "{text}");
 }
+
+#[test]
+fn indicators_are_explained_with_their_source() {
+    let out = audit(&[
+        "rules",
+        "explain",
+        "columns-not-updated",
+        "--pack",
+        "national-2019",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("columns-not-updated（栏目不更新）"),
+        "{text}"
+    );
+    assert!(text.contains("达到 5 时：单项否决"), "{text}");
+    assert!(text.contains("国办秘函〔2019〕19号"), "{text}");
+    // The rules behind it cite the same source.
+    let out = audit(&[
+        "rules",
+        "explain",
+        "nat-dynamic-2w",
+        "--pack",
+        "national-2019",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("国办秘函〔2019〕19号"));
+}

@@ -253,6 +253,12 @@ pub const EXPLAIN: &[(&str, &[&str])] = &[
     ("no_parameters", &[]),
     ("messages", &[]),
     ("placeholders", &["placeholders"]),
+    ("indicator_veto", &[]),
+    ("indicator_deduct", &["points", "max"]),
+    ("indicator_findings", &["rules"]),
+    ("indicator_pages", &["rules"]),
+    ("indicator_targets", &["rules"]),
+    ("indicator_when", &["effect", "measured", "threshold"]),
 ];
 
 /// The lists of words, each as long as its field.
