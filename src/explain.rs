@@ -160,10 +160,11 @@ pub fn explain(rule: &Rule, l: &Labels) -> String {
     let line = rule.line.to_string();
     let defined = if rule.builtin {
         // A built-in file is not on disk: say how to see it.
-        let name = rule.file.file_name().map_or_else(
-            || file.clone(),
-            |n| n.to_string_lossy().trim_end_matches(".toml").to_string(),
-        );
+        // As `audit rules show` takes it: `links`, `national-2019/indicators`.
+        let name = file
+            .trim_start_matches("rules/")
+            .trim_end_matches(".toml")
+            .to_string();
         w("builtin", &[("file", file), ("line", line), ("name", name)])
     } else {
         w("defined_in", &[("file", file), ("line", line)])

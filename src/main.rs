@@ -717,7 +717,10 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
     let mut findings_written = 0usize;
     let mut stop_note: Option<String> = None;
     // With several sites and --format scorecard: each site's verdict, for one overview.
-    let mut cards: Vec<(String, disclosure_audit::scorecard::Scorecard)> = Vec::new();
+    // (site, scorecard, whether its audit was cut short), and the sites that
+    // could not be audited at all, with why.
+    let mut cards: Vec<(String, disclosure_audit::scorecard::Scorecard, bool)> = Vec::new();
+    let mut unaudited: Vec<(String, String)> = Vec::new();
     for (site, result) in sites.iter().zip(results) {
         let mut report = match result {
             Ok(r) => r,
@@ -729,6 +732,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
                     Format::Json => {
                         json_reports.push(serde_json::json!({"site": site, "error": e.to_string()}))
                     }
+                    Format::Scorecard => unaudited.push((site.clone(), e.to_string())),
                     _ => rendered.extend_from_slice(format!("\n\n{site}: {e}\n").as_bytes()),
                 }
                 continue;
@@ -781,7 +785,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             ),
             Format::Scorecard => {
                 if let Some(card) = report.scorecard.take() {
-                    cards.push((site.clone(), card));
+                    cards.push((site.clone(), card, report.incomplete));
                 }
             }
             // Refused above: other formats with several sites need --output-dir.
@@ -790,7 +794,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
     }
     if out_dir.is_none() && several {
         if primary == Format::Scorecard {
-            rendered = text::render_overview(&mut cards, &words).into_bytes();
+            rendered = text::render_overview(&mut cards, &unaudited, &words).into_bytes();
         }
         if primary == Format::Json {
             let all = serde_json::json!({ "reports": json_reports });

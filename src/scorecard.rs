@@ -45,6 +45,9 @@ pub struct Indicator {
     pub name_en: Option<String>,
     pub effect: Effect,
     pub rules: Vec<String>,
+    /// Rules whose findings say the indicator could not be measured (a home
+    /// page with no dated item): the item is then shown as unmeasured, not passed.
+    pub unmeasured_rules: Vec<String>,
     pub measure: Measure,
     /// The measure at which the indicator vetoes or starts deducting.
     pub threshold: u32,
@@ -110,6 +113,7 @@ impl Indicator {
         if rules.is_empty() {
             return Err(t.missing("rules"));
         }
+        let unmeasured_rules = t.string_list("unmeasured_rules")?;
         let measure = match t.string("measure")? {
             None => Measure::Findings,
             Some(m) => match m.get_ref().as_str() {
@@ -129,9 +133,15 @@ impl Indicator {
         };
         let threshold = t
             .count("threshold")?
-            .ok_or_else(|| t.missing("threshold"))?
-            .into_inner()
-            .max(1);
+            .ok_or_else(|| t.missing("threshold"))?;
+        // A threshold of 0 would fail every site: surely a slip.
+        if *threshold.get_ref() == 0 {
+            return Err(t.error_at(
+                &threshold.span(),
+                format!("`threshold` of {} must be at least 1", t.context),
+            ));
+        }
+        let threshold = threshold.into_inner();
         let points_each = t.count("points_each")?.map(|s| s.into_inner());
         let max_points = t.count("max_points")?.map(|s| s.into_inner());
         let (points_each, max_points) = match (effect, points_each) {
@@ -145,6 +155,7 @@ impl Indicator {
             name_en,
             effect,
             rules,
+            unmeasured_rules,
             measure,
             threshold,
             points_each,
@@ -163,6 +174,8 @@ pub enum Status {
     Pass,
     Deduct,
     Veto,
+    /// Nothing to measure by (a home page with no dated item): not a pass.
+    Unmeasured,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -217,7 +230,11 @@ pub fn score(
                 .len(),
         };
         let reached = measured >= ind.threshold as usize;
+        let unmeasured = findings
+            .iter()
+            .any(|f| f.is_todo() && ind.unmeasured_rules.contains(&f.rule));
         let (status, deduction) = match (ind.effect, reached) {
+            (_, false) if unmeasured => (Status::Unmeasured, 0),
             (_, false) => (Status::Pass, 0),
             (Effect::Veto, true) => (Status::Veto, 0),
             (Effect::Deduct, true) => {
@@ -312,6 +329,7 @@ pub fn lines(
         let status = match item.status {
             Status::Pass => w("status_pass", &[]),
             Status::Veto => w("status_veto", &[]),
+            Status::Unmeasured => w("status_unmeasured", &[]),
             Status::Deduct => w("status_deduct", &[("points", item.deduction.to_string())]),
         };
         let mut line = w(
@@ -348,6 +366,7 @@ mod tests {
             name_en: None,
             effect,
             rules: vec![id.into()],
+            unmeasured_rules: Vec::new(),
             measure,
             threshold,
             points_each: 2,

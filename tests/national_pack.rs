@@ -333,3 +333,63 @@ fn indicators_are_explained_with_their_source() {
     ]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("国办秘函〔2019〕19号"));
 }
+
+#[test]
+fn the_home_page_is_the_start_page_not_a_sub_portal() {
+    let mut files = site(&[("gzdt", "工作动态", FRESH)]);
+    // A 政府信息公开 platform whose own 首页 link points to itself, with an
+    // old item: not the site's home page.
+    files.push((
+        "zwgk/index.html".to_string(),
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开_青山镇人民政府</title></head><body>
+<ul class="menu"><li><a href="/zwgk/">首页</a></li><li><a href="/zwgk/zfwj/">政府文件</a></li></ul>
+<div class="main"><ul><li><a href="/gzdt/201801/t20180105_old.html">青山镇旧闻</a><span>2018-01-05</span></li></ul></div>
+</body></html>"#
+            .to_string(),
+    ));
+    files.push((
+        "gzdt/201801/t20180105_old.html".to_string(),
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>青山镇旧闻</title></head><body>
+<div class="article"><h1>青山镇旧闻</h1><div class="info">发布时间：2018-01-05</div>
+<div class="content"><p>青山镇召开年度工作会议。</p></div></div></body></html>"#
+            .to_string(),
+    ));
+    let (card, _) = scorecard(&files, &[]);
+    assert_eq!(items(&card)[0], item("site-not-updated", "pass", 0));
+}
+
+#[test]
+fn a_home_page_with_nothing_dated_is_not_measured_not_passed() {
+    let cols: Vec<(&str, &str, &[&str])> = vec![("rsxx", "人事信息", EMPTY)];
+    let (card, text) = scorecard(&site(&cols), &[]);
+    assert_eq!(items(&card)[0], item("site-not-updated", "unmeasured", 0));
+    assert!(text.contains("[无法判断] 网站不更新"), "{text}");
+}
+
+#[test]
+fn the_overview_names_sites_that_could_not_be_audited() {
+    let good = site(&[("gzdt", "工作动态", FRESH)]);
+    let owned: Vec<(&str, &str)> = good.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let dir = site_dir(&owned);
+    let out = audit(&[
+        "--site",
+        path_str(dir.path()),
+        "--site",
+        "http://127.0.0.1:9/",
+        "--as-of",
+        AS_OF,
+        "--pack",
+        "national-2019",
+        "--format",
+        "scorecard",
+        "--retries",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let down = text
+        .find("http://127.0.0.1:9/")
+        .expect("the unreachable site is listed");
+    assert!(down < text.find(path_str(dir.path())).unwrap(), "{text}");
+    assert!(text.contains("无法审计："), "{text}");
+}

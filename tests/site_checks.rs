@@ -770,7 +770,7 @@ fn link_site() -> Vec<(&'static str, String)> {
             art(
                 "南湖镇开展安全生产大检查",
                 "2019年06月01日",
-                "<p>检查中发现的问题已全部整改，目前暂无信息显示新的隐患。</p><p>历次检查见<a href=\"/search/result.html\">检索结果</a>。</p>",
+                "<p>检查中发现的问题已全部整改，目前暂无信息显示新的隐患。</p><p>历次检查见<a href=\"/search/result.html\">检索结果</a>。</p><p><a href=\"/uploads/P020190601_plan.doc\"><img alt=\"\"></a> <a href=\"/uploads/P020190601_plan.doc\">安全检查方案</a></p>",
             ),
         ),
         ("uploads/P020190603_budget.pdf", "%PDF-1.4".to_string()),
@@ -881,6 +881,11 @@ fn broken_links_and_empty_columns_in_directory_mode() {
             t("broken-link", "/", "/zwgk/"),
             t(
                 "broken-link",
+                "/gzdt/201906/t20190601_403.html",
+                "/uploads/P020190601_plan.doc"
+            ),
+            t(
+                "broken-link",
                 "/gzdt/201906/t20190602_402.html",
                 "/gzdt/201906/t20190401_380.html"
             ),
@@ -932,6 +937,8 @@ fn broken_links_and_empty_columns_in_directory_mode() {
     // A body link is named by the text the reader clicks.
     assert_link_named(&report, "P020190603_detail.xls", "2019年财政预算明细.xls");
     assert_link_named(&report, "t20190530_399.html", "上次会议");
+    // An icon link before the text link to the same file: named by the text.
+    assert_link_named(&report, "P020190601_plan.doc", "安全检查方案");
     // An image link is named by the image's alt.
     assert_link_named(&report, "P020190602_map.pdf", "河道分布图");
     // A page served as 200 that says it does not exist, in the rule's words.

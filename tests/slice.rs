@@ -511,21 +511,27 @@ fn directory_mode_never_reads_outside_its_root() {
 
 /// Only the policy rule, so that the exit code depends on its records alone.
 fn policy_rules_only() -> tempfile::TempDir {
+    policy_rules_with("record_window_days = 30\n")
+}
+
+/// The policy rule alone, with `window` (a `record_window_days` line, or nothing).
+fn policy_rules_with(window: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for f in ["categories.toml", "extract.toml", "report.toml"] {
         std::fs::copy(root().join("rules").join(f), dir.path().join(f)).unwrap();
     }
     std::fs::write(
         dir.path().join("policy.toml"),
-        r#"[[rule]]
+        format!(
+            r#"[[rule]]
 id = "policy-publish-15d"
 kind = "publish-lag"
 category = "policy"
 severity = "error"
 max_days = 15
-record_window_days = 30
-message = "「{title}」成文于{document_date}，{publish_date}才发布"
-"#,
+{window}message = "「{{title}}」成文于{{document_date}}，{{publish_date}}才发布"
+"#
+        ),
     )
     .unwrap();
     dir
@@ -566,6 +572,26 @@ fn late_publications_are_records_that_fail_only_while_recent() {
         .collect();
     assert_eq!(recent.len(), 1, "{report}");
     assert_eq!(recent[0]["record"]["occurred"], "2019-02-10");
+    assert_eq!(out.status.code(), Some(1));
+    // A rule without a window: its records fail like any finding.
+    let rules = policy_rules_with("");
+    let demo = demo_site();
+    let (report, out) = audit_json(&[
+        "--site",
+        path_str(&demo),
+        "--as-of",
+        "2019-03-20",
+        "--quiet",
+        "--no-default-rules",
+        "--rules",
+        path_str(rules.path()),
+    ]);
+    assert!(
+        findings(&report)
+            .iter()
+            .all(|f| f["record"]["recent"] == true),
+        "{report}"
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 

@@ -398,8 +398,14 @@ fn symmetry(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             }
         }
     }
+    // The pages this rule reports on.
+    let judged: HashSet<&str> = site
+        .pages_in(&rule.categories)
+        .filter(|r| is_nav_page(r) && !site.is_query_twin(r))
+        .map(|r| r.url.as_str())
+        .collect();
     for page in site.pages_in(&rule.categories) {
-        if !is_nav_page(page) || site.is_query_twin(page) {
+        if !judged.contains(page.url.as_str()) {
             continue;
         }
         for (entry, label, is_prev) in entries(ctx, page) {
@@ -412,8 +418,9 @@ fn symmetry(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
             if z.url == page.url || z.url == y.url {
                 continue;
             }
-            // Y's link back to Z is the wrong one, and reported on Y.
-            if wrong(y, !is_prev).is_some() {
+            // Y's link back to Z is the wrong one, and reported on Y (when Y
+            // is a page this rule reports on; otherwise here).
+            if wrong(y, !is_prev).is_some() && judged.contains(y.url.as_str()) {
                 continue;
             }
             let (_, back_label, _) = entries(ctx, y)[usize::from(is_prev)];

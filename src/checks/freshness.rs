@@ -10,11 +10,11 @@
 //! list page, evidence `2019-02-25 《…》`.
 
 use crate::checks::{At, Ctx, Draft, KindSpec, Override, days_between};
-use crate::extract::record::PageKind;
+use crate::extract::record::PageRecord;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Severity, Template, Values, opt_template};
-use crate::site::Column;
+use crate::site::{Column, LinkState, is_broken};
 
 pub const KIND: &str = "freshness";
 
@@ -28,16 +28,28 @@ pub const SPEC: crate::checks::KindSpec = KindSpec {
     doc: "Checks that each column of the rule's categories has an item no older than \
           `max_days` on the audit date, and (with `lookback_days`) that no two consecutive \
           items in that window are more than `max_days` apart. With `scope = \"home\"` it \
-          checks the home page instead: the newest dated page it links to (网站不更新); \
-          the rule then needs no category. Parameters: max_days, scope (columns | home), \
+          checks the site's home page instead (the start page): the newest dated item it shows \
+          or links to (网站不更新); `scope = \"home-undated\"` reports a home page with no \
+          dated item to judge by. Such rules need no category. Parameters: max_days, scope (columns | home), \
           lookback_days, gap_message, gap_message_en, gap_severity.",
 };
+
+/// What a freshness rule judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The columns of the rule's categories.
+    Columns,
+    /// The home page's newest dated item (网站不更新).
+    Home,
+    /// A home page with no dated item to judge by.
+    HomeUndated,
+}
 
 #[derive(Debug, Clone)]
 pub struct Params {
     pub max_days: u32,
-    /// Judge the home page's newest linked item instead of columns.
-    pub home: bool,
+    /// What is judged: columns, or the home page.
+    pub scope: Scope,
     pub lookback_days: Option<u32>,
     pub gap_message: Option<Template>,
     pub gap_message_en: Option<Template>,
@@ -49,16 +61,17 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
         .count("max_days")?
         .ok_or_else(|| t.missing("max_days"))?
         .into_inner();
-    let home = match t.string("scope")? {
-        None => false,
+    let scope = match t.string("scope")? {
+        None => Scope::Columns,
         Some(s) => match s.get_ref().as_str() {
-            "columns" => false,
-            "home" => true,
+            "columns" => Scope::Columns,
+            "home" => Scope::Home,
+            "home-undated" => Scope::HomeUndated,
             other => {
                 return Err(t.error_at(
                     &s.span(),
                     format!(
-                        "`scope` of {} must be \"columns\" or \"home\", not \"{other}\"",
+                        "`scope` of {} must be \"columns\", \"home\" or \"home-undated\", not \"{other}\"",
                         t.context
                     ),
                 ));
@@ -91,7 +104,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     }
     Ok(Params {
         max_days,
-        home,
+        scope,
         lookback_days,
         gap_message,
         gap_message_en,
@@ -112,45 +125,83 @@ fn at_column(c: &Column, newest_url: &str) -> At {
     }
 }
 
-/// 网站不更新: the newest page the home page links to, dated up to the audit
-/// date, is older than `max_days` (or the home page links to no dated page).
+/// The site's own home page: the record of the start URL (HTTP) or of the
+/// base URL (directory mode), else the first page read. A sub-portal whose
+/// 首页 link points to itself (政府信息公开 at `/zwgk/`) is not the site's
+/// home page, and a site in a folder whose 首页 link leads to the portal
+/// still has one: the page the audit started from.
+fn home_page<'a>(ctx: &Ctx<'a>) -> Option<&'a PageRecord> {
+    let site = ctx.site;
+    let root = site
+        .root_url
+        .as_ref()
+        .and_then(|u| match site.link_state(u.as_str()) {
+            LinkState::Ok(r) => Some(r),
+            _ => None,
+        });
+    root.or_else(|| site.records.first().filter(|r| !is_broken(r)))
+}
+
+/// 网站不更新: the newest dated item the home page shows or links to, up to
+/// the audit date, is older than `max_days`. With `scope = "home-undated"`:
+/// the home page shows or links to no dated item at all, so it cannot be judged.
 fn home(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     let site = ctx.site;
-    for page in site.records.iter().filter(|r| r.kind == PageKind::Home) {
-        let newest = page
-            .links
-            .iter()
-            .filter_map(|l| site.get(l))
-            .filter_map(|r| r.publish_date.filter(|d| *d <= ctx.as_of).map(|d| (d, r)))
-            .max_by_key(|(d, _)| *d);
-        let Some((date, newest)) = newest else {
-            // Nothing dated to judge by: a home page of a crawl cut short, or of links only.
-            continue;
-        };
-        let age = days_between(date, ctx.as_of);
-        if age <= i64::from(p.max_days) {
-            continue;
-        }
-        let mut values = Values::new();
-        values.insert("max_days", p.max_days.to_string());
-        values.insert("age_days", age.to_string());
-        values.insert("last_date", date.to_string());
-        values.insert("last_title", newest.title.clone());
-        out.push(ctx.finding(
+    let Some(page) = home_page(ctx) else {
+        return;
+    };
+    // Dates the home page shows itself (its list items), and those of the
+    // pages it links to (redirects and live URLs of a site repo resolved).
+    let shown = page
+        .items
+        .iter()
+        .filter_map(|i| i.date.map(|d| (d, i.title.clone())));
+    let linked = page.links.iter().filter_map(|l| match site.link_state(l) {
+        LinkState::Ok(r) => r.publish_date.map(|d| (d, r.title.clone())),
+        _ => None,
+    });
+    let newest = shown
+        .chain(linked)
+        .filter(|(d, _)| *d <= ctx.as_of)
+        .max_by(|a, b| a.0.cmp(&b.0));
+    let mut values = Values::new();
+    values.insert("max_days", p.max_days.to_string());
+    match (p.scope, newest) {
+        (Scope::HomeUndated, None) => out.push(ctx.finding(
             rule,
             Draft {
                 at: At::page(page),
-                key: "home".into(),
-                evidence: Some(format!("{date} 《{}》", newest.title)),
+                key: "home-undated".into(),
+                evidence: None,
                 target: None,
                 values,
             },
-        ));
+        )),
+        (Scope::Home, Some((date, title))) => {
+            let age = days_between(date, ctx.as_of);
+            if age <= i64::from(p.max_days) {
+                return;
+            }
+            values.insert("age_days", age.to_string());
+            values.insert("last_date", date.to_string());
+            values.insert("last_title", title.clone());
+            out.push(ctx.finding(
+                rule,
+                Draft {
+                    at: At::page(page),
+                    key: "home".into(),
+                    evidence: Some(format!("{date} 《{title}》")),
+                    target: None,
+                    values,
+                },
+            ));
+        }
+        _ => {}
     }
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
-    if p.home {
+    if p.scope != Scope::Columns {
         return home(ctx, rule, p, out);
     }
     // A column whose list could not be read has unknown items: the

@@ -212,7 +212,8 @@ impl Ctx<'_> {
         };
         let record = over.record.map(|occurred| crate::report::finding::Record {
             occurred,
-            recent: rule.record_window_days.is_some_and(|w| {
+            // Without a window a record fails like any finding, as before records.
+            recent: rule.record_window_days.is_none_or(|w| {
                 self.as_of
                     .checked_sub(jiff::Span::new().days(i64::from(w)))
                     .is_ok_and(|from| occurred >= from)

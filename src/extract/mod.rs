@@ -709,21 +709,27 @@ impl Extractor {
             // Body links are page links: the page's cut, if any, is noted above.
             let mut body_cut = Vec::new();
             let mut body_links = PageLinks::new(cfg.max_links);
+            // Targets named already: an icon link and a text link to one file
+            // (`<a><img src=pdf.gif></a><a>活动方案</a>`) are named by the text.
+            let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
             for a in in_body {
                 let Some(u) = a.value().attr("href").and_then(|h| res.get(h)) else {
                     continue;
                 };
-                let before = r.body_links.len();
+                if named.contains(&u) {
+                    continue;
+                }
+                let text = links::shown_text(a, cfg.title_max_bytes as usize);
+                let kept = u.clone();
+                // `true`: the target is among the body links, new or seen before.
                 if !body_links.push(&mut r.body_links, &mut body_cut, u) {
                     break;
                 }
                 // A finding about the link names it as the reader sees it
-                // (「附件：活动方案」); the first text shown for a target counts.
-                if r.body_links.len() > before
-                    && let Some(text) = links::shown_text(a, cfg.title_max_bytes as usize)
-                {
-                    let u = r.body_links[before].clone();
-                    r.link_texts.push((u, text));
+                // (「附件：活动方案」): the first text shown for the target.
+                if let Some(text) = text {
+                    named.insert(kept.clone());
+                    r.link_texts.push((kept, text));
                 }
             }
             let embedded = resources::collect(

@@ -232,8 +232,11 @@ pub const SCORECARD: &[(&str, &[&str])] = &[
     ("status_pass", &[]),
     ("status_deduct", &["points"]),
     ("status_veto", &[]),
+    ("status_unmeasured", &[]),
     ("item", &["status", "name", "measured", "threshold"]),
     ("findings", &["numbers"]),
+    ("unaudited", &["error"]),
+    ("incomplete", &[]),
 ];
 
 /// The words of `audit rules explain`, each with the placeholders its text

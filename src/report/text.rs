@@ -180,10 +180,15 @@ pub fn render_scorecard(report: &Report, l: &Labels) -> Result<String, String> {
 }
 
 /// `--format scorecard` over several sites: one line per site with its
-/// verdict, worst first (vetoed, then the most veto items, then the lowest
-/// score), as a provincial office sends the quarter's results round.
-pub fn render_overview(cards: &mut [(String, crate::scorecard::Scorecard)], l: &Labels) -> String {
-    cards.sort_by(|(sa, a), (sb, b)| {
+/// verdict, worst first (sites that could not be audited, then vetoed ones,
+/// the most veto items first, then the lowest score), as a provincial office
+/// sends the quarter's results round. A site whose audit was cut short says so.
+pub fn render_overview(
+    cards: &mut [(String, crate::scorecard::Scorecard, bool)],
+    unaudited: &[(String, String)],
+    l: &Labels,
+) -> String {
+    cards.sort_by(|(sa, a, _), (sb, b, _)| {
         (
             a.vetoed.is_empty(),
             std::cmp::Reverse(a.vetoed.len()),
@@ -198,16 +203,23 @@ pub fn render_overview(cards: &mut [(String, crate::scorecard::Scorecard)], l: &
             ))
     });
     let mut out = String::new();
-    if let Some((_, first)) = cards.first() {
+    if let Some((_, first, _)) = cards.first() {
         let head = l.scorecard_word("heading", &[("pack", first.pack.clone())]);
         let _ = writeln!(out, "{head}\n");
     }
+    for (site, error) in unaudited {
+        let line = l.scorecard_word("unaudited", &[("error", error.clone())]);
+        let _ = writeln!(out, "{site}\n  {line}");
+    }
     let none = |_: &str| None;
-    for (site, card) in cards.iter() {
-        let verdict = crate::scorecard::lines(card, l, &none)
+    for (site, card, incomplete) in cards.iter() {
+        let mut verdict = crate::scorecard::lines(card, l, &none)
             .into_iter()
             .next()
             .unwrap_or_default();
+        if *incomplete {
+            verdict = l.with_aside(&verdict, &l.scorecard_word("incomplete", &[]));
+        }
         let _ = writeln!(out, "{site}\n  {verdict}");
     }
     out

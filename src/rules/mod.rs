@@ -249,7 +249,7 @@ pub struct Rule {
     pub due_days: Option<u32>,
     /// For findings that are records of the past (a document published late):
     /// how many days back such a record still fails `--fail-on`. Without it
-    /// the rule's records never do.
+    /// the rule's records always do.
     pub record_window_days: Option<u32>,
     /// The shipped pack the rule comes from (`national-2019`), if any.
     pub pack: Option<String>,
@@ -503,7 +503,7 @@ impl RuleSet {
         // A column rule without a category would judge every column by one limit.
         for r in &self.rules {
             if let crate::checks::Params::Freshness(p) = &r.params
-                && !p.home
+                && p.scope == crate::checks::freshness::Scope::Columns
                 && r.categories.is_empty()
             {
                 errors.push(RuleError {
@@ -517,7 +517,7 @@ impl RuleSet {
             }
         }
         for ind in &self.indicators {
-            for id in &ind.rules {
+            for id in ind.rules.iter().chain(&ind.unmeasured_rules) {
                 if !self.rules.iter().any(|r| &r.id == id) {
                     errors.push(RuleError {
                         file: ind.file.clone(),
