@@ -9,6 +9,9 @@ pub enum AuditError {
     Rules(RuleError),
     /// The site could not be read at all.
     Site(String),
+    /// The start page gave no answer (no connection, a timeout after the
+    /// retries): what availability monitoring counts as a failed visit.
+    Unreachable(String),
     /// An argument is invalid.
     Usage(String),
     /// Writing the report failed.
@@ -19,7 +22,10 @@ impl std::fmt::Display for AuditError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AuditError::Rules(e) => write!(f, "{e}"),
-            AuditError::Site(m) | AuditError::Usage(m) | AuditError::Output(m) => f.write_str(m),
+            AuditError::Site(m)
+            | AuditError::Unreachable(m)
+            | AuditError::Usage(m)
+            | AuditError::Output(m) => f.write_str(m),
         }
     }
 }

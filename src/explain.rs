@@ -100,12 +100,22 @@ pub fn indicator(ind: &crate::scorecard::Indicator, l: &Labels) -> String {
             ],
         ),
     };
-    let measure = match ind.measure {
-        Measure::Findings => "indicator_findings",
-        Measure::Pages => "indicator_pages",
-        Measure::Targets => "indicator_targets",
+    let rules = ind.rules.join(&l.enumeration);
+    let measured = match ind.measure {
+        Measure::Findings => w("indicator_findings", &[("rules", rules)]),
+        Measure::Pages => w("indicator_pages", &[("rules", rules)]),
+        Measure::Targets => w("indicator_targets", &[("rules", rules)]),
+        Measure::Availability {
+            window_days,
+            max_seconds,
+        } => w(
+            "indicator_availability",
+            &[
+                ("days", window_days.to_string()),
+                ("seconds", max_seconds.to_string()),
+            ],
+        ),
     };
-    let measured = w(measure, &[("rules", ind.rules.join(&l.enumeration))]);
     let when = w(
         "indicator_when",
         &[

@@ -492,6 +492,7 @@ pub fn audit_shared(
     report.incomplete = stats.incomplete;
     report.stopped = stats.stopped.map(str::to_string);
     report.stop_note = stats.stop_note.clone();
+    report.probe = stats.probe;
     // Scored on what is reported: a finding accepted by [[ignore]] does not count.
     report.scorecard = rules
         .scorecard

@@ -442,7 +442,16 @@ impl OutputArgs {
             b.apply(report);
         }
         if let Some(path) = self.history.as_deref().or(history_from_file) {
-            history::record(path, report, jiff::Timestamp::now())?;
+            let now = jiff::Timestamp::now();
+            history::record(path, report, now)?;
+            // Availability is a share of the visits of several runs: measured
+            // now that this run's visit is recorded with the others.
+            let site = report.site.clone();
+            if let Some(card) = report.scorecard.as_mut() {
+                card.measure_availability(|days, secs| {
+                    history::visits(path, &site, now, days, secs).ok()
+                });
+            }
         }
         Ok(())
     }
@@ -703,10 +712,19 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         .as_deref()
         .map(Baseline::load)
         .transpose()?;
-    let results = match cfgs.as_slice() {
-        [one] => vec![Ok(audit(one, &rules)?)],
-        many => audit_sites(many, &rules, a.crawl.parallel_sites),
-    };
+    let history_path = a
+        .outputs
+        .history
+        .as_deref()
+        .or(file.and_then(|c| c.history.as_deref()));
+    let results =
+        match cfgs.as_slice() {
+            // One site's error is the run's (exit 2, one line), after an
+            // unreachable start page is kept as a failed visit.
+            [one] => vec![Ok(audit(one, &rules)
+                .inspect_err(|e| record_unreachable(e, &one.site, history_path))?)],
+            many => audit_sites(many, &rules, a.crawl.parallel_sites),
+        };
     let mut code = 0u8;
     // With several sites and one output: the text reports one after another,
     // or the JSON reports in one `{"reports": […]}`.
@@ -728,6 +746,7 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             Err(e) => {
                 eprintln!("audit: error: {site}: {e}");
                 code = 2;
+                record_unreachable(&e, site, history_path);
                 match primary {
                     Format::Json => {
                         json_reports.push(serde_json::json!({"site": site, "error": e.to_string()}))
@@ -834,6 +853,16 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         );
     }
     Ok(ExitCode::from(code))
+}
+
+/// A start page that gave no answer is a failed visit, which the
+/// availability of later scorecards counts: kept in the history database.
+fn record_unreachable(e: &AuditError, site: &str, history: Option<&std::path::Path>) {
+    if let (AuditError::Unreachable(_), Some(path)) = (e, history)
+        && let Err(he) = history::record_unreachable(path, site, jiff::Timestamp::now())
+    {
+        eprintln!("audit: error: {he}");
+    }
 }
 
 /// Writes the report to `--output FILE` (atomically) or to standard output.

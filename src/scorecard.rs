@@ -36,6 +36,13 @@ pub enum Measure {
     Pages,
     /// Distinct bad links (`target`).
     Targets,
+    /// The share (percent) of the start page's visits in the last
+    /// `window_days` that failed or took `max_seconds` or more: from the
+    /// `--history` database, which every run adds its visit to.
+    Availability {
+        window_days: u32,
+        max_seconds: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -110,27 +117,34 @@ impl Indicator {
             }
         };
         let rules = t.string_list("rules")?;
-        if rules.is_empty() {
-            return Err(t.missing("rules"));
-        }
         let unmeasured_rules = t.string_list("unmeasured_rules")?;
+        let window_days = t.count("window_days")?.map(|s| s.into_inner());
+        let max_seconds = t.count("max_seconds")?.map(|s| s.into_inner());
         let measure = match t.string("measure")? {
             None => Measure::Findings,
             Some(m) => match m.get_ref().as_str() {
                 "findings" => Measure::Findings,
                 "pages" => Measure::Pages,
                 "targets" => Measure::Targets,
+                "availability" => Measure::Availability {
+                    window_days: window_days.ok_or_else(|| t.missing("window_days"))?,
+                    max_seconds: max_seconds.ok_or_else(|| t.missing("max_seconds"))?,
+                },
                 other => {
                     return Err(t.error_at(
                         &m.span(),
                         format!(
-                            "`measure` of {} must be \"findings\", \"pages\" or \"targets\", not \"{other}\"",
+                            "`measure` of {} must be \"findings\", \"pages\", \"targets\" or \"availability\", not \"{other}\"",
                             t.context
                         ),
                     ));
                 }
             },
         };
+        // Availability is measured from the visits, every other measure from rules.
+        if rules.is_empty() && !matches!(measure, Measure::Availability { .. }) {
+            return Err(t.missing("rules"));
+        }
         let threshold = t
             .count("threshold")?
             .ok_or_else(|| t.missing("threshold"))?;
@@ -188,6 +202,12 @@ pub struct Item {
     pub threshold: u32,
     /// Points off (0 unless `status` is `deduct`).
     pub deduction: u32,
+    /// For availability: how many visits the share is of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visits: Option<usize>,
+    /// For availability: the window and the time limit, to measure it by.
+    #[serde(skip)]
+    pub availability: Option<(u32, u32)>,
     /// The ids of the findings behind the measure.
     pub findings: Vec<String>,
 }
@@ -228,11 +248,21 @@ pub fn score(
                 .map(|f| f.target.as_ref().unwrap_or(&f.url))
                 .collect::<BTreeSet<_>>()
                 .len(),
+            Measure::Availability { .. } => 0,
         };
         let reached = measured >= ind.threshold as usize;
-        let unmeasured = findings
-            .iter()
-            .any(|f| f.is_todo() && ind.unmeasured_rules.contains(&f.rule));
+        // Availability needs the visits of several runs: measured later, from history.
+        let availability = match ind.measure {
+            Measure::Availability {
+                window_days,
+                max_seconds,
+            } => Some((window_days, max_seconds)),
+            _ => None,
+        };
+        let unmeasured = availability.is_some()
+            || findings
+                .iter()
+                .any(|f| f.is_todo() && ind.unmeasured_rules.contains(&f.rule));
         let (status, deduction) = match (ind.effect, reached) {
             (_, false) if unmeasured => (Status::Unmeasured, 0),
             (_, false) => (Status::Pass, 0),
@@ -259,30 +289,66 @@ pub fn score(
             measured,
             threshold: ind.threshold,
             deduction,
+            visits: None,
+            availability,
             findings: behind.iter().map(|f| f.id.clone()).collect(),
         });
     }
-    let vetoed: Vec<String> = items
-        .iter()
-        .filter(|i| i.status == Status::Veto)
-        .map(|i| i.id.clone())
-        .collect();
-    let off: u32 = items.iter().map(|i| i.deduction).sum();
-    let score = settings.total.saturating_sub(off);
-    let verdict = if vetoed.is_empty() && score >= settings.pass_score {
-        "pass"
-    } else {
-        "fail"
-    };
-    Scorecard {
+    let mut card = Scorecard {
         pack: settings.pack.clone(),
-        verdict,
-        score,
+        verdict: "pass",
+        score: settings.total,
         total: settings.total,
         pass_score: settings.pass_score,
         scored: indicators.iter().any(|i| i.effect == Effect::Deduct),
-        vetoed,
+        vetoed: Vec::new(),
         items,
+    };
+    card.judge();
+    card
+}
+
+impl Scorecard {
+    /// The verdict, score and veto list from the items' statuses.
+    fn judge(&mut self) {
+        self.vetoed = self
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Veto)
+            .map(|i| i.id.clone())
+            .collect();
+        let off: u32 = self.items.iter().map(|i| i.deduction).sum();
+        self.score = self.total.saturating_sub(off);
+        self.verdict = if self.vetoed.is_empty() && self.score >= self.pass_score {
+            "pass"
+        } else {
+            "fail"
+        };
+    }
+
+    /// Measures the availability items from the start page's visits in their
+    /// window: `visits(window_days, max_seconds)` gives (visits, failed).
+    /// The measure is the failed share in percent (rounded down); the item
+    /// fails at `threshold` percent or more, compared exactly.
+    pub fn measure_availability(&mut self, visits: impl Fn(u32, u32) -> Option<(usize, usize)>) {
+        for item in &mut self.items {
+            let Some((days, secs)) = item.availability else {
+                continue;
+            };
+            let Some((n, failed)) = visits(days, secs).filter(|(n, _)| *n > 0) else {
+                continue;
+            };
+            item.visits = Some(n);
+            item.measured = failed * 100 / n;
+            let reached = failed * 100 >= item.threshold as usize * n;
+            item.status = match (reached, item.effect) {
+                (false, _) => Status::Pass,
+                (true, Effect::Veto) => Status::Veto,
+                // Not a scored item in any shipped pack; it only fails its share.
+                (true, Effect::Deduct) => Status::Deduct,
+            };
+        }
+        self.judge();
     }
 }
 
@@ -332,15 +398,35 @@ pub fn lines(
             Status::Unmeasured => w("status_unmeasured", &[]),
             Status::Deduct => w("status_deduct", &[("points", item.deduction.to_string())]),
         };
-        let mut line = w(
-            "item",
-            &[
-                ("status", status),
-                ("name", item.name.clone()),
-                ("measured", item.measured.to_string()),
-                ("threshold", item.threshold.to_string()),
-            ],
-        );
+        let mut line = match (item.availability, item.visits) {
+            (Some(_), Some(visits)) => w(
+                "item_visits",
+                &[
+                    ("status", status),
+                    ("name", item.name.clone()),
+                    ("measured", item.measured.to_string()),
+                    ("threshold", item.threshold.to_string()),
+                    ("visits", visits.to_string()),
+                ],
+            ),
+            (Some((days, _)), None) => w(
+                "item_no_visits",
+                &[
+                    ("status", status),
+                    ("name", item.name.clone()),
+                    ("days", days.to_string()),
+                ],
+            ),
+            (None, _) => w(
+                "item",
+                &[
+                    ("status", status),
+                    ("name", item.name.clone()),
+                    ("measured", item.measured.to_string()),
+                    ("threshold", item.threshold.to_string()),
+                ],
+            ),
+        };
         let mut numbers: Vec<usize> = item.findings.iter().filter_map(|id| number(id)).collect();
         numbers.sort_unstable();
         if !numbers.is_empty() {
@@ -413,6 +499,39 @@ mod tests {
             (card.verdict, card.vetoed.clone()),
             ("fail", vec!["stale".to_string()])
         );
+    }
+
+    #[test]
+    fn availability_fails_at_the_threshold_share_exactly() {
+        let settings = Settings {
+            pack: "p".into(),
+            total: 100,
+            pass_score: 60,
+        };
+        let mut ind = ind("up", Effect::Veto, Measure::Findings, 5);
+        ind.rules.clear();
+        ind.measure = Measure::Availability {
+            window_days: 7,
+            max_seconds: 15,
+        };
+        let card = score(&settings, std::slice::from_ref(&ind), &[], false);
+        // Not measured until visits are known.
+        assert_eq!(card.items[0].status, Status::Unmeasured);
+        let measured = |visits: usize, failed: usize| {
+            let mut c = card.clone();
+            c.measure_availability(|days, secs| {
+                assert_eq!((days, secs), (7, 15));
+                Some((visits, failed))
+            });
+            (c.items[0].status, c.items[0].measured, c.verdict)
+        };
+        // 7 of 140 visits (20 a day for a week) is 5 %: a veto.
+        assert_eq!(measured(140, 7), (Status::Veto, 5, "fail"));
+        // 6 of 140 is 4.3 %, and 1 of 21 is 4.8 %: passes.
+        assert_eq!(measured(140, 6), (Status::Pass, 4, "pass"));
+        assert_eq!(measured(21, 1), (Status::Pass, 4, "pass"));
+        // No visits recorded: still not measured.
+        assert_eq!(measured(0, 0).0, Status::Unmeasured);
     }
 
     #[test]

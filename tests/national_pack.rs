@@ -109,12 +109,14 @@ fn scorecard(files: &[(String, String)], extra: &[&str]) -> (Value, String) {
     )
 }
 
-/// (status, measured) of each item, by id.
+/// (id, status, measured) of each item measured from the pages, by id: the
+/// availability item needs visits over HTTP with --history (tested below).
 fn items(card: &Value) -> Vec<(String, String, u64)> {
     card["items"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|i| i["id"] != "site-unreachable")
         .map(|i| {
             (
                 i["id"].as_str().unwrap().to_string(),
@@ -392,4 +394,63 @@ fn the_overview_names_sites_that_could_not_be_audited() {
         .expect("the unreachable site is listed");
     assert!(down < text.find(path_str(dir.path())).unwrap(), "{text}");
     assert!(text.contains("无法审计："), "{text}");
+}
+
+#[test]
+fn availability_is_the_share_of_failed_visits_kept_in_history() {
+    let files = site(&[("gzdt", "工作动态", FRESH)]);
+    let owned: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let dir = site_dir(&owned);
+    let server = serve_dir(dir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("history.sqlite");
+    let run = |site: &str| {
+        let mut args = fast_crawl(site, AS_OF);
+        args.extend([
+            "--pack",
+            "national-2019",
+            "--history",
+            path_str(&db),
+            "--fail-on",
+            "never",
+            "--retries",
+            "0",
+            "--format",
+            "json",
+        ]);
+        audit(&args)
+    };
+    let url = server.url("/");
+    // Without history the share cannot be measured from one visit.
+    let mut one = fast_crawl(&url, AS_OF);
+    one.extend(["--pack", "national-2019", "--format", "scorecard"]);
+    let text = String::from_utf8(audit(&one).stdout).unwrap();
+    assert!(
+        text.contains("[not measured] Site unreachable: needs the visits of 7 days"),
+        "{text}"
+    );
+    // Two runs, two visits answered at once: 0 %.
+    run(&url);
+    let report: Value = serde_json::from_slice(&run(&url).stdout).unwrap();
+    assert_eq!(report["probe"]["status"], 200);
+    let item = &report["scorecard"]["items"][0];
+    assert_eq!(item["id"], "site-unreachable");
+    assert_eq!(
+        (item["status"].as_str(), item["visits"].as_u64()),
+        (Some("pass"), Some(2))
+    );
+    // A run that cannot reach its site records a failed visit for it.
+    assert_eq!(run("http://127.0.0.1:9/").status.code(), Some(2));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let failed: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM visits WHERE site = 'http://127.0.0.1:9' AND status = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failed, 1);
 }

@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS run_findings (
     finding_id  TEXT NOT NULL,
     PRIMARY KEY (run_id, finding_id)
 );
+CREATE TABLE IF NOT EXISTS visits (
+    site    TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    status  INTEGER NOT NULL,
+    millis  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS visits_site ON visits (site, at);
 CREATE TABLE IF NOT EXISTS findings (
     site        TEXT NOT NULL,
     id          TEXT NOT NULL,
@@ -65,6 +72,71 @@ fn count(n: usize) -> i64 {
 
 /// Records `report` as one run and fills in each finding's `first_seen`.
 /// A finding that was absent from the site's previous run counts as new again.
+/// Adds one visit to the start page (status 0: no answer), for availability.
+fn add_visit(
+    tx: &rusqlite::Transaction<'_>,
+    site: &str,
+    at: jiff::Timestamp,
+    probe: crate::source::Probe,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO visits (site, at, status, millis) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            site,
+            at.as_second(),
+            i64::from(probe.status),
+            i64::try_from(probe.millis).unwrap_or(i64::MAX)
+        ],
+    )
+}
+
+/// Records a run that could not reach the start page at all: a failed visit,
+/// which availability counts (an hourly cron gives the inspectors' measure).
+pub fn record_unreachable(path: &Path, site: &str, at: jiff::Timestamp) -> Result<(), AuditError> {
+    let err = db_err(path);
+    let mut conn = Connection::open(path).map_err(&err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(&err)?;
+    conn.execute_batch(SCHEMA).map_err(&err)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(&err)?;
+    let failed = crate::source::Probe {
+        status: 0,
+        millis: 0,
+    };
+    add_visit(&tx, site_key(site), at, failed).map_err(&err)?;
+    tx.commit().map_err(&err)
+}
+
+/// The start page's visits of the last `days` days before `now`, and how
+/// many of them failed (no answer, an error status) or took `max_seconds` or more.
+pub fn visits(
+    path: &Path,
+    site: &str,
+    now: jiff::Timestamp,
+    days: u32,
+    max_seconds: u32,
+) -> Result<(usize, usize), AuditError> {
+    let err = db_err(path);
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(&err)?;
+    let since = now.as_second() - i64::from(days) * 86_400;
+    conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(status = 0 OR status >= 400 OR millis >= ?3), 0)
+         FROM visits WHERE site = ?1 AND at >= ?2",
+        params![site_key(site), since, i64::from(max_seconds) * 1000],
+        |r| {
+            let n: i64 = r.get(0)?;
+            let failed: i64 = r.get(1)?;
+            Ok((
+                usize::try_from(n).unwrap_or(0),
+                usize::try_from(failed).unwrap_or(0),
+            ))
+        },
+    )
+    .map_err(&err)
+}
+
 pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Result<(), AuditError> {
     let err = db_err(path);
     let mut conn = Connection::open(path).map_err(&err)?;
@@ -80,7 +152,11 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
 
     let prev_run: Option<i64> = tx
         .query_row(
-            "SELECT id FROM runs WHERE site = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
+            // A run cut short (an hourly `--max-pages 1` visit for availability,
+            // an interrupted crawl) did not see the whole site: what it did not
+            // see was not fixed, so runs compare with the last complete one.
+            "SELECT id FROM runs WHERE site = ?1 AND incomplete = 0
+             ORDER BY as_of DESC, id DESC LIMIT 1",
             params![site],
             |r| r.get(0),
         )
@@ -152,10 +228,15 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
         }
     }
     let now: HashSet<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
-    let fixed = prev_ids
-        .iter()
-        .filter(|id| !now.contains(id.as_str()))
-        .count();
+    // A run cut short cannot tell a fixed problem from one it did not reach.
+    let fixed = if report.incomplete {
+        0
+    } else {
+        prev_ids
+            .iter()
+            .filter(|id| !now.contains(id.as_str()))
+            .count()
+    };
     let sev = |s: Severity| count(report.summary.count(s));
     tx.execute(
         "INSERT INTO runs (site, as_of, run_at, pages, findings, errors, warnings, infos, new, fixed, incomplete)
@@ -191,6 +272,9 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
         for id in &now {
             ids.execute(params![run_id, id]).map_err(&err)?;
         }
+    }
+    if let Some(probe) = report.probe {
+        add_visit(&tx, &site, run_at, probe).map_err(&err)?;
     }
     tx.commit().map_err(&err)
 }
@@ -241,7 +325,7 @@ pub fn runs(path: &Path, site: &str) -> Result<Vec<Run>, AuditError> {
     let mut st = conn
         .prepare(
             "SELECT id, as_of, run_at, pages, findings, errors, warnings, new, fixed
-             FROM runs WHERE site = ?1 ORDER BY as_of, id",
+             FROM runs WHERE site = ?1 AND incomplete = 0 ORDER BY as_of, id",
         )
         .map_err(&err)?;
     let rows = st
@@ -457,6 +541,37 @@ mod tests {
         assert!(tables.iter().all(|t| t.starts_with(&l.history_header[0])));
         // A wide terminal shows one table.
         assert!(!trend(&runs, &l, 300).contains("\n\n"));
+    }
+
+    #[test]
+    fn a_run_cut_short_neither_fixes_nor_shows_in_the_trend() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("h.sqlite");
+        run(&db, "2019-03-01", &["a", "b"]);
+        // An hourly one-page visit: sees only `a`, and records its visit.
+        let d: Date = "2019-03-02".parse().expect("date");
+        let mut short = Report::new("http://x/".into(), d, 1, vec![f("a")]);
+        short.incomplete = true;
+        short.probe = Some(crate::source::Probe {
+            status: 200,
+            millis: 120,
+        });
+        record(&db, &mut short, jiff::Timestamp::UNIX_EPOCH).expect("record");
+        let r = run(&db, "2019-03-08", &["a", "b"]);
+        // `b` was not fixed by the short run: open since the first.
+        assert_eq!(seen(&r, "b").as_deref(), Some("2019-03-01"));
+        let trend = runs(&db, "http://x").expect("runs");
+        assert_eq!(trend.len(), 2);
+        assert_eq!((trend[1].new, trend[1].fixed), (0, 0));
+        let since = jiff::Timestamp::UNIX_EPOCH;
+        assert_eq!(
+            visits(&db, "http://x/", since, 7, 15).expect("visits"),
+            (1, 0)
+        );
+        assert_eq!(
+            visits(&db, "http://x/", since, 7, 0).expect("visits"),
+            (1, 1)
+        );
     }
 
     #[test]

@@ -234,6 +234,11 @@ pub const SCORECARD: &[(&str, &[&str])] = &[
     ("status_veto", &[]),
     ("status_unmeasured", &[]),
     ("item", &["status", "name", "measured", "threshold"]),
+    (
+        "item_visits",
+        &["status", "name", "measured", "threshold", "visits"],
+    ),
+    ("item_no_visits", &["status", "name", "days"]),
     ("findings", &["numbers"]),
     ("unaudited", &["error"]),
     ("incomplete", &[]),
@@ -261,6 +266,7 @@ pub const EXPLAIN: &[(&str, &[&str])] = &[
     ("indicator_findings", &["rules"]),
     ("indicator_pages", &["rules"]),
     ("indicator_targets", &["rules"]),
+    ("indicator_availability", &["days", "seconds"]),
     ("indicator_when", &["effect", "measured", "threshold"]),
 ];
 

@@ -83,6 +83,9 @@ pub struct Report {
     /// The note that says what stopped the run, for its last line on stderr.
     #[serde(skip)]
     pub stop_note: Option<String>,
+    /// The start page's visit over HTTP: its status and time, for availability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<crate::source::Probe>,
     /// A pack's scorecard (`--pack`): the inspectors' verdict, item by item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scorecard: Option<crate::scorecard::Scorecard>,
@@ -196,6 +199,7 @@ impl Report {
             incomplete: false,
             stopped: None,
             stop_note: None,
+            probe: None,
             scorecard: None,
             notes: Vec::new(),
             fixed: None,

@@ -597,7 +597,7 @@ impl HttpSource {
 
     /// The error that stops the audit when the site does not answer at all.
     fn unreachable(&self, error: Option<&str>) -> AuditError {
-        AuditError::Site(format!(
+        AuditError::Unreachable(format!(
             "the site {} is unreachable: {}",
             self.start,
             error.unwrap_or("no response")
@@ -642,6 +642,9 @@ impl HttpSource {
     ) -> Result<Job, AuditError> {
         let mut cur = self.start.clone();
         let mut chain = Chain::new(&cur);
+        // The time the start page's requests took (redirects and retries
+        // included, robots.txt not): the visit that availability monitoring times.
+        let mut spent = std::time::Duration::ZERO;
         let mut cond = cache.as_ref().and_then(|c| c.validators(chain.first()));
         loop {
             // robots.txt and the politeness gate are both the host name's,
@@ -669,7 +672,13 @@ impl HttpSource {
             }
             scope.add_host(&cur);
             let asked = cond.take();
+            let sent = std::time::Instant::now();
             let mut a = fetcher.fetch(&cur, Method::Get, asked.as_ref()).await;
+            spent += sent.elapsed();
+            stats.probe = Some(super::Probe {
+                status: a.status,
+                millis: u64::try_from(spent.as_millis()).unwrap_or(u64::MAX),
+            });
             if a.status == 304
                 && asked.is_some()
                 && let Some(c) = cache.as_mut()

@@ -64,6 +64,13 @@ impl Document {
     }
 }
 
+/// One visit to the start page: its final status and how long it took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Probe {
+    pub status: u16,
+    pub millis: u64,
+}
+
 /// What a source reports when it ends.
 #[derive(Debug, Clone, Default)]
 pub struct CrawlStats {
@@ -78,6 +85,8 @@ pub struct CrawlStats {
     pub stopped: Option<&'static str>,
     /// The note that says what stopped it, for the run's last line on a terminal.
     pub stop_note: Option<String>,
+    /// The start page's visit (HTTP only).
+    pub probe: Option<Probe>,
 }
 
 /// Turns a fetched document into its record. Sources may call it from several
