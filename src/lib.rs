@@ -528,11 +528,7 @@ pub fn audit_shared(
 /// The site's columns in the order its home page links to them (its menu),
 /// which is the order its editors know them in.
 fn column_order(site: &site::Site) -> Vec<String> {
-    let home = site
-        .records
-        .iter()
-        .find(|r| r.kind == extract::record::PageKind::Home)
-        .or_else(|| site.records.first());
+    let home = site.home();
     let mut out: Vec<String> = Vec::new();
     for link in home.map(|h| h.links.as_slice()).unwrap_or_default() {
         if let Some(c) = site

@@ -382,6 +382,22 @@ impl Site {
         })
     }
 
+    /// The site's own home page: the record of the start URL (HTTP) or of the
+    /// base URL (directory mode), else the first page read. A sub-portal
+    /// whose 首页 link points to itself (政府信息公开 at `/zwgk/`) is not the
+    /// site's home page, and a site in a folder whose 首页 link leads to the
+    /// portal still has one: the page the audit started from.
+    pub fn home(&self) -> Option<&PageRecord> {
+        let root = self
+            .root_url
+            .as_ref()
+            .and_then(|u| match self.link_state(u.as_str()) {
+                LinkState::Ok(r) => Some(r),
+                _ => None,
+            });
+        root.or_else(|| self.records.first().filter(|r| !is_broken(r)))
+    }
+
     pub fn get(&self, url: &str) -> Option<&PageRecord> {
         self.by_url.get(url).map(|&i| &self.records[i])
     }

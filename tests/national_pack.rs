@@ -454,3 +454,25 @@ fn availability_is_the_share_of_failed_visits_kept_in_history() {
         .unwrap();
     assert_eq!(failed, 1);
 }
+
+#[test]
+fn only_top_level_notice_columns_count() {
+    // A department's 通知公告 below another column, not linked from the home
+    // page: not a 一级栏目, so its 6 months do not count.
+    let mut files = site(&[("gzdt", "工作动态", FRESH)]);
+    let sub = site(&[("bmtz", "通知公告", &["2018-10-08"])]);
+    for (path, html) in sub {
+        if path != "index.html" {
+            files.push((format!("bm/{path}"), html));
+        }
+    }
+    let (card, _) = scorecard(&files, &[]);
+    assert_eq!(items(&card)[1], item("columns-not-updated", "pass", 0));
+    // The same column linked from the home page counts.
+    let linked = site(&[
+        ("gzdt", "工作动态", FRESH),
+        ("bmtz", "通知公告", &["2018-10-08"]),
+    ]);
+    let (card, _) = scorecard(&linked, &[]);
+    assert_eq!(items(&card)[1], item("columns-not-updated", "pass", 1));
+}

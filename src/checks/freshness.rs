@@ -10,11 +10,10 @@
 //! list page, evidence `2019-02-25 《…》`.
 
 use crate::checks::{At, Ctx, Draft, KindSpec, Override, days_between};
-use crate::extract::record::PageRecord;
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Severity, Template, Values, opt_template};
-use crate::site::{Column, LinkState, is_broken};
+use crate::site::{Column, LinkState};
 
 pub const KIND: &str = "freshness";
 
@@ -30,7 +29,8 @@ pub const SPEC: crate::checks::KindSpec = KindSpec {
           items in that window are more than `max_days` apart. With `scope = \"home\"` it \
           checks the site's home page instead (the start page): the newest dated item it shows \
           or links to (网站不更新); `scope = \"home-undated\"` reports a home page with no \
-          dated item to judge by. Such rules need no category. Parameters: max_days, scope (columns | home), \
+          dated item to judge by. Such rules need no category. `top_level = true` judges \
+          only 一级栏目, the columns whose list page the home page links to. Parameters: max_days, scope (columns | home), \
           lookback_days, gap_message, gap_message_en, gap_severity.",
 };
 
@@ -50,6 +50,8 @@ pub struct Params {
     pub max_days: u32,
     /// What is judged: columns, or the home page.
     pub scope: Scope,
+    /// Only 一级栏目: columns whose list page the home page links to.
+    pub top_level: bool,
     pub lookback_days: Option<u32>,
     pub gap_message: Option<Template>,
     pub gap_message_en: Option<Template>,
@@ -78,6 +80,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
             }
         },
     };
+    let top_level = t.boolean("top_level")?.unwrap_or(false);
     let lookback_days = t.count("lookback_days")?.map(|s| s.into_inner());
     let gap_message = opt_template(t, "gap_message", GAP_PLACEHOLDERS)?;
     let gap_message_en = opt_template(t, "gap_message_en", GAP_PLACEHOLDERS)?;
@@ -105,6 +108,7 @@ pub fn params(t: &mut TableReader<'_, '_>) -> Result<Params, RuleError> {
     Ok(Params {
         max_days,
         scope,
+        top_level,
         lookback_days,
         gap_message,
         gap_message_en,
@@ -125,29 +129,12 @@ fn at_column(c: &Column, newest_url: &str) -> At {
     }
 }
 
-/// The site's own home page: the record of the start URL (HTTP) or of the
-/// base URL (directory mode), else the first page read. A sub-portal whose
-/// 首页 link points to itself (政府信息公开 at `/zwgk/`) is not the site's
-/// home page, and a site in a folder whose 首页 link leads to the portal
-/// still has one: the page the audit started from.
-fn home_page<'a>(ctx: &Ctx<'a>) -> Option<&'a PageRecord> {
-    let site = ctx.site;
-    let root = site
-        .root_url
-        .as_ref()
-        .and_then(|u| match site.link_state(u.as_str()) {
-            LinkState::Ok(r) => Some(r),
-            _ => None,
-        });
-    root.or_else(|| site.records.first().filter(|r| !is_broken(r)))
-}
-
 /// 网站不更新: the newest dated item the home page shows or links to, up to
 /// the audit date, is older than `max_days`. With `scope = "home-undated"`:
 /// the home page shows or links to no dated item at all, so it cannot be judged.
 fn home(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     let site = ctx.site;
-    let Some(page) = home_page(ctx) else {
+    let Some(page) = site.home() else {
         return;
     };
     // Dates the home page shows itself (its list items), and those of the
@@ -204,12 +191,29 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     if p.scope != Scope::Columns {
         return home(ctx, rule, p, out);
     }
+    // 一级栏目: the list pages the home page links to (redirects resolved).
+    let top: Option<std::collections::HashSet<&str>> = p.top_level.then(|| {
+        let site = ctx.site;
+        site.home()
+            .map(|h| h.links.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|l| match site.link_state(l) {
+                LinkState::Ok(r) => Some(r.url.as_str()),
+                _ => None,
+            })
+            .collect()
+    });
     // A column whose list could not be read has unknown items: the
     // articles found elsewhere need not include its newest one.
     for column in ctx
         .site
         .columns_in(&rule.categories)
         .filter(|c| c.unread_list.is_none())
+        .filter(|c| {
+            top.as_ref()
+                .is_none_or(|t| c.url.as_deref().is_some_and(|u| t.contains(u)))
+        })
     {
         let items = column.dated_until(ctx.as_of);
         // A column with no dated item is for `empty-column`; freshness cannot judge it.
