@@ -25,6 +25,7 @@ Examples:
   In CI:      audit --site ./public --base-url https://www.example.gov.cn/ --format sarif -o audit.sarif
   From cron:  audit --sites sites.txt --quiet --format json,html --output-dir reports/ --history audit.db
   A page:     audit inspect https://www.example.gov.cn/gzdt/202403/t20240311_101.html
+  Inspection: audit --site https://www.example.gov.cn/ --pack national-2019 --format scorecard
 
 Exit codes:
   0  nothing at or above --fail-on (default error)
