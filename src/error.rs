@@ -9,8 +9,9 @@ pub enum AuditError {
     Rules(RuleError),
     /// The site could not be read at all.
     Site(String),
-    /// The start page gave no answer (no connection, a timeout after the
-    /// retries): what availability monitoring counts as a failed visit.
+    /// The site gave no usable answer (no connection, a timeout after the
+    /// retries, a server error for robots.txt): what availability
+    /// monitoring counts as a failed visit.
     Unreachable(String),
     /// An argument is invalid.
     Usage(String),

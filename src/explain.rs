@@ -108,6 +108,7 @@ pub fn indicator(ind: &crate::scorecard::Indicator, l: &Labels) -> String {
         Measure::Availability {
             window_days,
             max_seconds,
+            ..
         } => w(
             "indicator_availability",
             &[

@@ -39,9 +39,12 @@ pub enum Measure {
     /// The share (percent) of the start page's visits in the last
     /// `window_days` that failed or took `max_seconds` or more: from the
     /// `--history` database, which every run adds its visit to.
+    /// Fewer than `min_visits_per_day` visits a day over the window leave it
+    /// unmeasured: one slow answer is not a week's monitoring.
     Availability {
         window_days: u32,
         max_seconds: u32,
+        min_visits_per_day: u32,
     },
 }
 
@@ -120,6 +123,7 @@ impl Indicator {
         let unmeasured_rules = t.string_list("unmeasured_rules")?;
         let window_days = t.count("window_days")?.map(|s| s.into_inner());
         let max_seconds = t.count("max_seconds")?.map(|s| s.into_inner());
+        let min_visits = t.count("min_visits_per_day")?.map(|s| s.into_inner());
         let measure = match t.string("measure")? {
             None => Measure::Findings,
             Some(m) => match m.get_ref().as_str() {
@@ -129,6 +133,8 @@ impl Indicator {
                 "availability" => Measure::Availability {
                     window_days: window_days.ok_or_else(|| t.missing("window_days"))?,
                     max_seconds: max_seconds.ok_or_else(|| t.missing("max_seconds"))?,
+                    min_visits_per_day: min_visits
+                        .ok_or_else(|| t.missing("min_visits_per_day"))?,
                 },
                 other => {
                     return Err(t.error_at(
@@ -205,9 +211,10 @@ pub struct Item {
     /// For availability: how many visits the share is of.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visits: Option<usize>,
-    /// For availability: the window and the time limit, to measure it by.
+    /// For availability: the window, the time limit and the visits a day
+    /// needed, to measure it by.
     #[serde(skip)]
-    pub availability: Option<(u32, u32)>,
+    pub availability: Option<(u32, u32, u32)>,
     /// The ids of the findings behind the measure.
     pub findings: Vec<String>,
 }
@@ -256,7 +263,8 @@ pub fn score(
             Measure::Availability {
                 window_days,
                 max_seconds,
-            } => Some((window_days, max_seconds)),
+                min_visits_per_day,
+            } => Some((window_days, max_seconds, min_visits_per_day)),
             _ => None,
         };
         let unmeasured = availability.is_some()
@@ -332,7 +340,7 @@ impl Scorecard {
     /// fails at `threshold` percent or more, compared exactly.
     pub fn measure_availability(&mut self, visits: impl Fn(u32, u32) -> Option<(usize, usize)>) {
         for item in &mut self.items {
-            let Some((days, secs)) = item.availability else {
+            let Some((days, secs, per_day)) = item.availability else {
                 continue;
             };
             let Some((n, failed)) = visits(days, secs).filter(|(n, _)| *n > 0) else {
@@ -340,6 +348,10 @@ impl Scorecard {
             };
             item.visits = Some(n);
             item.measured = failed * 100 / n;
+            // Too few visits for the indicator's measure: shown, not judged.
+            if n < (days as usize).saturating_mul(per_day as usize) {
+                continue;
+            }
             let reached = failed * 100 >= item.threshold as usize * n;
             item.status = match (reached, item.effect) {
                 (false, _) => Status::Pass,
@@ -399,6 +411,16 @@ pub fn lines(
             Status::Deduct => w("status_deduct", &[("points", item.deduction.to_string())]),
         };
         let mut line = match (item.availability, item.visits) {
+            (Some((d, _, p)), Some(visits)) if item.status == Status::Unmeasured => w(
+                "item_few_visits",
+                &[
+                    ("status", status),
+                    ("name", item.name.clone()),
+                    ("measured", item.measured.to_string()),
+                    ("visits", visits.to_string()),
+                    ("needed", d.saturating_mul(p).to_string()),
+                ],
+            ),
             (Some(_), Some(visits)) => w(
                 "item_visits",
                 &[
@@ -409,7 +431,7 @@ pub fn lines(
                     ("visits", visits.to_string()),
                 ],
             ),
-            (Some((days, _)), None) => w(
+            (Some((days, _, _)), None) => w(
                 "item_no_visits",
                 &[
                     ("status", status),
@@ -513,6 +535,7 @@ mod tests {
         ind.measure = Measure::Availability {
             window_days: 7,
             max_seconds: 15,
+            min_visits_per_day: 20,
         };
         let card = score(&settings, std::slice::from_ref(&ind), &[], false);
         // Not measured until visits are known.
@@ -527,9 +550,11 @@ mod tests {
         };
         // 7 of 140 visits (20 a day for a week) is 5 %: a veto.
         assert_eq!(measured(140, 7), (Status::Veto, 5, "fail"));
-        // 6 of 140 is 4.3 %, and 1 of 21 is 4.8 %: passes.
+        // 6 of 140 is 4.3 %, and 7 of 141 is 4.96 %: passes.
         assert_eq!(measured(140, 6), (Status::Pass, 4, "pass"));
-        assert_eq!(measured(21, 1), (Status::Pass, 4, "pass"));
+        assert_eq!(measured(141, 7), (Status::Pass, 4, "pass"));
+        // Fewer than 20 visits a day for 7 days: shown, not judged.
+        assert_eq!(measured(139, 139), (Status::Unmeasured, 100, "pass"));
         // No visits recorded: still not measured.
         assert_eq!(measured(0, 0).0, Status::Unmeasured);
     }

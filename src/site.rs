@@ -395,7 +395,31 @@ impl Site {
                 LinkState::Ok(r) => Some(r),
                 _ => None,
             });
-        root.or_else(|| self.records.first().filter(|r| !is_broken(r)))
+        // A home page the root URL does not name (`index.shtml` in a site
+        // repo): the first page read as a home page, else the first page.
+        root.or_else(|| self.records.iter().find(|r| r.kind == PageKind::Home))
+            .or_else(|| {
+                self.records.iter().find(|r| {
+                    !is_broken(r)
+                        && matches!(r.kind, PageKind::List | PageKind::Article | PageKind::Other)
+                })
+            })
+    }
+
+    /// The record a link leads to, trying the folder form of a link without
+    /// one (`/tzgg` that the server redirects to `/tzgg/`).
+    pub fn resolve_link(&self, link: &str) -> Option<&PageRecord> {
+        if let LinkState::Ok(r) = self.link_state(link) {
+            return Some(r);
+        }
+        let last = link.rsplit('/').next().unwrap_or("");
+        if link.ends_with('/') || last.contains('.') || link.contains('?') {
+            return None;
+        }
+        match self.link_state(&format!("{link}/")) {
+            LinkState::Ok(r) => Some(r),
+            _ => None,
+        }
     }
 
     pub fn get(&self, url: &str) -> Option<&PageRecord> {

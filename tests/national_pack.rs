@@ -438,10 +438,54 @@ fn availability_is_the_share_of_failed_visits_kept_in_history() {
     assert_eq!(report["probe"]["status"], 200);
     let item = &report["scorecard"]["items"][0];
     assert_eq!(item["id"], "site-unreachable");
+    // Two visits are far from 20 a day for a week: shown, not judged.
     assert_eq!(
-        (item["status"].as_str(), item["visits"].as_u64()),
-        (Some("pass"), Some(2))
+        (
+            item["status"].as_str(),
+            item["visits"].as_u64(),
+            item["measured"].as_u64()
+        ),
+        (Some("unmeasured"), Some(2), Some(0))
     );
+    // With a site's own measure (one visit a day is enough, and any answer
+    // is too slow), the recorded visits fail the site.
+    let rules = tempfile::tempdir().unwrap();
+    std::fs::write(
+        rules.path().join("strict.toml"),
+        r#"[[indicator]]
+id = "site-unreachable"
+name = "站点无法访问"
+effect = "veto"
+measure = "availability"
+window_days = 1
+max_seconds = 0
+min_visits_per_day = 1
+threshold = 5
+"#,
+    )
+    .unwrap();
+    let mut strict = fast_crawl(&url, AS_OF);
+    strict.extend([
+        "--pack",
+        "national-2019",
+        "--rules",
+        path_str(rules.path()),
+        "--history",
+        path_str(&db),
+        "--fail-on",
+        "never",
+    ]);
+    let (report, _) = audit_json(&strict);
+    let item = &report["scorecard"]["items"][0];
+    assert_eq!(
+        (
+            item["status"].as_str(),
+            item["visits"].as_u64(),
+            item["measured"].as_u64()
+        ),
+        (Some("veto"), Some(3), Some(100))
+    );
+    assert_eq!(report["scorecard"]["verdict"], "fail");
     // A run that cannot reach its site records a failed visit for it.
     assert_eq!(run("http://127.0.0.1:9/").status.code(), Some(2));
     let conn = rusqlite::Connection::open(&db).unwrap();

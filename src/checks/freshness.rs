@@ -13,7 +13,7 @@ use crate::checks::{At, Ctx, Draft, KindSpec, Override, days_between};
 use crate::report::finding::Finding;
 use crate::rules::toml_reader::{RuleError, TableReader};
 use crate::rules::{Rule, Severity, Template, Values, opt_template};
-use crate::site::{Column, LinkState};
+use crate::site::Column;
 
 pub const KIND: &str = "freshness";
 
@@ -138,15 +138,16 @@ fn home(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         return;
     };
     // Dates the home page shows itself (its list items), and those of the
-    // pages it links to (redirects and live URLs of a site repo resolved).
+    // pages it links to (live URLs of a site repo, `/tzgg` as `/tzgg/`).
     let shown = page
         .items
         .iter()
         .filter_map(|i| i.date.map(|d| (d, i.title.clone())));
-    let linked = page.links.iter().filter_map(|l| match site.link_state(l) {
-        LinkState::Ok(r) => r.publish_date.map(|d| (d, r.title.clone())),
-        _ => None,
-    });
+    let linked = page
+        .links
+        .iter()
+        .filter_map(|l| site.resolve_link(l))
+        .filter_map(|r| r.publish_date.map(|d| (d, r.title.clone())));
     let newest = shown
         .chain(linked)
         .filter(|(d, _)| *d <= ctx.as_of)
@@ -191,17 +192,14 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     if p.scope != Scope::Columns {
         return home(ctx, rule, p, out);
     }
-    // 一级栏目: the list pages the home page links to (redirects resolved).
+    // 一级栏目: the list pages the home page links to (`/tzgg` as `/tzgg/`).
     let top: Option<std::collections::HashSet<&str>> = p.top_level.then(|| {
         let site = ctx.site;
         site.home()
             .map(|h| h.links.as_slice())
             .unwrap_or_default()
             .iter()
-            .filter_map(|l| match site.link_state(l) {
-                LinkState::Ok(r) => Some(r.url.as_str()),
-                _ => None,
-            })
+            .filter_map(|l| site.resolve_link(l).map(|r| r.url.as_str()))
             .collect()
     });
     // A column whose list could not be read has unknown items: the

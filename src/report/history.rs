@@ -152,11 +152,7 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
 
     let prev_run: Option<i64> = tx
         .query_row(
-            // A run cut short (an hourly `--max-pages 1` visit for availability,
-            // an interrupted crawl) did not see the whole site: what it did not
-            // see was not fixed, so runs compare with the last complete one.
-            "SELECT id FROM runs WHERE site = ?1 AND incomplete = 0
-             ORDER BY as_of DESC, id DESC LIMIT 1",
+            "SELECT id FROM runs WHERE site = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
             params![site],
             |r| r.get(0),
         )
@@ -228,15 +224,10 @@ pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Resu
         }
     }
     let now: HashSet<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
-    // A run cut short cannot tell a fixed problem from one it did not reach.
-    let fixed = if report.incomplete {
-        0
-    } else {
-        prev_ids
-            .iter()
-            .filter(|id| !now.contains(id.as_str()))
-            .count()
-    };
+    let fixed = prev_ids
+        .iter()
+        .filter(|id| !now.contains(id.as_str()))
+        .count();
     let sev = |s: Severity| count(report.summary.count(s));
     tx.execute(
         "INSERT INTO runs (site, as_of, run_at, pages, findings, errors, warnings, infos, new, fixed, incomplete)
@@ -325,7 +316,7 @@ pub fn runs(path: &Path, site: &str) -> Result<Vec<Run>, AuditError> {
     let mut st = conn
         .prepare(
             "SELECT id, as_of, run_at, pages, findings, errors, warnings, new, fixed
-             FROM runs WHERE site = ?1 AND incomplete = 0 ORDER BY as_of, id",
+             FROM runs WHERE site = ?1 ORDER BY as_of, id",
         )
         .map_err(&err)?;
     let rows = st
@@ -544,33 +535,29 @@ mod tests {
     }
 
     #[test]
-    fn a_run_cut_short_neither_fixes_nor_shows_in_the_trend() {
+    fn visits_are_counted_in_their_window() {
         let dir = tempfile::tempdir().expect("tmp");
         let db = dir.path().join("h.sqlite");
-        run(&db, "2019-03-01", &["a", "b"]);
-        // An hourly one-page visit: sees only `a`, and records its visit.
         let d: Date = "2019-03-02".parse().expect("date");
-        let mut short = Report::new("http://x/".into(), d, 1, vec![f("a")]);
-        short.incomplete = true;
-        short.probe = Some(crate::source::Probe {
+        let mut r = Report::new("http://x/".into(), d, 1, vec![f("a")]);
+        r.probe = Some(crate::source::Probe {
             status: 200,
             millis: 120,
         });
-        record(&db, &mut short, jiff::Timestamp::UNIX_EPOCH).expect("record");
-        let r = run(&db, "2019-03-08", &["a", "b"]);
-        // `b` was not fixed by the short run: open since the first.
-        assert_eq!(seen(&r, "b").as_deref(), Some("2019-03-01"));
-        let trend = runs(&db, "http://x").expect("runs");
-        assert_eq!(trend.len(), 2);
-        assert_eq!((trend[1].new, trend[1].fixed), (0, 0));
-        let since = jiff::Timestamp::UNIX_EPOCH;
+        let day = jiff::Timestamp::from_second(10 * 86_400).expect("time");
+        record(&db, &mut r, day).expect("record");
+        record_unreachable(&db, "http://x", day).expect("record");
+        // Both visits, the unreachable one failed; a 0 s limit fails both.
         assert_eq!(
-            visits(&db, "http://x/", since, 7, 15).expect("visits"),
-            (1, 0)
+            visits(&db, "http://x/", day, 7, 15).expect("visits"),
+            (2, 1)
         );
+        assert_eq!(visits(&db, "http://x/", day, 7, 0).expect("visits"), (2, 2));
+        // Eight days later they are out of a 7-day window.
+        let later = jiff::Timestamp::from_second(18 * 86_400 + 1).expect("time");
         assert_eq!(
-            visits(&db, "http://x/", since, 7, 0).expect("visits"),
-            (1, 1)
+            visits(&db, "http://x/", later, 7, 15).expect("visits"),
+            (0, 0)
         );
     }
 

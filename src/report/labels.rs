@@ -239,6 +239,10 @@ pub const SCORECARD: &[(&str, &[&str])] = &[
         &["status", "name", "measured", "threshold", "visits"],
     ),
     ("item_no_visits", &["status", "name", "days"]),
+    (
+        "item_few_visits",
+        &["status", "name", "measured", "visits", "needed"],
+    ),
     ("findings", &["numbers"]),
     ("unaudited", &["error"]),
     ("incomplete", &[]),

@@ -436,10 +436,11 @@ impl RuleSet {
         for mut t in keep(top.tables("indicator"), errors).unwrap_or_default() {
             let read = crate::scorecard::Indicator::read(&mut t);
             match read.and_then(|i| t.finish().map(|()| i)) {
-                Ok(ind) => {
-                    self.indicators.retain(|i| i.id != ind.id);
-                    self.indicators.push(ind);
-                }
+                // A site's own measure replaces the pack's in its place.
+                Ok(ind) => match self.indicators.iter_mut().find(|i| i.id == ind.id) {
+                    Some(old) => *old = ind,
+                    None => self.indicators.push(ind),
+                },
                 Err(e) => errors.push(e),
             }
         }

@@ -78,6 +78,10 @@ pub struct Answer {
     /// The body was longer than the cap and was cut.
     pub truncated: bool,
     pub error: Option<String>,
+    /// Time spent in the request's attempts themselves: not the politeness
+    /// gate, a connection slot or the waits between retries. A visit that
+    /// availability monitoring times.
+    pub took: Duration,
 }
 
 impl Answer {
@@ -138,9 +142,13 @@ impl Fetcher {
         // By name: http and https of one host share its gate (and its Crawl-delay).
         let key = host_name(url);
         let mut attempt = 0;
+        let mut took = Duration::ZERO;
         loop {
             let pass = self.gates.enter(&key).await;
+            let sent = std::time::Instant::now();
             let (mut answer, retry_after) = self.once(url, method, cond).await;
+            took += sent.elapsed();
+            answer.took = took;
             drop(pass);
             let retryable = retry_after.is_some()
                 || unavailable(answer.status)

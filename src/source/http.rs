@@ -622,7 +622,9 @@ impl HttpSource {
             )),
             // No robots.txt (or one that is not found after redirects): everything is allowed.
             300..=499 => Ok(Robots::allow_all()),
-            status => Err(AuditError::Site(format!(
+            // A server error (a gateway's 502/503/504) is how these sites go
+            // down: a failed visit for availability, as no answer is.
+            status => Err(AuditError::Unreachable(format!(
                 "{robots_url} answered HTTP {status}; robots.txt rules then forbid crawling {}. Pass --ignore-robots if you may audit the site anyway",
                 url.host_str().unwrap_or("")
             ))),
@@ -642,8 +644,9 @@ impl HttpSource {
     ) -> Result<Job, AuditError> {
         let mut cur = self.start.clone();
         let mut chain = Chain::new(&cur);
-        // The time the start page's requests took (redirects and retries
-        // included, robots.txt not): the visit that availability monitoring times.
+        // The time the start page's requests took (each redirect and retry,
+        // not the politeness waits nor robots.txt): the visit that
+        // availability monitoring times.
         let mut spent = std::time::Duration::ZERO;
         let mut cond = cache.as_ref().and_then(|c| c.validators(chain.first()));
         loop {
@@ -672,9 +675,8 @@ impl HttpSource {
             }
             scope.add_host(&cur);
             let asked = cond.take();
-            let sent = std::time::Instant::now();
             let mut a = fetcher.fetch(&cur, Method::Get, asked.as_ref()).await;
-            spent += sent.elapsed();
+            spent += a.took;
             stats.probe = Some(super::Probe {
                 status: a.status,
                 millis: u64::try_from(spent.as_millis()).unwrap_or(u64::MAX),
