@@ -520,3 +520,54 @@ fn only_top_level_notice_columns_count() {
     let (card, _) = scorecard(&linked, &[]);
     assert_eq!(items(&card)[1], item("columns-not-updated", "pass", 1));
 }
+
+#[test]
+fn a_server_error_is_a_failed_visit_and_politeness_is_not_timed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("history.sqlite");
+    // A gateway answering 503 for everything (robots.txt too): the audit
+    // cannot run, and the visit is recorded as failed.
+    let down = serve(|_| Reply::status(503));
+    let url = down.url("/");
+    let mut args = fast_crawl(&url, AS_OF);
+    args.extend(["--history", path_str(&db), "--retries", "0"]);
+    assert_eq!(audit(&args).status.code(), Some(2));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let key = url.trim_end_matches('/');
+    let failed: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM visits WHERE site = ?1 AND status = 0",
+            [key],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failed, 1);
+    // The visit's time is its request's, not the 2 s politeness wait
+    // between robots.txt and the start page.
+    let files = site(&[("gzdt", "工作动态", FRESH)]);
+    let owned: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let dir = site_dir(&owned);
+    let up = serve_dir(dir.path());
+    let url = up.url("/");
+    let (report, _) = audit_json(&[
+        "--site",
+        &url,
+        "--as-of",
+        AS_OF,
+        "--delay-ms",
+        "2000",
+        "--max-pages",
+        "1",
+        "--no-sitemaps",
+        "--quiet",
+    ]);
+    assert_eq!(report["probe"]["status"], 200);
+    assert!(
+        report["probe"]["millis"].as_u64().unwrap() < 2000,
+        "{}",
+        report["probe"]
+    );
+}
