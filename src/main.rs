@@ -293,6 +293,11 @@ struct CrawlArgs {
     /// Do not seed the crawl from robots.txt sitemaps and /sitemap.xml.
     #[arg(long)]
     no_sitemaps: bool,
+    /// Only visit the start page (robots.txt and the page, no links, no
+    /// report) and keep the visit in --history, for the national pack's
+    /// 站点无法访问: run it hourly from cron. Exit 1 when the page answered an error.
+    #[arg(long)]
+    visit_only: bool,
     /// Keep validators and records here; the next run only re-reads changed pages.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
@@ -349,7 +354,11 @@ impl CrawlArgs {
         cfg.crawl.max_url_len = self.max_url_length;
         cfg.crawl.max_list_pages = self.max_list_pages;
         cfg.crawl.max_redirects = self.max_redirects;
-        cfg.crawl.sitemaps = !self.no_sitemaps;
+        cfg.crawl.sitemaps = !self.no_sitemaps && !self.visit_only;
+        cfg.crawl.visit_only = self.visit_only;
+        if self.visit_only {
+            cfg.crawl.max_pages = 1;
+        }
         cfg.crawl.deadline = self
             .max_time
             .map(|s| std::time::Instant::now() + Duration::from_secs(s));
@@ -758,6 +767,10 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
                 continue;
             }
         };
+        if a.crawl.visit_only {
+            code = code.max(visited(&report, history_path, &words)?);
+            continue;
+        }
         let history = file.and_then(|c| c.history.as_deref());
         a.outputs.enrich(&mut report, baseline.as_ref(), history)?;
         if report.fails(fail_on) {
@@ -854,6 +867,34 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         );
     }
     Ok(ExitCode::from(code))
+}
+
+/// `--visit-only`: keeps the start page's visit in the history database and
+/// says on one line how it went; 1 when the page answered an error.
+fn visited(
+    report: &disclosure_audit::Report,
+    history: Option<&std::path::Path>,
+    words: &Labels,
+) -> Result<u8, AuditError> {
+    let Some(probe) = report.probe else {
+        return Ok(0);
+    };
+    if let Some(path) = history {
+        history::record_visit(path, &report.site, probe, jiff::Timestamp::now())?;
+    }
+    let seconds = format!("{:.2}", probe.millis as f64 / 1000.0);
+    eprintln!(
+        "{}",
+        Labels::fill(
+            &words.visited,
+            &[
+                ("site", report.site.clone()),
+                ("status", probe.status.to_string()),
+                ("seconds", seconds),
+            ]
+        )
+    );
+    Ok(u8::from(probe.status == 0 || probe.status >= 400))
 }
 
 /// A start page that gave no answer is a failed visit, which the

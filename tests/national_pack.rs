@@ -571,3 +571,60 @@ fn a_server_error_is_a_failed_visit_and_politeness_is_not_timed() {
         report["probe"]
     );
 }
+
+#[test]
+fn visit_only_runs_add_visits_and_nothing_else() {
+    let files = site(&[("gzdt", "工作动态", FRESH)]);
+    let owned: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let dir = site_dir(&owned);
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = log.clone();
+    let root = dir.path().to_path_buf();
+    let server = serve(move |req| {
+        if let Ok(mut l) = seen.lock() {
+            l.push(req.path().to_string());
+        }
+        let path = req.path().trim_start_matches('/');
+        let file = if path.is_empty() || path.ends_with('/') {
+            root.join(path).join("index.html")
+        } else {
+            root.join(path)
+        };
+        match std::fs::read(&file) {
+            Ok(body) => Reply::ok("text/html; charset=utf-8", body),
+            Err(_) => Reply::status(404),
+        }
+    });
+    let url = server.url("/");
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("history.sqlite");
+    for _ in 0..2 {
+        let mut args = fast_crawl(&url, AS_OF);
+        args.extend(["--visit-only", "--history", path_str(&db)]);
+        let out = audit(&args);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("HTTP 200"));
+    }
+    // robots.txt and the start page, nothing else.
+    let asked = log.lock().unwrap().clone();
+    assert_eq!(asked, vec!["/robots.txt", "/", "/robots.txt", "/"]);
+    let mut args = fast_crawl(&url, AS_OF);
+    args.extend([
+        "--pack",
+        "national-2019",
+        "--history",
+        path_str(&db),
+        "--fail-on",
+        "never",
+    ]);
+    let (report, _) = audit_json(&args);
+    assert_eq!(report["scorecard"]["items"][0]["visits"], 3);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let runs: i64 = conn
+        .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(runs, 1, "visits are not runs");
+}

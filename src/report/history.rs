@@ -90,9 +90,14 @@ fn add_visit(
     )
 }
 
-/// Records a run that could not reach the start page at all: a failed visit,
-/// which availability counts (an hourly cron gives the inspectors' measure).
-pub fn record_unreachable(path: &Path, site: &str, at: jiff::Timestamp) -> Result<(), AuditError> {
+/// Records one visit to the start page and nothing else (`--visit-only`):
+/// no run, no findings, so the trend and first-seen dates are the full audits'.
+pub fn record_visit(
+    path: &Path,
+    site: &str,
+    probe: crate::source::Probe,
+    at: jiff::Timestamp,
+) -> Result<(), AuditError> {
     let err = db_err(path);
     let mut conn = Connection::open(path).map_err(&err)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))
@@ -101,12 +106,18 @@ pub fn record_unreachable(path: &Path, site: &str, at: jiff::Timestamp) -> Resul
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(&err)?;
+    add_visit(&tx, site_key(site), at, probe).map_err(&err)?;
+    tx.commit().map_err(&err)
+}
+
+/// Records a run that could not reach the start page at all: a failed visit,
+/// which availability counts (an hourly cron gives the inspectors' measure).
+pub fn record_unreachable(path: &Path, site: &str, at: jiff::Timestamp) -> Result<(), AuditError> {
     let failed = crate::source::Probe {
         status: 0,
         millis: 0,
     };
-    add_visit(&tx, site_key(site), at, failed).map_err(&err)?;
-    tx.commit().map_err(&err)
+    record_visit(path, site, failed, at)
 }
 
 /// The start page's visits of the last `days` days before `now`, and how

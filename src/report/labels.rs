@@ -47,6 +47,8 @@ pub struct Labels {
     /// The last line on stderr of a run cut short: `{note}` (what stopped
     /// it), `{code}` (the exit code).
     pub stopped_exit: String,
+    /// The one line of a `--visit-only` run: `{site}`, `{status}`, `{seconds}`.
+    pub visited: String,
     /// The progress line: `{pages}`, `{queued}`, `{errors}`, `{rate}`.
     pub progress: String,
     /// The heading of what to fix first: errors due within `fix_first_days`
@@ -135,6 +137,9 @@ const WORDS: &[(&str, &[&str], Word)] = &[
     ("enumeration", &[], |l| &mut l.enumeration),
     ("written", &["files", "findings"], |l| &mut l.written),
     ("stopped_exit", &["note", "code"], |l| &mut l.stopped_exit),
+    ("visited", &["site", "status", "seconds"], |l| {
+        &mut l.visited
+    }),
     ("progress", &["pages", "queued", "errors", "rate"], |l| {
         &mut l.progress
     }),

@@ -54,6 +54,9 @@ pub struct CrawlOptions {
     pub max_list_pages: usize,
     /// Seed the crawl from robots.txt `Sitemap:` lines and `/sitemap.xml`.
     pub sitemaps: bool,
+    /// Read the start page only, following none of its links: a visit that
+    /// availability monitoring times (`--visit-only`).
+    pub visit_only: bool,
     /// When the whole run must stop fetching (`--max-time`), as Ctrl-C does.
     pub deadline: Option<std::time::Instant>,
     pub max_sitemap_urls: usize,
@@ -78,6 +81,7 @@ impl Default for CrawlOptions {
             max_url_len: 2048,
             max_list_pages: 500,
             sitemaps: true,
+            visit_only: false,
             deadline: None,
             max_sitemap_urls: 50_000,
             cache_dir: None,
@@ -1007,7 +1011,13 @@ impl HttpSource {
                     if let (Some(c), Some(l)) = (cache.as_mut(), d.cache_line.as_deref()) {
                         c.put(&d.record.url, l);
                     }
-                    for link in &d.record.links {
+                    // A visit reads the start page and nothing else.
+                    let links: &[String] = if opts.crawl.visit_only {
+                        &[]
+                    } else {
+                        &d.record.links
+                    };
+                    for link in links {
                         // Links are canonical already (`urls::resolve_canonical`), so they are
                         // the keys of `seen` as they are; most were seen before, and parsing is
                         // not free.
