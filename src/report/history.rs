@@ -83,7 +83,12 @@ fn add_visit(
         "INSERT INTO visits (site, at, status, millis) VALUES (?1, ?2, ?3, ?4)",
         params![
             site,
-            at.as_second(),
+            // The visit's own time; the run's end for a visit made without one.
+            if probe.at > 0 {
+                probe.at
+            } else {
+                at.as_second()
+            },
             i64::from(probe.status),
             i64::try_from(probe.millis).unwrap_or(i64::MAX)
         ],
@@ -116,6 +121,7 @@ pub fn record_unreachable(path: &Path, site: &str, at: jiff::Timestamp) -> Resul
     let failed = crate::source::Probe {
         status: 0,
         millis: 0,
+        at: at.as_second(),
     };
     record_visit(path, site, failed, at)
 }
@@ -554,6 +560,7 @@ mod tests {
         r.probe = Some(crate::source::Probe {
             status: 200,
             millis: 120,
+            at: 10 * 86_400 - 60,
         });
         let day = jiff::Timestamp::from_second(10 * 86_400).expect("time");
         record(&db, &mut r, day).expect("record");

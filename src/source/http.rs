@@ -682,6 +682,7 @@ impl HttpSource {
             let mut a = fetcher.fetch(&cur, Method::Get, asked.as_ref()).await;
             spent += a.took;
             stats.probe = Some(super::Probe {
+                at: jiff::Timestamp::now().as_second(),
                 status: a.status,
                 millis: u64::try_from(spent.as_millis()).unwrap_or(u64::MAX),
             });

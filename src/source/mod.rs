@@ -69,6 +69,8 @@ impl Document {
 pub struct Probe {
     pub status: u16,
     pub millis: u64,
+    /// When the visit was made (Unix seconds): a long crawl ends hours later.
+    pub at: i64,
 }
 
 /// What a source reports when it ends.
