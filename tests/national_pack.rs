@@ -179,6 +179,28 @@ fn a_site_that_trips_every_veto_item() {
         text.contains("栏目「通知公告」已184天未更新，超过6个月"),
         "{text}"
     );
+    // The findings behind a veto lead 先改这些, whatever their due date.
+    let files = site(&cols);
+    let owned: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let dir = site_dir(&owned);
+    let out = audit(&[
+        "--site",
+        path_str(dir.path()),
+        "--as-of",
+        AS_OF,
+        "--pack",
+        "national-2019",
+    ]);
+    let report = String::from_utf8(out.stdout).unwrap();
+    let first = report.find("【先改这些").expect("a fix-first block");
+    let end = report[first..]
+        .find("\n\n")
+        .map_or(report.len(), |e| first + e);
+    let block = &report[first..end];
+    assert!(block.contains("栏目「人事信息」为空白栏目"), "{block}");
 }
 
 #[test]

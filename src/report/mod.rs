@@ -208,11 +208,19 @@ impl Report {
         }
     }
 
-    /// What to fix first (`Labels::fix_first_now`), in the order to fix it.
+    /// What to fix first (`Labels::fix_first_now`), and the findings behind
+    /// a pack's 单项否决 item that fails the site, in the order to fix them.
     pub fn fix_first(&self, l: &labels::Labels) -> Vec<&Finding> {
+        let vetoing: std::collections::HashSet<&str> = self
+            .scorecard
+            .iter()
+            .flat_map(|c| &c.items)
+            .filter(|i| i.status == crate::scorecard::Status::Veto)
+            .flat_map(|i| i.findings.iter().map(String::as_str))
+            .collect();
         self.findings
             .iter()
-            .filter(|f| l.fix_first_now(f, self.as_of))
+            .filter(|f| l.fix_first_now(f, self.as_of) || vetoing.contains(f.id.as_str()))
             .collect()
     }
 
