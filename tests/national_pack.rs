@@ -650,3 +650,61 @@ fn visit_only_runs_add_visits_and_nothing_else() {
         .unwrap();
     assert_eq!(runs, 1, "visits are not runs");
 }
+
+#[test]
+fn the_scorecard_json_follows_its_contract() {
+    let cols: Vec<(&str, &str, &[&str])> = vec![("gzdt", "工作动态", STALE)];
+    let (card, _) = scorecard(&site(&cols), &[]);
+    let keys: Vec<&str> = card
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "items",
+            "pack",
+            "pass_score",
+            "score",
+            "scored",
+            "total",
+            "verdict",
+            "vetoed"
+        ]
+    );
+    assert_eq!(card["pack"], "national-2019");
+    assert!(["pass", "fail"].contains(&card["verdict"].as_str().unwrap()));
+    assert_eq!(
+        (card["total"].as_u64(), card["pass_score"].as_u64()),
+        (Some(100), Some(60))
+    );
+    assert_eq!(card["scored"], false);
+    assert!(card["vetoed"].is_array());
+    for item in card["items"].as_array().unwrap() {
+        for key in [
+            "id",
+            "name",
+            "effect",
+            "status",
+            "measured",
+            "threshold",
+            "deduction",
+            "findings",
+        ] {
+            assert!(item.get(key).is_some(), "{key} in {item}");
+        }
+        assert!(["veto", "deduct"].contains(&item["effect"].as_str().unwrap()));
+        assert!(
+            ["pass", "deduct", "veto", "unmeasured"].contains(&item["status"].as_str().unwrap())
+        );
+        assert!(
+            item["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(Value::is_string)
+        );
+    }
+}
