@@ -446,12 +446,12 @@ impl OutputArgs {
         &self,
         report: &mut disclosure_audit::Report,
         baseline: Option<&Baseline>,
-        history_from_file: Option<&std::path::Path>,
+        history: Option<&std::path::Path>,
     ) -> Result<(), AuditError> {
         if let Some(b) = baseline {
             b.apply(report);
         }
-        if let Some(path) = self.history.as_deref().or(history_from_file) {
+        if let Some(path) = history {
             let now = jiff::Timestamp::now();
             history::record(path, report, now)?;
             // Availability is a share of the visits of several runs: measured
@@ -722,11 +722,6 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
         .as_deref()
         .map(Baseline::load)
         .transpose()?;
-    let history_path = a
-        .outputs
-        .history
-        .as_deref()
-        .or(file.and_then(|c| c.history.as_deref()));
     let results =
         match cfgs.as_slice() {
             // One site's error is the run's (exit 2, one line), after an
@@ -771,8 +766,8 @@ fn run_audit(a: &RunArgs, matches: &ArgMatches) -> Result<ExitCode, AuditError> 
             code = code.max(visited(&report, history_path, &words)?);
             continue;
         }
-        let history = file.and_then(|c| c.history.as_deref());
-        a.outputs.enrich(&mut report, baseline.as_ref(), history)?;
+        a.outputs
+            .enrich(&mut report, baseline.as_ref(), history_path)?;
         if report.fails(fail_on) {
             code = code.max(1);
         }

@@ -364,14 +364,13 @@ impl Scorecard {
     }
 }
 
-/// The scorecard as lines a person reads: the verdict, then one line per
-/// item with the numbers of the findings behind it (`number` gives a
-/// finding's number in the report, by id).
-pub fn lines(
-    card: &Scorecard,
-    l: &crate::report::labels::Labels,
-    number: &dyn Fn(&str) -> Option<usize>,
-) -> Vec<String> {
+/// The heading of a pack's scorecard (「检查指标（national-2019）」).
+pub fn heading(card: &Scorecard, l: &crate::report::labels::Labels) -> String {
+    l.scorecard_word("heading", &[("pack", card.pack.clone())])
+}
+
+/// The verdict line, the way inspectors write it.
+pub fn verdict(card: &Scorecard, l: &crate::report::labels::Labels) -> String {
     let w = |key: &str, values: &[(&str, String)]| l.scorecard_word(key, values);
     let name_of = |id: &str| {
         card.items
@@ -379,7 +378,7 @@ pub fn lines(
             .find(|i| i.id == id)
             .map_or(id.to_string(), |i| i.name.clone())
     };
-    let verdict = if !card.vetoed.is_empty() {
+    if !card.vetoed.is_empty() {
         let names: Vec<String> = card.vetoed.iter().map(|id| name_of(id)).collect();
         w("fail_veto", &[("items", names.join(&l.enumeration))])
     } else if card.verdict == "fail" {
@@ -401,8 +400,18 @@ pub fn lines(
         )
     } else {
         w("pass_unscored", &[])
-    };
-    let mut out = vec![verdict];
+    }
+}
+
+/// One line per item: its status, measure and threshold, and the numbers of
+/// the findings behind it (`number` gives a finding's number, by id).
+pub fn item_lines(
+    card: &Scorecard,
+    l: &crate::report::labels::Labels,
+    number: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<String> {
+    let w = |key: &str, values: &[(&str, String)]| l.scorecard_word(key, values);
+    let mut out = Vec::new();
     for item in &card.items {
         let status = match item.status {
             Status::Pass => w("status_pass", &[]),

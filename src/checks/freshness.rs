@@ -142,50 +142,67 @@ fn home(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
     let shown = page
         .items
         .iter()
-        .filter_map(|i| i.date.map(|d| (d, i.title.clone())));
+        .filter_map(|i| i.date.map(|d| (d, i.title.as_str())));
     let linked = page
         .links
         .iter()
         .filter_map(|l| site.resolve_link(l))
-        .filter_map(|r| r.publish_date.map(|d| (d, r.title.clone())));
+        .filter_map(|r| r.publish_date.map(|d| (d, r.title.as_str())));
     let newest = shown
         .chain(linked)
         .filter(|(d, _)| *d <= ctx.as_of)
         .max_by(|a, b| a.0.cmp(&b.0));
-    let mut values = Values::new();
-    values.insert("max_days", p.max_days.to_string());
     match (p.scope, newest) {
-        (Scope::HomeUndated, None) => out.push(ctx.finding(
-            rule,
-            Draft {
-                at: At::page(page),
-                key: "home-undated".into(),
-                evidence: None,
-                target: None,
-                values,
-            },
-        )),
-        (Scope::Home, Some((date, title))) => {
-            let age = days_between(date, ctx.as_of);
-            if age <= i64::from(p.max_days) {
-                return;
-            }
-            values.insert("age_days", age.to_string());
-            values.insert("last_date", date.to_string());
-            values.insert("last_title", title.clone());
+        (Scope::HomeUndated, None) => {
+            let mut values = Values::new();
+            values.insert("max_days", p.max_days.to_string());
             out.push(ctx.finding(
                 rule,
                 Draft {
                     at: At::page(page),
-                    key: "home".into(),
-                    evidence: Some(format!("{date} 《{title}》")),
+                    key: "home-undated".into(),
+                    evidence: None,
                     target: None,
                     values,
                 },
             ));
         }
+        (Scope::Home, Some((date, title))) => {
+            out.extend(stale(ctx, rule, p, At::page(page), "home", date, title));
+        }
         _ => {}
     }
+}
+
+/// The finding when the newest item, dated `date`, is older than `max_days`.
+fn stale(
+    ctx: &Ctx<'_>,
+    rule: &Rule,
+    p: &Params,
+    at: At,
+    key: &str,
+    date: jiff::civil::Date,
+    title: &str,
+) -> Option<Finding> {
+    let age = days_between(date, ctx.as_of);
+    if age <= i64::from(p.max_days) {
+        return None;
+    }
+    let mut values = Values::new();
+    values.insert("max_days", p.max_days.to_string());
+    values.insert("age_days", age.to_string());
+    values.insert("last_date", date.to_string());
+    values.insert("last_title", title.to_string());
+    Some(ctx.finding(
+        rule,
+        Draft {
+            at,
+            key: key.to_string(),
+            evidence: Some(format!("{date} 《{title}》")),
+            target: None,
+            values,
+        },
+    ))
 }
 
 pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
@@ -221,24 +238,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Rule, p: &Params, out: &mut Vec<Finding>) {
         let Some(newest_date) = newest.date else {
             continue;
         };
-        let age = days_between(newest_date, ctx.as_of);
-        if age > i64::from(p.max_days) {
-            let mut values = Values::new();
-            values.insert("max_days", p.max_days.to_string());
-            values.insert("age_days", age.to_string());
-            values.insert("last_date", newest_date.to_string());
-            values.insert("last_title", newest.title.clone());
-            out.push(ctx.finding(
-                rule,
-                Draft {
-                    at: at_column(column, &newest.url),
-                    key: String::new(),
-                    evidence: Some(format!("{newest_date} 《{}》", newest.title)),
-                    target: None,
-                    values,
-                },
-            ));
-        }
+        let at = at_column(column, &newest.url);
+        out.extend(stale(ctx, rule, p, at, "", newest_date, &newest.title));
         let (Some(lookback), Some(gap_message)) = (p.lookback_days, &p.gap_message) else {
             continue;
         };

@@ -719,15 +719,16 @@ impl Extractor {
                 if named.contains(&u) {
                     continue;
                 }
-                let text = links::shown_text(a, cfg.title_max_bytes as usize);
-                let kept = u.clone();
+                // A finding about the link names it as the reader sees it
+                // (「附件：活动方案」): the first text shown for the target.
+                // The URL is copied only for a link that shows one.
+                let named_by = links::shown_text(a, cfg.title_max_bytes as usize)
+                    .map(|text| (u.clone(), text));
                 // `true`: the target is among the body links, new or seen before.
                 if !body_links.push(&mut r.body_links, &mut body_cut, u) {
                     break;
                 }
-                // A finding about the link names it as the reader sees it
-                // (「附件：活动方案」): the first text shown for the target.
-                if let Some(text) = text {
+                if let Some((kept, text)) = named_by {
                     named.insert(kept.clone());
                     r.link_texts.push((kept, text));
                 }

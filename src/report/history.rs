@@ -104,15 +104,23 @@ pub fn record_visit(
     at: jiff::Timestamp,
 ) -> Result<(), AuditError> {
     let err = db_err(path);
-    let mut conn = Connection::open(path).map_err(&err)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))
-        .map_err(&err)?;
-    conn.execute_batch(SCHEMA).map_err(&err)?;
+    let mut conn = open_for_writing(path)?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(&err)?;
     add_visit(&tx, site_key(site), at, probe).map_err(&err)?;
     tx.commit().map_err(&err)
+}
+
+/// The database, created with its tables if need be.
+fn open_for_writing(path: &Path) -> Result<Connection, AuditError> {
+    let err = db_err(path);
+    let conn = Connection::open(path).map_err(&err)?;
+    // A second audit writing the same file waits for the first instead of failing.
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(&err)?;
+    conn.execute_batch(SCHEMA).map_err(&err)?;
+    Ok(conn)
 }
 
 /// Records a run that could not reach the start page at all: a failed visit,
@@ -156,11 +164,7 @@ pub fn visits(
 
 pub fn record(path: &Path, report: &mut Report, run_at: jiff::Timestamp) -> Result<(), AuditError> {
     let err = db_err(path);
-    let mut conn = Connection::open(path).map_err(&err)?;
-    // A second audit writing the same file waits for the first instead of failing.
-    conn.busy_timeout(std::time::Duration::from_secs(30))
-        .map_err(&err)?;
-    conn.execute_batch(SCHEMA).map_err(&err)?;
+    let mut conn = open_for_writing(path)?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(&err)?;

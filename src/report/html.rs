@@ -402,16 +402,10 @@ pub fn render(report: &Report, l: &Labels) -> String {
 
     // A pack's verdict, item by item, by the numbers of the findings below.
     if let Some(card) = &report.scorecard {
-        let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
-        let row = |id: &str| {
-            report
-                .findings
-                .iter()
-                .position(|f| f.id == id)
-                .map(|i| i + 1)
-        };
-        let mut lines = crate::scorecard::lines(card, l, &row).into_iter();
-        let verdict = lines.next().unwrap_or_default();
+        let numbers = report.row_numbers();
+        let row = |id: &str| numbers.get(id).copied();
+        let head = crate::scorecard::heading(card, l);
+        let verdict = crate::scorecard::verdict(card, l);
         let _ = write!(
             out,
             "<section class=\"scorecard {}\"><h2>{}</h2><p><strong>{}</strong></p><ul>",
@@ -419,7 +413,7 @@ pub fn render(report: &Report, l: &Labels) -> String {
             esc(&head),
             esc(&verdict)
         );
-        for line in lines {
+        for line in crate::scorecard::item_lines(card, l, &row) {
             let _ = write!(out, "<li>{}</li>", esc(&line));
         }
         out.push_str("</ul></section>\n");

@@ -59,18 +59,12 @@ pub fn render(report: &Report, l: &Labels) -> String {
     };
     // A pack's verdict, item by item, by the row numbers of the table below.
     if let Some(card) = &report.scorecard {
-        let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
-        let row = |id: &str| {
-            report
-                .findings
-                .iter()
-                .position(|f| f.id == id)
-                .map(|i| i + 1)
-        };
-        let mut lines = crate::scorecard::lines(card, l, &row).into_iter();
-        let verdict = lines.next().unwrap_or_default();
+        let numbers = report.row_numbers();
+        let row = |id: &str| numbers.get(id).copied();
+        let head = crate::scorecard::heading(card, l);
+        let verdict = crate::scorecard::verdict(card, l);
         let _ = writeln!(out, "### {head}\n\n**{}**\n", cell(&verdict));
-        for line in lines {
+        for line in crate::scorecard::item_lines(card, l, &row) {
             let _ = writeln!(out, "- {}", cell(&line));
         }
         out.push('\n');

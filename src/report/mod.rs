@@ -103,6 +103,40 @@ pub struct Report {
     pub dir: Option<String>,
 }
 
+/// Where a finding stands in the list (see `Report::ordered`), its column's
+/// rank given; borrowed, so sorting copies nothing.
+#[allow(clippy::type_complexity)]
+fn order_key(
+    f: &Finding,
+    column_rank: usize,
+) -> (
+    bool,
+    bool,
+    Severity,
+    bool,
+    Option<Date>,
+    usize,
+    &Option<String>,
+    &str,
+    &str,
+    &Option<String>,
+    &str,
+) {
+    (
+        !leaks_personal_data(f),
+        f.record.is_some(),
+        f.severity,
+        f.due.is_none(),
+        f.due,
+        column_rank,
+        &f.column,
+        &f.url,
+        &f.rule,
+        &f.target,
+        &f.id,
+    )
+}
+
 /// Leaked personal data is fixed before anything else.
 pub(crate) fn leaks_personal_data(f: &Finding) -> bool {
     f.kind == crate::checks::privacy::KIND
@@ -135,34 +169,7 @@ impl Report {
                 ranks.get(c).copied().unwrap_or(columns.len())
             })
         };
-        findings.sort_by(|a, b| {
-            (
-                !leaks_personal_data(a),
-                a.record.is_some(),
-                a.severity,
-                a.due.is_none(),
-                a.due,
-                rank(&a.column),
-                &a.column,
-                &a.url,
-                &a.rule,
-                &a.target,
-                &a.id,
-            )
-                .cmp(&(
-                    !leaks_personal_data(b),
-                    b.record.is_some(),
-                    b.severity,
-                    b.due.is_none(),
-                    b.due,
-                    rank(&b.column),
-                    &b.column,
-                    &b.url,
-                    &b.rule,
-                    &b.target,
-                    &b.id,
-                ))
-        });
+        findings.sort_by(|a, b| order_key(a, rank(&a.column)).cmp(&order_key(b, rank(&b.column))));
         let mut seen = std::collections::HashSet::new();
         findings.retain(|f| seen.insert(f.id.clone()));
         let mut by_severity: BTreeMap<String, usize> = Severity::ALL
@@ -206,6 +213,15 @@ impl Report {
             columns: Vec::new(),
             dir: None,
         }
+    }
+
+    /// Each finding's 1-based row in the list, by id (ids are unique in a report).
+    pub fn row_numbers(&self) -> std::collections::HashMap<&str, usize> {
+        self.findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i + 1))
+            .collect()
     }
 
     /// What to fix first (`Labels::fix_first_now`), and the findings behind

@@ -75,10 +75,11 @@ pub fn render_styled(report: &Report, l: &Labels, color: bool) -> String {
 
     // A pack's verdict, item by item, by the numbers of the list below.
     if let Some(card) = &report.scorecard {
-        let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
+        let head = crate::scorecard::heading(card, l);
         let _ = writeln!(out, "\n{}", paint.wrap("1", &format!("【{head}】")));
+        let _ = writeln!(out, "  {}", crate::scorecard::verdict(card, l));
         let by_id = |id: &str| numbers.get(id).copied();
-        for line in crate::scorecard::lines(card, l, &by_id) {
+        for line in crate::scorecard::item_lines(card, l, &by_id) {
             let _ = writeln!(out, "  {line}");
         }
     }
@@ -152,7 +153,7 @@ pub fn render_scorecard(report: &Report, l: &Labels) -> Result<String, String> {
         );
     };
     let mut out = String::new();
-    let head = l.scorecard_word("heading", &[("pack", card.pack.clone())]);
+    let head = crate::scorecard::heading(card, l);
     let _ = writeln!(
         out,
         "{head} · {} · {} {}",
@@ -161,16 +162,15 @@ pub fn render_scorecard(report: &Report, l: &Labels) -> Result<String, String> {
     if report.incomplete {
         let _ = writeln!(out, "{}", &l.incomplete);
     }
+    let _ = writeln!(out, "\n{}\n", crate::scorecard::verdict(card, l));
+    let by_id: std::collections::HashMap<&str, &Finding> =
+        report.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let none = |_: &str| None;
-    let lines = crate::scorecard::lines(card, l, &none);
-    let mut lines = lines.into_iter();
-    if let Some(verdict) = lines.next() {
-        let _ = writeln!(out, "\n{verdict}\n");
-    }
+    let lines = crate::scorecard::item_lines(card, l, &none);
     for (item, line) in card.items.iter().zip(lines) {
         let _ = writeln!(out, "{line}");
         for id in &item.findings {
-            if let Some(f) = report.findings.iter().find(|f| &f.id == id) {
+            if let Some(f) = by_id.get(id.as_str()) {
                 let _ = writeln!(out, "    - {}", f.message);
                 let _ = writeln!(out, "      {}", crate::source::urls::display_url(&f.url));
             }
@@ -204,19 +204,14 @@ pub fn render_overview(
     });
     let mut out = String::new();
     if let Some((_, first, _)) = cards.first() {
-        let head = l.scorecard_word("heading", &[("pack", first.pack.clone())]);
-        let _ = writeln!(out, "{head}\n");
+        let _ = writeln!(out, "{}\n", crate::scorecard::heading(first, l));
     }
     for (site, error) in unaudited {
         let line = l.scorecard_word("unaudited", &[("error", error.clone())]);
         let _ = writeln!(out, "{site}\n  {line}");
     }
-    let none = |_: &str| None;
     for (site, card, incomplete) in cards.iter() {
-        let mut verdict = crate::scorecard::lines(card, l, &none)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        let mut verdict = crate::scorecard::verdict(card, l);
         if *incomplete {
             verdict = l.with_aside(&verdict, &l.scorecard_word("incomplete", &[]));
         }

@@ -59,13 +59,8 @@ fn first_sheet(ws: &mut Worksheet, report: &Report, l: &Labels) -> Result<(), Xl
         ws.write_string_with_format(1, j, name, &head)?;
         ws.set_column_width(j, WIDTHS.get(c).copied().unwrap_or(12.0))?;
     }
-    // Ids are unique in a report: a finding's row in the full list.
-    let numbers: std::collections::HashMap<&str, usize> = report
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.id.as_str(), i + 1))
-        .collect();
+    // A finding's row in the full list.
+    let numbers = report.row_numbers();
     for (i, f) in first.iter().enumerate() {
         let r = (i + 2) as u32;
         let n = numbers.get(f.id.as_str()).copied().unwrap_or(0);
